@@ -1,0 +1,211 @@
+"""Sentence-aware chunking sized in the embedding model's own word pieces.
+
+A chunk never exceeds the model's input limit, title included, because the model would otherwise
+silently drop its tail: the dropped text could be retrieved by BM25 but never by meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from ingest.document import Chunk, Document
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+# A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets) before whitespace and
+# an opening capital, digit or quote; a line break always ends one (headlines, list items, bylines).
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+_TITLE_SEPARATOR = "\n"
+# Special tokens ([CLS], [SEP]) the model adds around every input.
+_SPECIAL_TOKENS = 2
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        _append_trimmed(text, start, match.start() + _closing_len(match.group()), spans)
+        start = match.end()
+    _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _closing_len(separator: str) -> int:
+    # Closing quotes/brackets matched by the separator belong to the sentence before it.
+    return len(separator) - len(separator.lstrip("\"'”’)]"))
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def embedding_text(title: str, text: str) -> str:
+    """What the model embeds for a chunk: the title gives every passage its article's context."""
+    return f"{title}{_TITLE_SEPARATOR}{text}" if title else text
+
+
+class Chunker:
+    def __init__(
+        self,
+        count_tokens: TokenCounter,
+        model_max_tokens: int,
+        chunk_tokens: int = 200,
+        overlap_tokens: int = 32,
+        split_long: Callable[[str, int], list[tuple[int, int]]] | None = None,
+    ) -> None:
+        self.count_tokens = count_tokens
+        self.limit = min(chunk_tokens, model_max_tokens)
+        self.model_max_tokens = model_max_tokens
+        self.overlap = min(overlap_tokens, self.limit // 2)
+        self._split_long = split_long or _split_words
+        self._titles: dict[str, str] = {}
+
+    def embedding_input(self, chunk: Chunk) -> str:
+        """The exact text the model embeds for ``chunk`` (title fitted as when it was sized)."""
+        return embedding_text(self.fit_title(str(chunk.metadata.get("title", ""))), chunk.text)
+
+    def chunk(self, doc: Document) -> list[Chunk]:
+        title = self.fit_title(doc.title)
+        title_cost = self.count_tokens([title + _TITLE_SEPARATOR])[0] - _SPECIAL_TOKENS if title else 0
+        budget = max(8, self.limit - _SPECIAL_TOKENS - title_cost)
+
+        spans = self._pieces(doc.text, budget)
+        costs = self.count_tokens([doc.text[s:e] for s, e in spans])
+        costs = [c - _SPECIAL_TOKENS for c in costs]
+
+        groups: list[tuple[int, int]] = []  # [first, last) indices into spans
+        first, used = 0, 0
+        for i, cost in enumerate(costs):
+            if used + cost > budget and i > first:
+                groups.append((first, i))
+                first = self._overlap_start(costs, first, i, room=budget - cost)
+                used = sum(costs[first:i])
+            used += cost
+        if first < len(spans):
+            groups.append((first, len(spans)))
+
+        chunks = [self._make_chunk(doc, i, spans[a][0], spans[b - 1][1]) for i, (a, b) in enumerate(groups)]
+        return self._enforce_limit(doc, title, chunks)
+
+    def _overlap_start(self, costs: list[int], first: int, end: int, room: int) -> int:
+        """Index from which trailing sentences of [first, end) fit in the overlap, never the whole group."""
+        start, carried, limit = end, 0, min(self.overlap, room)
+        while start - 1 > first and carried + costs[start - 1] <= limit:
+            start -= 1
+            carried += costs[start]
+        return start
+
+    def _pieces(self, text: str, budget: int) -> list[tuple[int, int]]:
+        spans = sentence_spans(text)
+        costs = self.count_tokens([text[s:e] for s, e in spans])
+        pieces: list[tuple[int, int]] = []
+        for (s, e), cost in zip(spans, costs, strict=True):
+            if cost - _SPECIAL_TOKENS <= budget:
+                pieces.append((s, e))
+            else:
+                pieces.extend((s + a, s + b) for a, b in self._split_long(text[s:e], budget))
+        return pieces
+
+    def fit_title(self, title: str) -> str:
+        # A title may take at most a quarter of the window; the body is what answers questions.
+        if title in self._titles:
+            return self._titles[title]
+        words = title.split()
+        while words and self.count_tokens([" ".join(words)])[0] > self.limit // 4:
+            words = words[: max(1, len(words) * 3 // 4)] if len(words) > 1 else []
+        self._titles[title] = " ".join(words)
+        return self._titles[title]
+
+    def _make_chunk(self, doc: Document, index: int, start: int, end: int) -> Chunk:
+        return Chunk(
+            chunk_id=f"{doc.doc_id}:{index:04d}",
+            doc_id=doc.doc_id,
+            text=doc.text[start:end],
+            start=start,
+            end=end,
+            index=index,
+            metadata=chunk_metadata(doc),
+        )
+
+    def _enforce_limit(self, doc: Document, title: str, chunks: list[Chunk]) -> list[Chunk]:
+        """Token counts of joined sentences can exceed their sum for some tokenizers: verify, split if so."""
+        counts = self.count_tokens([embedding_text(title, c.text) for c in chunks])
+        if all(n <= self.limit for n in counts):
+            return chunks
+        fixed: list[tuple[int, int]] = []
+        for chunk, n in zip(chunks, counts, strict=True):
+            if n <= self.limit:
+                fixed.append((chunk.start, chunk.end))
+                continue
+            mid = chunk.start + len(chunk.text) // 2
+            cut = doc.text.rfind(" ", chunk.start, mid) if " " in chunk.text else mid
+            cut = cut if cut > chunk.start else mid
+            fixed.extend([(chunk.start, cut), (cut, chunk.end)])
+        rebuilt = [self._make_chunk(doc, i, *_trim(doc.text, s, e)) for i, (s, e) in enumerate(fixed)]
+        return self._enforce_limit(doc, title, rebuilt)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    spans: list[tuple[int, int]] = []
+    _append_trimmed(text, start, end, spans)
+    return spans[0] if spans else (start, end)
+
+
+def _split_words(text: str, budget: int) -> list[tuple[int, int]]:
+    """Fallback for tokenizers without offsets: windows of roughly ``budget`` words' worth of pieces."""
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    step = max(1, budget // 2)
+    return [(words[i][0], words[min(i + step, len(words)) - 1][1]) for i in range(0, len(words), step)]
+
+
+def offset_splitter(tokenizer: object) -> Callable[[str, int], list[tuple[int, int]]]:
+    """Split an over-long sentence into windows of ``budget`` word pieces using the fast tokenizer's offsets."""
+
+    def split(text: str, budget: int) -> list[tuple[int, int]]:
+        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)  # type: ignore[operator]
+        offsets: list[tuple[int, int]] = enc["offset_mapping"]
+        windows: list[tuple[int, int]] = []
+        for i in range(0, len(offsets), budget):
+            window = offsets[i : i + budget]
+            start, end = window[0][0], window[-1][1]
+            # Move the cut back to a word boundary so no word is split across chunks.
+            if i + budget < len(offsets) and offsets[i + budget][0] == end:
+                space = text.rfind(" ", start, end)
+                end = space if space > start else end
+            if windows:
+                start = windows[-1][1]  # contiguous: text between a moved cut and the next piece stays
+            if end > start:
+                windows.append((start, end))
+        if windows and windows[-1][1] < len(text):
+            windows[-1] = (windows[-1][0], len(text))
+        return windows
+
+    return split
+
+
+def chunk_metadata(doc: Document) -> dict[str, str | int]:
+    return {
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "source": doc.source,
+        "published": doc.published,
+        "published_day": published_day(doc.published),
+        "url": doc.url,
+        "path": doc.path,
+    }
+
+
+def published_day(iso: str) -> int:
+    """Days since 1970-01-01, so Chroma's numeric range filters can compare dates; -1 when unknown."""
+    try:
+        return date.fromisoformat(iso[:10]).toordinal() - date(1970, 1, 1).toordinal()
+    except ValueError:
+        return -1

@@ -1,0 +1,42 @@
+"""The records that flow from loading through chunking into the index."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def short_hash(text: str, length: int = 16) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(slots=True)
+class Document:
+    """One article. ``doc_id`` is stable: derived from its path under the documents folder or its URL."""
+
+    doc_id: str
+    title: str
+    text: str
+    source: str = ""
+    published: str = ""  # ISO date (YYYY-MM-DD) or ""
+    url: str = ""
+    author: str = ""
+    path: str = ""  # where it was loaded from, relative to the documents folder when inside it
+
+    @property
+    def content_hash(self) -> str:
+        # Title and body only: the same article saved under two names hashes the same.
+        return hashlib.sha256(f"{self.title}\n{self.text}".encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A passage of a document, small enough for the embedding model to see whole."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int  # character offsets of ``text`` in the document text
+    end: int
+    index: int  # position among the document's chunks
+    metadata: dict[str, str | int] = field(default_factory=dict)

