@@ -8,8 +8,11 @@ and nothing is rebuilt per query.
 from __future__ import annotations
 
 import json
+import logging
+import math
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STEMMER = Stemmer.Stemmer("english")
 _FORMAT_VERSION = 1
 
@@ -43,6 +47,7 @@ class BM25Index:
         self._sources = np.array([e.source for e in self.entries], dtype=object)
         self._days = np.array([e.published_day for e in self.entries], dtype=np.int64)
         self._doc_ids = np.array([e.doc_id for e in self.entries], dtype=object)
+        self._df: Counter[str] | None = None
         self._model: bm25s.BM25 | None = None
         self._vocab: set[str] = set()
         if any(e.tokens for e in self.entries):
@@ -53,6 +58,13 @@ class BM25Index:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of a (stemmed) term over all chunks."""
+        if self._df is None:  # computed on first use: only the extractive answerer needs it
+            self._df = Counter(t for e in self.entries for t in set(e.tokens))
+        df = self._df.get(term, 0)
+        return math.log(1 + (len(self.entries) - df + 0.5) / (df + 0.5))
 
     @property
     def chunk_ids(self) -> set[str]:

@@ -17,6 +17,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets) before whitespace and
 # an opening capital, digit or quote; a line break always ends one (headlines, list items, bylines).
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+# "U.S.", "Dr.", "ST. LOUIS": a period after these rarely ends a sentence.
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:(?:[A-Za-z]\.){2,}|[A-Z][a-z]{0,2}\.|[A-Z]{1,3}\.)$")
 _TITLE_SEPARATOR = "\n"
 # Special tokens ([CLS], [SEP]) the model adds around every input.
 _SPECIAL_TOKENS = 2
@@ -27,6 +29,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if "\n" not in match.group() and _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
+            continue
         _append_trimmed(text, start, match.start() + _closing_len(match.group()), spans)
         start = match.end()
     _append_trimmed(text, start, len(text), spans)

@@ -26,7 +26,7 @@ class Document:
     @property
     def content_hash(self) -> str:
         # Title and body only: the same article saved under two names hashes the same.
-        return hashlib.sha256(f"{self.title}\n{self.text}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{self.title}\n{self.text}".encode()).hexdigest()
 
 
 @dataclass(slots=True)

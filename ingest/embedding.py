@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction
@@ -26,23 +27,64 @@ def resolve_model_path(name: str) -> str:
 
 
 class Embedder:
-    """Wraps a SentenceTransformer loaded from disk; normalised vectors, so cosine = dot product."""
+    """Wraps a SentenceTransformer loaded from disk; normalised vectors, so cosine = dot product.
+
+    The model loads on first use: a reindex that finds nothing changed never pays for it.
+    """
+
+    _shared: ClassVar[dict[tuple[str, int], Embedder]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, model: str = BUNDLED_EMBEDDING_MODEL, batch_size: int = 32) -> None:
-        # Never reach a model hub at run time: a local folder or the bundled package only,
-        # unless the user named a hub model and left HF_HUB_OFFLINE unset on purpose.
-        path = resolve_model_path(model)
-        if Path(path).exists():
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
         self.name = model
         self.batch_size = batch_size
-        self.model = SentenceTransformer(path, device="cpu")
-        self.tokenizer: Any = self.model.tokenizer
+        self._model: Any = None
+        self._load_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, model: str = BUNDLED_EMBEDDING_MODEL, batch_size: int = 32) -> Embedder:
+        """One instance per model in a process: Chroma rebuilding its embedding function must not load a second copy."""
+        with cls._shared_lock:
+            key = (model, batch_size)
+            if key not in cls._shared:
+                cls._shared[key] = cls(model, batch_size)
+            return cls._shared[key]
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self) -> Any:
+        path = resolve_model_path(self.name)
+        # Never reach a model hub at run time for a model that is on disk.
+        if Path(path).exists():
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
+        log.info("loading embedding model %s", path)
+        return SentenceTransformer(path, device="cpu")
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.model.tokenizer
+
+    @property
+    def max_tokens(self) -> int:
         # max_seq_length counts the [CLS]/[SEP] special tokens the model adds itself.
-        self.max_tokens: int = int(self.model.max_seq_length)
-        self.dimension: int = int(self.model.get_sentence_embedding_dimension() or 0)
+        return int(self.model.max_seq_length)
+
+    @property
+    def dimension(self) -> int:
+        get = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(get() or 0)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces the model would see for each text, special tokens included, without truncation."""
@@ -98,4 +140,4 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
-        return ChromaEmbeddingFunction(Embedder(config["model"]))
+        return ChromaEmbeddingFunction(Embedder.shared(config["model"]))

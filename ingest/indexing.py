@@ -71,15 +71,22 @@ class Indexer:
     def __init__(self, store: IndexStore, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        settings = store.settings
-        self.documents_dir = settings.documents_dir.resolve()
-        self.chunker = Chunker(
-            embedder.count_tokens,
-            embedder.max_tokens,
-            settings.chunk_tokens,
-            settings.chunk_overlap,
-            split_long=offset_splitter(embedder.tokenizer),
-        )
+        self.documents_dir = store.settings.documents_dir.resolve()
+        self._chunker: Chunker | None = None
+
+    @property
+    def chunker(self) -> Chunker:
+        # Built on first use: it needs the model's tokenizer, which a no-change reindex never loads.
+        if self._chunker is None:
+            settings = self.store.settings
+            self._chunker = Chunker(
+                self.embedder.count_tokens,
+                self.embedder.max_tokens,
+                settings.chunk_tokens,
+                settings.chunk_overlap,
+                split_long=offset_splitter(self.embedder.tokenizer),
+            )
+        return self._chunker
 
     # --- public operations ----------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], progress: bool = False) -> IndexReport:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
-from qa.generation import Message
 from qa.passage import Passage
+from qa.prompt import Message
 
 IdfLookup = Callable[[str], float]
 

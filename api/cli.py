@@ -1,0 +1,172 @@
+"""``newsqa``: ingest, reindex, ask and serve from the command line.
+
+Errors end in one line on stderr and a non-zero exit code, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsqa", description="Question answering over news articles, with citations.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add or update files and folders in the index")
+    p.add_argument("paths", nargs="+", type=Path)
+
+    sub.add_parser("reindex", help="sync the index with the documents folder (NEWSQA_DOCUMENTS_DIR)")
+
+    p = sub.add_parser("ask", help="answer a question from the indexed articles")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, default=None)
+    p.add_argument("--source", default=None, help="only passages from this source (e.g. cnn.com)")
+    p.add_argument("--after", type=_parse_date, default=None, help="published on or after (YYYY-MM-DD)")
+    p.add_argument("--before", type=_parse_date, default=None, help="published on or before (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_parse_date, default=None, help="the date 'this week' refers to")
+    p.add_argument("--passages", action="store_true", help="also print every retrieved passage")
+
+    p = sub.add_parser("serve", help="serve the HTTP API and chat page (indexes the documents folder first)")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--no-index", action="store_true", help="serve without syncing the documents folder first")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr
+    )
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from pydantic import ValidationError
+
+    from ingest.store import StoreError
+    from qa.generation import ModelError
+
+    try:
+        return _run(args)
+    except ValidationError as exc:
+        errors = "; ".join(f"NEWSQA_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"newsqa: invalid settings: {errors}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ModelError, StoreError, OSError) as exc:
+        print(f"newsqa: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("newsqa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ingest.settings import Settings
+
+    settings = Settings()
+    if args.command == "serve":
+        return _serve(args, settings)
+
+    from api.services import build_services
+
+    services = build_services(settings)
+    if args.command == "ingest":
+        missing = [str(p) for p in args.paths if not p.exists()]
+        if missing:
+            print(f"newsqa: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+            return EXIT_USAGE
+        report = services.indexer.ingest(args.paths, progress=True)
+        return _print_report(report)
+    if args.command == "reindex":
+        return _print_report(services.indexer.reindex(progress=True))
+    if args.command == "ask":
+        return _ask(args, services)
+    return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+def _print_report(report: object) -> int:
+    from ingest.indexing import IndexReport
+
+    assert isinstance(report, IndexReport)
+    for path, reason in report.skipped_files:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    for doc in report.documents:
+        if doc.status == "duplicate":
+            print(f"duplicate: {doc.title!r} has the same content as {doc.duplicate_of}; indexed once", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _ask(args: argparse.Namespace, services: object) -> int:
+    from api.services import Services
+    from qa.answering import Answer
+    from qa.retrieval import Filters
+
+    assert isinstance(services, Services)
+    question = args.question.strip()
+    if not question:
+        print("newsqa: the question is empty", file=sys.stderr)
+        return EXIT_USAGE
+    if args.top_k is not None and not 1 <= args.top_k <= 20:
+        print("newsqa: --top-k must be between 1 and 20", file=sys.stderr)
+        return EXIT_USAGE
+    filters = Filters(source=args.source, published_after=args.after, published_before=args.before)
+    answer: Answer = services.answerer().ask(question, args.top_k, filters, args.as_of)
+    print(answer.answer)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.source, c.published) if x)
+            print(f"  [{c.n}] {c.title}" + (f" ({meta})" if meta else "") + (f"\n      {c.url}" if c.url else ""))
+    if args.passages:
+        print("\nRetrieved passages:")
+        for p in answer.passages:
+            print(f"  [{p.n}] score={p.score:.4f} similarity={p.similarity:.3f} {p.title}\n      {p.snippet(200)}")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: object) -> int:
+    import uvicorn
+
+    from ingest.settings import Settings
+
+    assert isinstance(settings, Settings)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    if workers > 1 and not settings.chroma_host:
+        print(
+            "newsqa: --workers > 1 needs a Chroma server (NEWSQA_CHROMA_HOST): an embedded index is one process's",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not args.no_index:
+        from api.services import build_services
+
+        services = build_services(settings)
+        print(f"indexing {settings.documents_dir} ...", file=sys.stderr)
+        _print_report(services.indexer.reindex(progress=True))
+        del services
+    print(f"serving on http://{host}:{port} (chat page at /, API docs at /docs)", file=sys.stderr)
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

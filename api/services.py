@@ -1,0 +1,51 @@
+"""Builds the components once from settings; the HTTP app and the CLI share this wiring."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from ingest.embedding import Embedder
+from ingest.indexing import Indexer
+from ingest.settings import Settings
+from ingest.store import IndexStore
+from qa.answering import Answerer
+from qa.generation import ModelError, make_generator
+from qa.retrieval import Retriever
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    embedder: Embedder
+    store: IndexStore
+    indexer: Indexer
+    _answerer: Answerer | None = None
+    _model_error: ModelError | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answerer(self) -> Answerer:
+        """The answerer, its model loaded on first use; a model error is raised again on every call."""
+        with self._lock:
+            if self._answerer is None:
+                store = self.store
+                generator = make_generator(self.settings, lambda term: store.bm25.idf(term))
+                retriever = Retriever(store, self.embedder, self.settings)
+                self._answerer = Answerer(retriever, generator, self.settings)
+            return self._answerer
+
+    def preload_model(self) -> None:
+        try:
+            self.answerer()
+        except ModelError as exc:
+            # The service still ingests and lists documents; questions get a 503 naming the setting.
+            log.error("%s", exc)
+
+
+def build_services(settings: Settings) -> Services:
+    embedder = Embedder.shared(settings.embedding_model, settings.embedding_batch_size)
+    store = IndexStore(settings, embedder)
+    return Services(settings, embedder, store, Indexer(store, embedder))

@@ -1,0 +1,97 @@
+"""Answering: condense a follow-up, retrieve, abstain or generate, then check every citation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.settings import Settings
+from qa.citations import Citation, check_citations
+from qa.generation import Generator
+from qa.passage import Passage
+from qa.prompt import CANNOT_ANSWER, Message
+from qa.retrieval import Filters, Retriever
+
+INSUFFICIENT = "Insufficient information: the indexed articles do not answer this question."
+
+
+@dataclass(slots=True)
+class Answer:
+    question: str
+    standalone_question: str
+    answer: str
+    citations: list[Citation]
+    passages: list[Passage]
+    grounded: bool
+    model: str
+    invalid_citations: list[int] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+
+
+Event = Token | Answer
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, generator: Generator, settings: Settings) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.top_k = settings.top_k
+        self.min_score = settings.min_score
+
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+        history: Sequence[Message] = (),
+    ) -> Answer:
+        for event in self.stream(question, top_k, filters, as_of, history):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("stream ended without an answer")  # pragma: no cover - stream always ends with one
+
+    def stream(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+        history: Sequence[Message] = (),
+    ) -> Iterator[Event]:
+        """Text pieces as the model writes them, then the checked :class:`Answer`."""
+        started = time.perf_counter()
+        standalone = self.generator.condense(question, history) if history else question
+        retrieval = self.retriever.retrieve(standalone, top_k or self.top_k, filters, as_of)
+        retrieved = time.perf_counter()
+        timings = {"retrieve": _ms(retrieved - started)}
+
+        if not retrieval.passages or retrieval.best_similarity < self.min_score:
+            yield Token(INSUFFICIENT)
+            timings.update(generate=0.0, total=_ms(time.perf_counter() - started))
+            yield Answer(question, standalone, INSUFFICIENT, [], retrieval.passages, False, self.generator.name,
+                         timings_ms=timings)
+            return
+
+        pieces: list[str] = []
+        for piece in self.generator.stream(standalone, retrieval.passages, history):
+            pieces.append(piece)
+            yield Token(piece)
+        checked = check_citations("".join(pieces), retrieval.passages)
+        text = checked.text or CANNOT_ANSWER
+        grounded = checked.grounded and CANNOT_ANSWER.rstrip(".") not in text
+        done = time.perf_counter()
+        timings.update(generate=_ms(done - retrieved), total=_ms(done - started))
+        yield Answer(question, standalone, text, checked.citations if grounded else [], retrieval.passages, grounded,
+                     self.generator.name, checked.invalid, timings)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)

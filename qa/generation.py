@@ -1,0 +1,171 @@
+"""The answering model, chosen by one setting (``NEWSQA_LLM``) in one place: :func:`make_generator`.
+
+- ``extractive``: no LLM (see :mod:`qa.extractive`).
+- ``llamacpp:<path.gguf>``: a local model through llama-cpp-python.
+- ``<provider>:<model>``: any LangChain chat model through ``init_chat_model``
+  (``openai:<model>`` with ``NEWSQA_LLM_BASE_URL`` for any OpenAI-compatible server).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.settings import Settings
+from qa.passage import Passage
+from qa.prompt import Message, answer_messages, condense_messages
+
+
+class ModelError(RuntimeError):
+    """The model backend is misconfigured or unreachable; the message names the setting to fix."""
+
+
+class ModelConfigError(ModelError):
+    pass
+
+
+class ModelUnavailable(ModelError):
+    pass
+
+
+class Generator(Protocol):
+    name: str
+
+    def condense(self, question: str, history: Sequence[Message]) -> str: ...
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]: ...
+
+
+class ChatGenerator:
+    """Shared by every LLM backend: prompt building, condensing, error translation."""
+
+    def __init__(self, name: str, complete: Callable[[list[dict[str, str]], bool], Iterator[str]], describe: str) -> None:
+        self.name = name
+        self._complete = complete
+        self._describe = describe  # where the model lives, for error messages
+
+    def condense(self, question: str, history: Sequence[Message]) -> str:
+        if not history:
+            return question
+        rewritten = "".join(self._call(condense_messages(question, history), stream=False)).strip()
+        # A small model may ramble; a rewrite that is empty or far longer than a question is not used.
+        first_line = rewritten.splitlines()[0].strip() if rewritten else ""
+        return first_line if 0 < len(first_line) <= 4 * max(len(question), 100) else question
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
+        return self._call(answer_messages(question, passages, history), stream=True)
+
+    def _call(self, messages: list[dict[str, str]], stream: bool) -> Iterator[str]:
+        try:
+            pieces = self._complete(messages, stream)
+            first = next(pieces, None)  # connection errors surface on the first piece
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelUnavailable(f"model backend {self._describe} failed: {_short(exc)}") from exc
+        return self._guard(first, pieces)
+
+    def _guard(self, first: str | None, pieces: Iterator[str]) -> Iterator[str]:
+        if first is None:
+            return
+        yield first
+        try:
+            yield from pieces
+        except Exception as exc:
+            raise ModelUnavailable(f"model backend {self._describe} failed mid-answer: {_short(exc)}") from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+
+
+# --- llama.cpp -------------------------------------------------------------------------------------
+def llamacpp_generator(model_path: str, settings: Settings) -> ChatGenerator:
+    path = Path(model_path).expanduser()
+    if not path.is_file():
+        raise ModelConfigError(f"NEWSQA_LLM=llamacpp:{model_path}: no GGUF file at {path}")
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:
+        raise ModelConfigError(
+            "NEWSQA_LLM=llamacpp:... needs llama-cpp-python: pip install 'newsqa[local]'"
+        ) from exc
+    try:
+        llm = Llama(model_path=str(path), n_ctx=settings.llm_context_tokens, verbose=False)
+    except Exception as exc:
+        raise ModelConfigError(f"NEWSQA_LLM=llamacpp:{model_path}: cannot load model: {_short(exc)}") from exc
+    lock = threading.Lock()  # a llama.cpp context serves one generation at a time
+
+    def complete(messages: list[dict[str, str]], stream: bool) -> Iterator[str]:
+        with lock:
+            if not stream:
+                out: Any = llm.create_chat_completion(
+                    messages=messages, temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens
+                )
+                yield out["choices"][0]["message"]["content"] or ""
+                return
+            for part in llm.create_chat_completion(
+                messages=messages, temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens,
+                stream=True,
+            ):
+                text = part["choices"][0]["delta"].get("content")  # type: ignore[index]
+                if text:
+                    yield text
+
+    return ChatGenerator(f"llamacpp:{path.name}", complete, f"NEWSQA_LLM=llamacpp:{model_path}")
+
+
+# --- any LangChain chat model ----------------------------------------------------------------------
+def langchain_generator(provider: str, model: str, settings: Settings) -> ChatGenerator:
+    from langchain.chat_models import init_chat_model
+
+    kwargs: dict[str, Any] = {"temperature": settings.llm_temperature}
+    if provider == "ollama":
+        kwargs["num_predict"] = settings.llm_max_tokens
+        kwargs["client_kwargs"] = {"timeout": settings.llm_timeout}
+    else:
+        kwargs["max_tokens"] = settings.llm_max_tokens
+        kwargs["timeout"] = settings.llm_timeout
+        kwargs["max_retries"] = 1
+    if settings.llm_base_url:
+        kwargs["base_url"] = settings.llm_base_url
+    if settings.llm_api_key:
+        kwargs["api_key"] = settings.llm_api_key
+    elif provider == "openai" and settings.llm_base_url:
+        kwargs["api_key"] = "not-needed"  # local OpenAI-compatible servers accept any key
+    try:
+        chat = init_chat_model(model, model_provider=provider, **kwargs)
+    except ImportError as exc:
+        raise ModelConfigError(f"NEWSQA_LLM={provider}:{model}: the LangChain integration is not installed ({exc})") from exc
+    except Exception as exc:
+        raise ModelConfigError(f"NEWSQA_LLM={provider}:{model}: {_short(exc)}") from exc
+
+    def complete(messages: list[dict[str, str]], stream: bool) -> Iterator[str]:
+        if not stream:
+            yield str(chat.invoke(messages).content)
+            return
+        for chunk in chat.stream(messages):
+            if chunk.content:
+                yield str(chunk.content)
+
+    where = f" at NEWSQA_LLM_BASE_URL={settings.llm_base_url}" if settings.llm_base_url else ""
+    return ChatGenerator(f"{provider}:{model}", complete, f"NEWSQA_LLM={provider}:{model}{where}")
+
+
+def make_generator(settings: Settings, idf: Callable[[str], float]) -> Generator:
+    spec = settings.llm.strip()
+    if spec == "extractive":
+        from qa.extractive import ExtractiveGenerator
+
+        return ExtractiveGenerator(idf)
+    provider, sep, model = spec.partition(":")
+    if not sep or not provider or not model:
+        raise ModelConfigError(
+            f"NEWSQA_LLM={spec!r}: expected 'extractive', 'llamacpp:<path.gguf>' or '<provider>:<model>'"
+        )
+    if provider == "llamacpp":
+        return llamacpp_generator(model, settings)
+    return langchain_generator(provider, model, settings)
