@@ -138,6 +138,15 @@ class Indexer:
             self.store.save_manifest()
             return True
 
+    def purge(self, file_key: str, doc_ids: Sequence[str]) -> None:
+        """Forget a file and its documents everywhere, whatever state a failed write left them in."""
+        with self.store.write_lock:
+            self.store.write(doc_ids, [], np.zeros((0, 0), dtype=np.float32))
+            self.store.manifest.files.pop(file_key, None)
+            for doc_id in doc_ids:
+                self.store.manifest.documents.pop(doc_id, None)
+            self.store.save_manifest()
+
     def file_key(self, path: Path) -> str:
         """Files inside the documents folder are keyed by their relative path, so the folder can move."""
         resolved = path.resolve()

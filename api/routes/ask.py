@@ -1,0 +1,90 @@
+"""POST /ask and POST /ask/stream."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from api.deps import AnswererDep, ReadAuth
+from api.schemas import AskRequest, AskResponse
+from qa.answering import Answer, Answerer, Token
+from qa.generation import ModelError
+from qa.prompt import Message
+from qa.retrieval import Filters
+
+router = APIRouter(tags=["ask"], dependencies=[ReadAuth])
+
+
+def _arguments(body: AskRequest) -> dict[str, object]:
+    f = body.filters
+    return {
+        "question": body.question,
+        "top_k": body.top_k,
+        "filters": Filters(f.source, f.published_after, f.published_before) if f else None,
+        "as_of": body.as_of,
+        "history": [Message(m.role, m.content) for m in body.history],
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    return {
+        "answer": answer.answer,
+        "citations": [
+            {k: getattr(c, k) for k in ("n", "doc_id", "title", "url", "published", "source", "chunk_id", "snippet", "score")}
+            for c in answer.citations
+        ],
+        "passages": [
+            {
+                "n": p.n, "doc_id": p.doc_id, "title": p.title, "url": p.url, "published": p.published,
+                "source": p.source, "chunk_id": p.chunk_id, "snippet": p.snippet(), "score": p.score,
+                "text": p.text, "similarity": p.similarity,
+            }
+            for p in answer.passages
+        ],
+        "grounded": answer.grounded,
+        "model": answer.model,
+        "invalid_citations": answer.invalid_citations,
+        "standalone_question": answer.standalone_question,
+        "timings_ms": answer.timings_ms,
+    }
+
+
+@router.post("/ask", response_model=AskResponse)
+def ask(body: AskRequest, answerer: AnswererDep) -> dict[str, object]:
+    return answer_json(answerer.ask(**_arguments(body)))  # type: ignore[arg-type]
+
+
+def sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _events(answerer: Answerer, arguments: dict[str, object]) -> Iterator[str]:
+    try:
+        for event in answerer.stream(**arguments):  # type: ignore[arg-type]
+            if isinstance(event, Token):
+                yield sse("token", {"text": event.text})
+            else:
+                final = answer_json(event)
+                timings = final.pop("timings_ms")
+                yield sse("citations", final)
+                yield sse("done", {"timings_ms": timings})
+    except ModelError as exc:
+        yield sse("error", {"message": str(exc)})
+    except Exception as exc:  # noqa: BLE001 - the stream has started: the client can only be told in an event
+        yield sse("error", {"message": f"internal error ({type(exc).__name__})"})
+
+
+@router.post(
+    "/ask/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "token*, citations, done | error"}},
+)
+def ask_stream(body: AskRequest, answerer: AnswererDep) -> StreamingResponse:
+    return StreamingResponse(
+        _events(answerer, _arguments(body)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

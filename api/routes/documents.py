@@ -1,0 +1,133 @@
+"""/documents: list, read, upload (file or JSON) and delete articles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from api.deps import IndexerDep, ReadAuth, SettingsDep, WriteAuth
+from api.errors import validation_message
+from api.schemas import DocumentDetail, DocumentIn, DocumentPage
+from ingest.store import DocumentRecord
+from ingest.uploads import UnsupportedType, UploadResult, add_file, add_text
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}},
+                           "required": ["file"]}
+            },
+            "application/json": {"schema": {"$ref": "#/components/schemas/DocumentIn"}},
+        },
+    }
+}
+
+
+def _out(record: DocumentRecord, status_: str | None = None) -> dict[str, object]:
+    return {
+        "doc_id": record.doc_id, "title": record.title, "source": record.source, "published": record.published,
+        "url": record.url, "path": record.path, "chunks": record.chunks, "duplicate_of": record.duplicate_of,
+        "indexed_at": record.indexed_at, "status": status_,
+    }
+
+
+@router.get("", response_model=DocumentPage, dependencies=[ReadAuth])
+def list_documents(
+    indexer: IndexerDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    source: str | None = None,
+) -> dict[str, object]:
+    records = [d for d in list(indexer.store.manifest.documents.values()) if d.duplicate_of is None]
+    if source:
+        records = [d for d in records if d.source == source]
+    # Newest first, the order a news reader expects; undated last.
+    records.sort(key=lambda d: (d.published or "0000", d.indexed_at, d.title), reverse=True)
+    page = records[offset : offset + limit]
+    return {"total": len(records), "offset": offset, "limit": limit, "items": [_out(d) for d in page]}
+
+
+@router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[ReadAuth])
+def get_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
+    record = indexer.store.manifest.documents.get(doc_id)
+    if record is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {doc_id!r}")
+    canonical = indexer.store.manifest.documents.get(record.duplicate_of or doc_id, record)
+    chunks = [
+        {"chunk_id": cid, "text": text, "start": int(meta.get("start", 0)), "end": int(meta.get("end", 0))}
+        for cid, text, meta in indexer.store.chunks_of(canonical.doc_id)
+    ]
+    return {**_out(record), "chunk_texts": chunks}
+
+
+@router.delete("/{doc_id}", dependencies=[WriteAuth])
+def delete_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
+    if not indexer.delete_document(doc_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {doc_id!r}")
+    return {"doc_id": doc_id, "deleted": True}
+
+
+@router.post("", dependencies=[WriteAuth], openapi_extra=_UPLOAD_BODY, status_code=201,
+             responses={200: {"description": "the same content is already indexed"}, 413: {}, 415: {}, 422: {}})
+async def upload_document(request: Request, indexer: IndexerDep, settings: SettingsDep) -> JSONResponse:
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:  # multipart framing is not content
+        raise _too_large(settings.max_upload_mb)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        result = await _from_form(request, indexer, limit, settings.max_upload_mb)
+    elif content_type == "application/json":
+        body = await _read_limited(request, limit, settings.max_upload_mb)
+        try:
+            doc = DocumentIn.model_validate_json(body)
+        except ValidationError as exc:
+            raise HTTPException(422, detail=validation_message(exc.errors())) from exc  # type: ignore[arg-type]
+        result = await run_in_threadpool(
+            add_text, indexer, doc.title, doc.text, str(doc.url or ""),
+            doc.published.isoformat() if doc.published else "", doc.source, doc.author,
+        )
+    else:
+        raise UnsupportedType(
+            f"send a file as multipart/form-data (field 'file') or JSON {{title, text, ...}}, not {content_type or 'no content type'!r}"
+        )
+    code = status.HTTP_200_OK if result.status == "duplicate" else status.HTTP_201_CREATED
+    first = result.documents[0]
+    return JSONResponse(
+        status_code=code,
+        content={**_out(first, result.status), "documents": [_out(d, result.status) for d in result.documents]},
+    )
+
+
+async def _from_form(request: Request, indexer: IndexerDep, limit: int, limit_mb: float) -> UploadResult:
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise HTTPException(422, detail="file: a multipart field named 'file' with a filename is required")
+    data = await upload.read(limit + 1)
+    await form.close()
+    if len(data) > limit:
+        raise _too_large(limit_mb)
+    return await run_in_threadpool(add_file, indexer, upload.filename, data)
+
+
+async def _read_limited(request: Request, limit: int, limit_mb: float) -> bytes:
+    body = bytearray()
+    async for part in request.stream():
+        body += part
+        if len(body) > limit:
+            raise _too_large(limit_mb)
+    return bytes(body)
+
+
+def _too_large(limit_mb: float) -> HTTPException:
+    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"upload larger than the {limit_mb:g} MB limit")

@@ -1,0 +1,31 @@
+"""GET /health."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ReadAuth, ServicesDep
+from api.schemas import HealthOut
+from qa.generation import ModelError
+
+router = APIRouter(tags=["health"], dependencies=[ReadAuth])
+
+
+@router.get("/health", response_model=HealthOut)
+def health(services: ServicesDep) -> dict[str, object]:
+    settings = services.settings
+    model_error = None
+    try:
+        model = services.answerer().generator.name
+    except ModelError as exc:
+        model, model_error = settings.llm, str(exc)
+    documents = sum(1 for d in list(services.store.manifest.documents.values()) if d.duplicate_of is None)
+    return {
+        "status": "ok" if model_error is None else "degraded",
+        "documents": documents,
+        "chunks": services.store.count(),
+        "model": model,
+        "model_error": model_error,
+        "embedding_model": services.embedder.name,
+        "auth": {"writes": bool(settings.api_key), "reads": bool(settings.api_key and settings.api_key_reads)},
+    }

@@ -1,0 +1,16 @@
+"""POST /reindex."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import IndexerDep, WriteAuth
+from api.schemas import ReindexOut
+
+router = APIRouter(tags=["index"], dependencies=[WriteAuth])
+
+
+@router.post("/reindex", response_model=ReindexOut)
+def reindex(indexer: IndexerDep) -> dict[str, object]:
+    report = indexer.reindex()
+    return {**report.counts(), "skipped_files": [{"path": p, "reason": r} for p, r in report.skipped_files]}

@@ -1,0 +1,166 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(None, max_length=200, description="Only passages from this source, e.g. 'cnn.com'.")
+    published_after: date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
+    published_before: date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000)
+    top_k: int | None = Field(None, ge=1, le=20)
+    filters: AskFilters | None = None
+    as_of: date | None = Field(None, description="The date questions like 'this week' refer to.")
+    history: list[ChatMessage] = Field(default_factory=list, max_length=50)
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("question must not be blank")
+        return value.strip()
+
+
+class CitationOut(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    url: str
+    published: str
+    source: str
+    chunk_id: str
+    snippet: str
+    score: float
+
+
+class PassageOut(CitationOut):
+    text: str
+    similarity: float
+
+
+class Timings(BaseModel):
+    retrieve: float
+    generate: float
+    total: float
+
+
+class AskResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+    grounded: bool
+    model: str
+    invalid_citations: list[int] = []
+    standalone_question: str
+    timings_ms: Timings
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=1000)
+    text: str = Field(min_length=1, max_length=5_000_000)
+    url: HttpUrl | None = None
+    published: date | None = None
+    source: str = Field("", max_length=200)
+    author: str = Field("", max_length=200)
+
+    @field_validator("title", "text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    published: str
+    url: str
+    path: str
+    chunks: int
+    duplicate_of: str | None = None
+    indexed_at: str = ""
+    status: str | None = None
+
+
+class DocumentPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[DocumentOut]
+
+
+class ChunkOut(BaseModel):
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+
+
+class DocumentDetail(DocumentOut):
+    chunk_texts: list[ChunkOut] = []
+
+
+class ReindexOut(BaseModel):
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    skipped: int
+    duplicates: int
+    chunks: int
+    seconds: float
+    skipped_files: list[dict[str, str]] = []
+
+
+class AuthInfo(BaseModel):
+    writes: bool
+    reads: bool
+
+
+class HealthOut(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    model: str
+    model_error: str | None = None
+    embedding_model: str
+    auth: AuthInfo
+
+
+class OpenAIMessage(BaseModel):
+    role: str
+    content: str | list[dict[str, object]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):  # the content-parts form: keep the text parts
+            return " ".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    model: str = "newsqa"
+    messages: list[OpenAIMessage] = Field(min_length=1)
+    stream: bool = False
+    temperature: float | None = None
+    max_tokens: int | None = None

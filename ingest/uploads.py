@@ -1,0 +1,86 @@
+"""Articles that arrive over HTTP: saved under ``<documents>/uploads/`` and indexed like any file.
+
+Keeping uploads as files in the documents folder means a later reindex keeps them, and the folder
+stays the one source of truth. A duplicate is detected before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.indexing import UPLOADS_DIR, Indexer
+from ingest.loading import SUPPORTED_SUFFIXES, LoadError, load_file
+from ingest.store import DocumentRecord
+
+
+class UnsupportedType(ValueError):
+    pass
+
+
+@dataclass
+class UploadResult:
+    status: str  # "added" | "updated" | "duplicate"
+    documents: list[DocumentRecord]
+
+
+def _safe_stem(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-._")
+    return stem[:60] or "article"
+
+
+def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
+    """Index an uploaded file. Raises UnsupportedType or LoadError (with a reason) and then writes nothing."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedType(
+            f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+        )
+    folder = indexer.documents_dir / UPLOADS_DIR
+    store = indexer.store
+    with store.write_lock:
+        folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        final = folder / f"{_safe_stem(filename)}-{digest}{suffix}"
+        # A dot-name is skipped by folder scans and the watcher, so a half-written upload is never indexed.
+        tmp = folder / f".upload-{digest}{suffix}"
+        tmp.write_bytes(data)
+        try:
+            docs = load_file(tmp, indexer.documents_dir)
+            known = store.manifest.by_content_hash()
+            if all(d.content_hash in known for d in docs):
+                tmp.unlink(missing_ok=True)
+                existing = [store.manifest.documents[known[d.content_hash]] for d in docs]
+                return UploadResult("duplicate", existing)
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        try:
+            report = indexer.ingest([final])
+        except BaseException:
+            final.unlink(missing_ok=True)
+            indexer.purge(indexer.file_key(final), [d.doc_id for d in docs])  # nothing half-written stays
+            raise
+        if report.skipped_files:
+            final.unlink(missing_ok=True)
+            raise LoadError(report.skipped_files[0][1], final.name)
+        records = [store.manifest.documents[r.doc_id] for r in report.documents if r.doc_id in store.manifest.documents]
+        status = "updated" if report.updated and not report.added else "added"
+        if report.duplicates and not (report.added or report.updated):
+            status = "duplicate"
+        return UploadResult(status, records)
+
+
+def add_text(
+    indexer: Indexer, title: str, text: str, url: str = "", published: str = "", source: str = "", author: str = ""
+) -> UploadResult:
+    """Index a pasted article: written as a Markdown file in the layout the text loader reads."""
+    headers = [f"Source: {source}" if source else "", f"Published: {published}" if published else "",
+               f"URL: {url}" if url else "", f"Author: {author}" if author else ""]
+    header_block = "\n".join(h for h in headers if h)
+    body = f"# {title.strip()}\n\n" + (f"{header_block}\n\n" if header_block else "") + text.strip() + "\n"
+    return add_file(indexer, f"{_safe_stem(title)}.md", body.encode("utf-8"))
