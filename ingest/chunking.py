@@ -7,6 +7,7 @@ silently drop its tail: the dropped text could be retrieved by BM25 but never by
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -63,13 +64,14 @@ class Chunker:
         model_max_tokens: int,
         chunk_tokens: int = 200,
         overlap_tokens: int = 32,
-        split_long: Callable[[str, int], list[tuple[int, int]]] | None = None,
+        token_offsets: Callable[[str], list[tuple[int, int]]] | None = None,
     ) -> None:
         self.count_tokens = count_tokens
+        # With the tokenizer's offsets a document is tokenised once, and sentence costs are read off it.
+        self._token_offsets = token_offsets
         self.limit = min(chunk_tokens, model_max_tokens)
         self.model_max_tokens = model_max_tokens
         self.overlap = min(overlap_tokens, self.limit // 2)
-        self._split_long = split_long or _split_words
         self._titles: dict[str, str] = {}
 
     def embedding_input(self, chunk: Chunk) -> str:
@@ -81,9 +83,7 @@ class Chunker:
         title_cost = self.count_tokens([title + _TITLE_SEPARATOR])[0] - _SPECIAL_TOKENS if title else 0
         budget = max(8, self.limit - _SPECIAL_TOKENS - title_cost)
 
-        spans = self._pieces(doc.text, budget)
-        costs = self.count_tokens([doc.text[s:e] for s, e in spans])
-        costs = [c - _SPECIAL_TOKENS for c in costs]
+        spans, costs = self._pieces(doc.text, budget)
 
         groups: list[tuple[int, int]] = []  # [first, last) indices into spans
         first, used = 0, 0
@@ -107,16 +107,30 @@ class Chunker:
             carried += costs[start]
         return start
 
-    def _pieces(self, text: str, budget: int) -> list[tuple[int, int]]:
+    def _pieces(self, text: str, budget: int) -> tuple[list[tuple[int, int]], list[int]]:
+        """Sentences, and windows of over-long sentences, with their costs in word pieces."""
         spans = sentence_spans(text)
-        costs = self.count_tokens([text[s:e] for s, e in spans])
         pieces: list[tuple[int, int]] = []
-        for (s, e), cost in zip(spans, costs, strict=True):
-            if cost - _SPECIAL_TOKENS <= budget:
+        costs: list[int] = []
+        if self._token_offsets is None:
+            for (s, e), cost in zip(spans, self.count_tokens([text[s:e] for s, e in spans]), strict=True):
+                windows = [(s, e)] if cost - _SPECIAL_TOKENS <= budget else _split_words(text, s, e, budget)
+                pieces += windows
+                costs += [cost - _SPECIAL_TOKENS] if len(windows) == 1 else [budget] * len(windows)
+            return pieces, costs
+        offsets = self._token_offsets(text)
+        starts = [a for a, _ in offsets]
+        for s, e in spans:
+            first, last = bisect_left(starts, s), bisect_left(starts, e)
+            if last - first <= budget:
                 pieces.append((s, e))
-            else:
-                pieces.extend((s + a, s + b) for a, b in self._split_long(text[s:e], budget))
-        return pieces
+                costs.append(last - first)
+                continue
+            for k in range(first, last, budget):
+                end = min(k + budget, last)
+                pieces.append((offsets[k][0], offsets[end - 1][1]))
+                costs.append(end - k)
+        return pieces, costs
 
     def fit_title(self, title: str) -> str:
         # A title may take at most a quarter of the window; the body is what answers questions.
@@ -163,36 +177,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return spans[0] if spans else (start, end)
 
 
-def _split_words(text: str, budget: int) -> list[tuple[int, int]]:
-    """Fallback for tokenizers without offsets: windows of roughly ``budget`` words' worth of pieces."""
-    words = [m.span() for m in re.finditer(r"\S+", text)]
+def _split_words(text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+    """Fallback without token offsets: windows of half the budget in words (a word is at least one piece)."""
+    words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
     step = max(1, budget // 2)
     return [(words[i][0], words[min(i + step, len(words)) - 1][1]) for i in range(0, len(words), step)]
-
-
-def offset_splitter(tokenizer: object) -> Callable[[str, int], list[tuple[int, int]]]:
-    """Split an over-long sentence into windows of ``budget`` word pieces using the fast tokenizer's offsets."""
-
-    def split(text: str, budget: int) -> list[tuple[int, int]]:
-        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)  # type: ignore[operator]
-        offsets: list[tuple[int, int]] = enc["offset_mapping"]
-        windows: list[tuple[int, int]] = []
-        for i in range(0, len(offsets), budget):
-            window = offsets[i : i + budget]
-            start, end = window[0][0], window[-1][1]
-            # Move the cut back to a word boundary so no word is split across chunks.
-            if i + budget < len(offsets) and offsets[i + budget][0] == end:
-                space = text.rfind(" ", start, end)
-                end = space if space > start else end
-            if windows:
-                start = windows[-1][1]  # contiguous: text between a moved cut and the next piece stays
-            if end > start:
-                windows.append((start, end))
-        if windows and windows[-1][1] < len(text):
-            windows[-1] = (windows[-1][0], len(text))
-        return windows
-
-    return split
 
 
 def chunk_metadata(doc: Document) -> dict[str, str | int]:

@@ -96,6 +96,11 @@ class Embedder:
         )
         return [len(ids) for ids in encoded["input_ids"]]
 
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character span of every word piece of ``text`` (no special tokens), from the fast tokenizer."""
+        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        return [tuple(span) for span in encoded["offset_mapping"]]
+
     def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ingest.chunking import Chunker, offset_splitter
+from ingest.chunking import Chunker
 from ingest.document import Chunk, Document
 from ingest.embedding import Embedder
 from ingest.loading import LoadError, iter_files, load_file
@@ -84,7 +84,7 @@ class Indexer:
                 self.embedder.max_tokens,
                 settings.chunk_tokens,
                 settings.chunk_overlap,
-                split_long=offset_splitter(self.embedder.tokenizer),
+                token_offsets=self.embedder.token_offsets,
             )
         return self._chunker
 

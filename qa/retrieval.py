@@ -24,6 +24,8 @@ class Filters:
     def day_range(self) -> tuple[int | None, int | None]:
         after = published_day(self.published_after.isoformat()) if self.published_after else None
         before = published_day(self.published_before.isoformat()) if self.published_before else None
+        if before is not None and after is None:
+            after = 0  # undated chunks (published_day -1) are not "published on or before" any date
         return after, before
 
     def chroma_where(self) -> dict[str, Any] | None:
@@ -86,6 +88,7 @@ class Retriever:
                 fused[cid] *= self._recency(int(rows[cid][1].get("published_day", -1)), target)
             pool.sort(key=fused.__getitem__, reverse=True)
 
+        # Scores keep significant digits, not decimals: an as-of weight can make them tiny but never 0.
         passages: list[Passage] = []
         for cid in pool[:top_k]:
             text, meta, emb = rows[cid]
@@ -93,7 +96,7 @@ class Retriever:
                 Passage(
                     n=len(passages) + 1, chunk_id=cid, doc_id=str(meta["doc_id"]), title=str(meta.get("title", "")),
                     text=text, url=str(meta.get("url", "")), published=str(meta.get("published", "")),
-                    source=str(meta.get("source", "")), score=round(fused[cid], 6),
+                    source=str(meta.get("source", "")), score=float(f"{fused[cid]:.6g}"),
                     similarity=round(float(np.dot(vector, np.asarray(emb, dtype=np.float32))), 4),
                     dense_rank=dense_rank.get(cid), bm25_rank=bm25_rank.get(cid),
                     start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),

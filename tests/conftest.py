@@ -95,9 +95,7 @@ def settings_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
 
 
 @pytest.fixture(scope="session")
-def services_factory(
-    embedder: Embedder, settings_factory: Callable[..., Settings]
-) -> Callable[..., Services]:
+def services_factory(embedder: Embedder, settings_factory: Callable[..., Settings]) -> Callable[..., Services]:
     """``services_factory(settings)`` or ``services_factory(docs_dir, **overrides)``: ``build_services`` on it."""
 
     def make(settings_or_docs: Settings | Path, **overrides: Any) -> Services:

@@ -308,7 +308,9 @@ function openSource(c, opener) {
   $('#source-num').textContent = `Source [${c.n}]`;
   panel.querySelector('.source-title').textContent = c.title || 'Untitled';
   panel.querySelector('.source-meta').textContent = [fmtDate(c.published), c.source].filter(Boolean).join(' · ');
-  panel.querySelector('.source-snippet').textContent = c.snippet || c.text || '';
+  // The whole cited passage: the snippet is only its first few hundred characters and can stop
+  // before the sentence the answer rests on.
+  panel.querySelector('.source-snippet').textContent = c.text || c.snippet || '';
   const link = panel.querySelector('.source-link');
   const url = safeUrl(c.url);
   link.hidden = !url;

@@ -1,0 +1,61 @@
+"""Shared by the benchmarks: where the eval data is, the machine they ran on, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+EVAL_DIR = SHARED / "eval" / "realtimeqa"
+CORPUS = EVAL_DIR / "corpus"
+DEV = EVAL_DIR / "dev.jsonl"
+RESULTS = REPO / "bench" / "results"
+# The index the benchmarks build and share (ingest builds it, quality reuses it when settings match).
+BENCH_DATA = REPO / ".data" / "bench-index"
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import torch
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_json(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / name
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def table(rows: list[tuple[str, str, str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+
+
+def require_eval_data() -> None:
+    if not CORPUS.is_dir():
+        raise SystemExit(f"eval data not found at {EVAL_DIR} (expected ../shared beside the checkout)")

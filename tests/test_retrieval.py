@@ -1,0 +1,291 @@
+"""Hybrid retrieval over a real index (Chroma in a tmp folder, the real embedding model, BM25)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from api.services import Services
+from ingest.settings import Settings
+from qa.retrieval import Filters, Retrieval, Retriever
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_06bb106c697d14b6.txt"
+CORPUS = REPO.parent / "shared" / "eval" / "realtimeqa" / "corpus"
+
+# Eight short eval articles from three sources and six years (file name: source, published).
+ARTICLES = {
+    "nz": "new-zealand-bans-tobacco-sales-for-next-generation-cnn-cecbe27b.txt",  # cnn.com 2022-12-13
+    "bangladesh": "most-of-bangladesh-left-without-power-after-national-grid-failure-c-e83dab7d.txt",  # cnn.com 2022-10-04
+    "austen": "jane-austen-book-sells-for-375-000-the-week-uk-a01943fc.txt",  # theweek.co.uk 2022-10-05
+    "mars": "nasa-finds-molecules-on-mars-the-week-uk-675bbf82.txt",  # theweek.co.uk 2023-07-13
+    "measles": "first-death-reported-in-measles-outbreak-in-texas-new-mexico-298aced2.txt",  # usatoday.com 2025-02-26
+    "boeing": "faa-boeing-737-max-planes-should-be-inspected-for-loose-bolt-241b3edb.txt",  # usatoday.com 2023-12-29
+    "powerball": "1-73-billion-powerball-jackpot-goes-to-lucky-lottery-player-in-cali-2db66634.txt",  # usatoday.com 2023-10-11
+    "alabama": "alabama-football-team-invited-to-white-house-on-april-10-00f032f7.txt",  # usatoday.com 2018-03-15
+}
+
+# Two near-identical reports that differ only in their date (and one word, so they are not duplicates).
+FESTIVAL = """Quellport lantern boat festival
+
+Source: testwire
+Published: {published}
+
+The Quellport harbour festival drew thousands of visitors to watch the lantern boat parade along the old \
+canal on {day} evening. Organisers said forty decorated boats took part this year."""
+FESTIVAL_OLD = ("2019-03-02", "Saturday")
+FESTIVAL_NEW = ("2024-08-10", "Sunday")
+FESTIVAL_QUESTION = "Quellport harbour festival lantern boat parade on the canal"
+
+
+def copy_articles(folder: Path, names: list[str]) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"eval corpus not available at {CORPUS}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy2(CORPUS / name, folder / name)
+    shutil.copy2(SEED, folder / SEED.name)
+
+
+def doc_id_of(services: Services, file_name: str) -> str:
+    ids = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
+    assert len(ids) == 1, f"{file_name} indexed {len(ids)} times"
+    return ids[0]
+
+
+@dataclass
+class Index:
+    services: Services
+    retriever: Retriever
+    ids: dict[str, str]  # short name -> doc_id
+
+
+@pytest.fixture(scope="module")
+def index(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_factory: Callable[..., Settings],
+    services_factory: Callable[..., Services],
+) -> Index:
+    docs = tmp_path_factory.mktemp("retrieval_docs")
+    copy_articles(docs, list(ARTICLES.values()))
+    for (published, day), name in ((FESTIVAL_OLD, "festival_old.txt"), (FESTIVAL_NEW, "festival_new.txt")):
+        (docs / name).write_text(FESTIVAL.format(published=published, day=day), encoding="utf-8")
+    services = services_factory(settings_factory(docs))
+    report = services.indexer.reindex()
+    assert report.added == len(ARTICLES) + 3 and report.skipped == 0 and report.duplicates == 0, report.summary()
+    names = {**ARTICLES, "seed": SEED.name, "festival_old": "festival_old.txt", "festival_new": "festival_new.txt"}
+    ids = {short: doc_id_of(services, file) for short, file in names.items()}
+    return Index(services, Retriever(services.store, services.embedder, services.settings), ids)
+
+
+def check_passages(retrieval: Retrieval, top_k: int) -> None:
+    ps = retrieval.passages
+    assert len(ps) <= top_k
+    assert [p.n for p in ps] == list(range(1, len(ps) + 1))
+    assert len({p.chunk_id for p in ps}) == len(ps)
+    for p in ps:
+        assert -1.0 <= p.similarity <= 1.0
+        assert p.score > 0
+        assert p.dense_rank is not None or p.bm25_rank is not None
+        assert p.text.strip()
+        assert p.chunk_id.startswith(p.doc_id)
+    # Without an as-of date, passages come in fused-score order.
+    scores = [p.score for p in ps]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_answer_bearing_article_ranks_in_top_3(index: Index) -> None:
+    got = index.retriever.retrieve("Which country banned tobacco sales to anyone born on or after January 1, 2009?", 5)
+    check_passages(got, 5)
+    top3 = [p.doc_id for p in got.passages[:3]]
+    assert index.ids["nz"] in top3, [(p.title, p.score) for p in got.passages]
+    assert got.passages[0].doc_id == index.ids["nz"]
+    assert "2009" in got.passages[0].text
+    assert got.best_similarity == max(p.similarity for p in got.passages) > 0.5
+
+
+def test_seed_question_finds_the_seed(index: Index) -> None:
+    got = index.retriever.retrieve("Who is the head of US Southern Command?", 3)
+    check_passages(got, 3)
+    assert got.passages[0].doc_id == index.ids["seed"]
+    assert "Fuller" in got.passages[0].text
+
+
+def test_bm25_alone_finds_a_rare_exact_phrase(index: Index) -> None:
+    # "Otter 841" appears once, in a Week UK roundup whose headline is about Mars.
+    hits = index.services.store.bm25.search("Otter 841", 3)
+    assert hits, "BM25 found nothing"
+    chunk_id, score = hits[0]
+    assert score > 0
+    text, meta = index.services.store.get_chunks([chunk_id])[chunk_id]
+    assert meta["doc_id"] == index.ids["mars"]
+    assert "Otter 841" in text
+    # Every hit really contains one of the query's terms.
+    for cid, _ in hits:
+        chunk_text, _ = index.services.store.get_chunks([cid])[cid]
+        assert "otter" in chunk_text.lower() or "841" in chunk_text
+    # A word in no chunk finds nothing.
+    assert index.services.store.bm25.search("xylophonist zzqqv", 3) == []
+
+
+@pytest.mark.parametrize("source", ["theweek.co.uk", "cnn.com", "usatoday.com"])
+def test_source_filter(index: Index, source: str) -> None:
+    # The question is about a cnn.com article: the filter must still keep every other source out.
+    question = "New Zealand bans tobacco sales for the next generation"
+    got = index.retriever.retrieve(question, 5, Filters(source=source))
+    check_passages(got, 5)
+    assert got.passages, f"nothing from {source}"
+    assert {p.source for p in got.passages} == {source}
+    if source != "cnn.com":
+        assert index.ids["nz"] not in {p.doc_id for p in got.passages}
+
+
+def test_unknown_source_returns_nothing(index: Index) -> None:
+    got = index.retriever.retrieve("tobacco", 5, Filters(source="nowhere.example"))
+    assert got.passages == []
+    assert got.best_similarity == 0.0
+
+
+def test_date_bounds_are_inclusive(index: Index) -> None:
+    day = date(2022, 12, 13)  # the New Zealand article's date, and no other's
+    got = index.retriever.retrieve("tobacco ban", 5, Filters(published_after=day, published_before=day))
+    check_passages(got, 5)
+    assert got.passages
+    assert {p.published for p in got.passages} == {"2022-12-13"}
+    assert {p.doc_id for p in got.passages} == {index.ids["nz"]}
+
+
+@pytest.mark.parametrize(
+    ("after", "before"),
+    [
+        (date(2023, 1, 1), None),
+        (None, date(2022, 12, 31)),
+        (date(2022, 10, 5), date(2023, 12, 29)),  # both ends are some article's date
+        (date(2024, 1, 1), date(2025, 12, 31)),
+    ],
+)
+def test_date_filters_restrict_every_passage(index: Index, after: date | None, before: date | None) -> None:
+    # A question that, unfiltered, would favour articles outside the range (and the undated seed).
+    for question in ("Iran weapons Venezuela Southern Command", "tobacco ban", "news this week"):
+        got = index.retriever.retrieve(question, 8, Filters(published_after=after, published_before=before))
+        check_passages(got, 8)
+        assert got.passages, (question, after, before)
+        for p in got.passages:
+            assert p.published, f"undated passage {p.title!r} passed a date filter"
+            published = date.fromisoformat(p.published)
+            assert after is None or published >= after, (p.title, p.published)
+            assert before is None or published <= before, (p.title, p.published)
+
+
+def test_filters_combine(index: Index) -> None:
+    got = index.retriever.retrieve(
+        "news", 8, Filters(source="usatoday.com", published_after=date(2023, 10, 11), published_before=date(2023, 12, 29))
+    )
+    check_passages(got, 8)
+    assert {p.doc_id for p in got.passages} == {index.ids["powerball"], index.ids["boeing"]}
+
+
+def test_as_of_prefers_the_report_nearest_the_date(index: Index) -> None:
+    old, new = index.ids["festival_old"], index.ids["festival_new"]
+    plain = index.retriever.retrieve(FESTIVAL_QUESTION, 5)
+    assert {old, new} <= {p.doc_id for p in plain.passages[:2]}
+
+    def order(as_of: date) -> list[str]:
+        got = index.retriever.retrieve(FESTIVAL_QUESTION, 5, as_of=as_of)
+        assert [p.n for p in got.passages] == list(range(1, len(got.passages) + 1))
+        scores = [p.score for p in got.passages]
+        assert all(s > 0 for s in scores), scores  # years away from as_of makes a score tiny, never 0
+        assert scores == sorted(scores, reverse=True)
+        return [p.doc_id for p in got.passages if p.doc_id in (old, new)]
+
+    assert order(date(2019, 3, 10)) == [old, new]
+    assert order(date(2024, 8, 1)) == [new, old]
+    # The near report comes first overall, not just ahead of its twin.
+    assert index.retriever.retrieve(FESTIVAL_QUESTION, 1, as_of=date(2019, 3, 2)).passages[0].doc_id == old
+    assert index.retriever.retrieve(FESTIVAL_QUESTION, 1, as_of=date(2024, 8, 10)).passages[0].doc_id == new
+
+
+@pytest.mark.parametrize("top_k", [1, 3, 7, 12])
+def test_top_k_is_respected(index: Index, top_k: int) -> None:
+    for as_of in (None, date(2023, 1, 1)):
+        got = index.retriever.retrieve("president government health news", top_k, as_of=as_of)
+        assert len(got.passages) == top_k  # the index has far more chunks than 12
+        assert [p.n for p in got.passages] == list(range(1, top_k + 1))
+        for p in got.passages:
+            assert -1.0 <= p.similarity <= 1.0 and p.score > 0
+
+
+def test_similarity_is_the_cosine_of_question_and_passage(index: Index) -> None:
+    question = "Boeing 737 Max loose bolt rudder inspection"
+    got = index.retriever.retrieve(question, 3)
+    check_passages(got, 3)
+    vector = index.services.embedder.embed_query(question)
+    stored = index.services.store.collection.get(ids=[p.chunk_id for p in got.passages], include=["embeddings"])
+    by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+    for p in got.passages:
+        assert p.similarity == pytest.approx(float(vector @ by_id[p.chunk_id]), abs=1e-3)
+    assert got.passages[0].doc_id == index.ids["boeing"]
+
+
+# --- BM25 and Chroma stay in step through deletes and restarts --------------------------------------------
+
+
+def chroma_ids(services: Services, doc_id: str | None = None) -> set[str]:
+    got = services.store.collection.get(where={"doc_id": doc_id} if doc_id else None, include=[])
+    return set(got["ids"])
+
+
+def test_delete_and_restart_keep_bm25_and_chroma_in_step(
+    tmp_path: Path, settings_factory: Callable[..., Settings], services_factory: Callable[..., Services]
+) -> None:
+    docs = tmp_path / "docs"
+    copy_articles(docs, [ARTICLES["nz"], ARTICLES["bangladesh"], ARTICLES["austen"]])
+    settings = settings_factory(docs)
+    services = services_factory(settings)
+    services.indexer.reindex()
+    gone = doc_id_of(services, ARTICLES["nz"])
+    question = "New Zealand tobacco ban for people born after 2009"
+
+    def assert_consistent(s: Services) -> None:
+        assert s.store.bm25.chunk_ids == chroma_ids(s)
+        assert len(s.store.bm25) == s.store.count()
+
+    before = chroma_ids(services, gone)
+    assert before and before <= services.store.bm25.chunk_ids
+    retriever = Retriever(services.store, services.embedder, settings)
+    assert retriever.retrieve(question, 5).passages[0].doc_id == gone
+
+    assert services.indexer.delete_document(gone)
+    assert chroma_ids(services, gone) == set()
+    assert not before & services.store.bm25.chunk_ids
+    assert all(e.doc_id != gone for e in services.store.bm25.entries)
+    assert services.store.bm25.search(question, 50) and all(
+        not cid.startswith(gone) for cid, _ in services.store.bm25.search(question, 50)
+    )
+    assert_consistent(services)
+    for as_of in (None, date(2022, 12, 13)):
+        got = retriever.retrieve(question, 10, as_of=as_of)
+        assert got.passages
+        assert gone not in {p.doc_id for p in got.passages}
+    assert not services.indexer.delete_document(gone)  # already gone
+
+    # A restart: everything reopened from the same folders.
+    restarted = services_factory(settings)
+    assert restarted.store is not services.store
+    assert_consistent(restarted)
+    assert restarted.store.bm25.chunk_ids == set(restarted.store.collection.get(include=[])["ids"])
+    assert chroma_ids(restarted, gone) == set()
+    assert gone not in restarted.store.manifest.documents
+    got = Retriever(restarted.store, restarted.embedder, settings).retrieve(question, 10)
+    assert got.passages and gone not in {p.doc_id for p in got.passages}
+
+    # The article's file is still in the folder: a reindex must not bring the deleted document back.
+    report = restarted.indexer.reindex()
+    assert report.added == 0 and report.updated == 0, report.summary()
+    assert chroma_ids(restarted, gone) == set()
+    assert_consistent(restarted)
