@@ -225,7 +225,10 @@ class Indexer:
         pending: list[tuple[Document, str, str]] = []  # (doc, file key, status)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for key, (digest, docs) in loaded.items():
-            manifest.files[key] = FileRecord(file_hash=digest, docs=[d.doc_id for d in docs])
+            previous = manifest.files.get(key)
+            # Deleted-through-the-API documents stay out until their file changes.
+            excluded = previous.excluded if previous is not None and previous.file_hash == digest else []
+            manifest.files[key] = FileRecord(file_hash=digest, docs=[d.doc_id for d in docs], excluded=excluded)
             for doc in docs:
                 existing = manifest.documents.get(doc.doc_id)
                 twin = content_index.get(doc.content_hash)
@@ -256,7 +259,12 @@ class Indexer:
         manifest = self.store.manifest
         if not pending:
             return
-        per_doc = [(doc, key, status, self.chunker.chunk(doc)) for doc, key, status in pending]
+        per_doc = [
+            (doc, key, status, self.chunker.chunk(doc))
+            for doc, key, status in tqdm(
+                pending, desc="chunking", unit="doc", disable=not progress or len(pending) < 2, file=sys.stderr
+            )
+        ]
         chunks: list[Chunk] = [c for *_, cs in per_doc for c in cs]
         vectors = self._embed(chunks, progress)
         self.store.write([d.doc_id for d, *_ in per_doc], chunks, vectors)
