@@ -126,10 +126,23 @@ class Chunker:
                 pieces.append((s, e))
                 costs.append(last - first)
                 continue
-            for k in range(first, last, budget):
+            k, start = first, s
+            while k < last:
                 end = min(k + budget, last)
-                pieces.append((offsets[k][0], offsets[end - 1][1]))
+                if end < last:
+                    # Cut before a word, not inside one (pieces of one word touch); a window-long "word" is cut anyway.
+                    cut = end
+                    while cut > k and offsets[cut][0] <= offsets[cut - 1][1]:
+                        cut -= 1
+                    end = cut if cut > k else end
+                # Up to the next window's first piece, so characters without a piece (accents, zero-width) stay.
+                stop = offsets[end][0] if end < last else e
+                while stop > start and text[stop - 1].isspace():
+                    stop -= 1
+                pieces.append((start, stop))
                 costs.append(end - k)
+                k = end
+                start = offsets[k][0] if k < last else e
         return pieces, costs
 
     def fit_title(self, title: str) -> str:

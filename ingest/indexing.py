@@ -182,7 +182,8 @@ class Indexer:
                     report.unchanged += len(known.docs)
                 continue
             try:
-                docs = self._load(path, key, known)
+                # The file changed: documents deleted through the API while it was unchanged come back.
+                docs = self._load(path, key, None)
             except LoadError as exc:
                 self._skip(report, key, exc.reason)
                 manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=exc.reason)

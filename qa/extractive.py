@@ -6,6 +6,7 @@ rank of their passage. All lexical, so an answer costs about a millisecond on to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 from ingest.bm25 import tokenize
@@ -19,6 +20,17 @@ _MAX_SENTENCES = 2
 _MIN_COVERAGE = 0.2  # below this share of the question's weight, a sentence does not answer it
 _MIN_SENTENCE_CHARS = 25
 _RANK_WEIGHT = 0.15
+_SECOND_SENTENCE_SHARE = 0.75
+
+
+_ANAPHORA = re.compile(
+    r"\b(he|she|it|its|they|them|their|his|her|him|this|that|these|those|there|then|the same|also|too)\b", re.IGNORECASE
+)
+_SELF_CONTAINED_TERMS = 4
+
+
+def _depends_on_context(question: str) -> bool:
+    return bool(_ANAPHORA.search(question)) or len(set(tokenize([question])[0])) < _SELF_CONTAINED_TERMS
 
 
 class ExtractiveGenerator:
@@ -29,9 +41,13 @@ class ExtractiveGenerator:
         self.max_sentences = max_sentences
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
-        # Without a model to rewrite it, a follow-up is searched together with the previous question.
+        # Without a model to rewrite it, a follow-up that leans on the conversation ("what did he say?",
+        # "and in 2023?") is searched together with the previous question; a self-contained one alone,
+        # so changing the subject doesn't drag the old topic along.
         previous = [m.content for m in history if m.role == "user"]
-        return f"{previous[-1]} {question}" if previous else question
+        if not previous or not _depends_on_context(question):
+            return question
+        return f"{previous[-1]} {question}"
 
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
         picked = self.select(self.condense(question, history), passages)
@@ -60,7 +76,10 @@ class ExtractiveGenerator:
         scored.sort(key=lambda s: (-s[0], s[1]))
         picked: list[tuple[Passage, str]] = []
         seen: set[str] = set()
-        for _, _, passage, sentence in scored:
+        best = scored[0][0] if scored else 0.0
+        for score, _, passage, sentence in scored:
+            if score < _SECOND_SENTENCE_SHARE * best:  # a much weaker sentence adds noise, not support
+                break
             key = sentence.lower()
             if key in seen:  # overlapping chunks repeat sentences
                 continue

@@ -325,6 +325,8 @@ def test_ask_streams_an_answer_with_citations_and_opens_the_source(chat: Chat) -
     assert chip.evaluate("el => el === document.activeElement"), "focus did not return to the citation"
 
     # The seed file has no source or date; a corpus article has both, and its URL becomes a safe link.
+    # A new topic starts a new conversation (a follow-up is searched together with the previous question).
+    page.click("#clear")
     msg = chat.ask("How many homes were destroyed by the wildfire in Colorado?")
     assert_done(msg)
     colorado = "1 dead as Colorado wildfire spreads; California Park Fire raging"
@@ -402,7 +404,8 @@ def test_paste_and_file_upload_are_indexed_listed_and_cited(chat: Chat, tmp_path
     file_title = "Ferry crews in Quellport walk out"
     upload.write_text(
         f"{file_title}\n\nFerry crews in Quellport stopped work on Monday after the operator, Brindlewake Lines, "
-        "cut night-shift pay. The union leader, Osric Tamblyn-Vane, said the strike would last nine days.\n",
+        "cut night-shift pay. Osric Tamblyn-Vane, the union leader of the Quellport ferry crews, said the strike "
+        "would last nine days.\n",
         encoding="utf-8",
     )
     page.set_input_files("#upload-file", upload)
@@ -411,7 +414,8 @@ def test_paste_and_file_upload_are_indexed_listed_and_cited(chat: Chat, tmp_path
     expect(page.locator("#documents li", has_text=file_title)).to_have_count(1)
     expect(page.locator("#doc-count")).to_have_text(str(before + 2))
 
-    msg = chat.ask("Who leads the union of the Quellport ferry crews?")
+    page.click("#clear")
+    msg = chat.ask("Who is the union leader of the Quellport ferry crews?")
     assert_done(msg)
     expect(msg.locator(".msg-body")).to_contain_text("Osric Tamblyn-Vane")
     cite_for(msg, file_title)
@@ -568,7 +572,9 @@ def test_layout_on_phone_and_desktop_and_keyboard_use(phone_chat: Chat) -> None:
     assert_done(msg)
     expect(msg.locator("button.cite").first).to_be_visible()
     assert msg.locator("button.cite").count() >= 2
-    expect(msg.locator("ol.sources li").first).to_be_visible()
+    # The conversation follows the answer down to its sources (the reader was at the end when asking).
+    expect(msg.locator(".msg-meta")).to_be_in_viewport()
+    assert page.locator("#messages").evaluate("m => m.scrollHeight - m.scrollTop - m.clientHeight") < 2
 
     page.screenshot(path=str(ARTIFACTS / "chat-375.png"))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, "horizontal scroll on a phone"
@@ -599,14 +605,14 @@ def test_text_colours_have_enough_contrast(chat: Chat) -> None:
     body = page.evaluate(f"() => ({CONTRAST})(document.body)")
     assert body["ratio"] >= 4.5, f"body text {body}"
 
-    msg = chat.ask("Who is the head of US Southern Command?")
+    msg = chat.ask("How many homes were destroyed by the wildfire in Colorado?")  # cites dated articles
     assert_done(msg)
     low = {}
     for selector in (".msg.assistant .msg-body", ".msg.user .msg-body", ".who", "button.cite", ".ref-meta",
                      ".msg-meta", "#send", "#clear", "#health", "#documents .doc-meta", "#documents a",
                      "#docs-heading .count"):
         found = page.locator(selector).first
-        expect(found).to_be_visible()
+        expect(found, f"no visible {selector}").to_be_visible()
         result = found.evaluate(CONTRAST)
         if result["ratio"] < 4.5:
             low[selector] = result

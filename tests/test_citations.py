@@ -147,9 +147,8 @@ def test_citation_fields_come_from_the_passage() -> None:
     first, second = checked.citations
     assert isinstance(first, Citation)
     p = ps[1]
-    assert (first.n, first.doc_id, first.title, first.url, first.published, first.source, first.chunk_id, first.score) == (
-        p.n, p.doc_id, p.title, p.url, p.published, p.source, p.chunk_id, p.score,
-    )
+    fields = ("n", "doc_id", "title", "url", "published", "source", "chunk_id", "score")
+    assert [getattr(first, f) for f in fields] == [getattr(p, f) for f in fields]
     assert first.snippet == p.snippet()
     assert first.snippet.endswith("…") and len(first.snippet) <= 301
     assert p.text.startswith(first.snippet[:-1])

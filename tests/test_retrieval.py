@@ -18,16 +18,18 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_06bb106c697d14b6.txt"
 CORPUS = REPO.parent / "shared" / "eval" / "realtimeqa" / "corpus"
 
-# Eight short eval articles from three sources and six years (file name: source, published).
+# Eight short eval articles from three sources and six years: cnn.com 2022-12-13 (nz), 2022-10-04 (bangladesh);
+# theweek.co.uk 2022-10-05 (austen), 2023-07-13 (mars); usatoday.com 2025-02-26 (measles), 2023-12-29 (boeing),
+# 2023-10-11 (powerball), 2018-03-15 (alabama).
 ARTICLES = {
-    "nz": "new-zealand-bans-tobacco-sales-for-next-generation-cnn-cecbe27b.txt",  # cnn.com 2022-12-13
-    "bangladesh": "most-of-bangladesh-left-without-power-after-national-grid-failure-c-e83dab7d.txt",  # cnn.com 2022-10-04
-    "austen": "jane-austen-book-sells-for-375-000-the-week-uk-a01943fc.txt",  # theweek.co.uk 2022-10-05
-    "mars": "nasa-finds-molecules-on-mars-the-week-uk-675bbf82.txt",  # theweek.co.uk 2023-07-13
-    "measles": "first-death-reported-in-measles-outbreak-in-texas-new-mexico-298aced2.txt",  # usatoday.com 2025-02-26
-    "boeing": "faa-boeing-737-max-planes-should-be-inspected-for-loose-bolt-241b3edb.txt",  # usatoday.com 2023-12-29
-    "powerball": "1-73-billion-powerball-jackpot-goes-to-lucky-lottery-player-in-cali-2db66634.txt",  # usatoday.com 2023-10-11
-    "alabama": "alabama-football-team-invited-to-white-house-on-april-10-00f032f7.txt",  # usatoday.com 2018-03-15
+    "nz": "new-zealand-bans-tobacco-sales-for-next-generation-cnn-cecbe27b.txt",
+    "bangladesh": "most-of-bangladesh-left-without-power-after-national-grid-failure-c-e83dab7d.txt",
+    "austen": "jane-austen-book-sells-for-375-000-the-week-uk-a01943fc.txt",
+    "mars": "nasa-finds-molecules-on-mars-the-week-uk-675bbf82.txt",
+    "measles": "first-death-reported-in-measles-outbreak-in-texas-new-mexico-298aced2.txt",
+    "boeing": "faa-boeing-737-max-planes-should-be-inspected-for-loose-bolt-241b3edb.txt",
+    "powerball": "1-73-billion-powerball-jackpot-goes-to-lucky-lottery-player-in-cali-2db66634.txt",
+    "alabama": "alabama-football-team-invited-to-white-house-on-april-10-00f032f7.txt",
 }
 
 # Two near-identical reports that differ only in their date (and one word, so they are not duplicates).
@@ -183,9 +185,8 @@ def test_date_filters_restrict_every_passage(index: Index, after: date | None, b
 
 
 def test_filters_combine(index: Index) -> None:
-    got = index.retriever.retrieve(
-        "news", 8, Filters(source="usatoday.com", published_after=date(2023, 10, 11), published_before=date(2023, 12, 29))
-    )
+    filters = Filters(source="usatoday.com", published_after=date(2023, 10, 11), published_before=date(2023, 12, 29))
+    got = index.retriever.retrieve("news", 8, filters)
     check_passages(got, 8)
     assert {p.doc_id for p in got.passages} == {index.ids["powerball"], index.ids["boeing"]}
 
@@ -196,15 +197,16 @@ def test_as_of_prefers_the_report_nearest_the_date(index: Index) -> None:
     assert {old, new} <= {p.doc_id for p in plain.passages[:2]}
 
     def order(as_of: date) -> list[str]:
-        got = index.retriever.retrieve(FESTIVAL_QUESTION, 5, as_of=as_of)
+        got = index.retriever.retrieve(FESTIVAL_QUESTION, 20, as_of=as_of)
         assert [p.n for p in got.passages] == list(range(1, len(got.passages) + 1))
         scores = [p.score for p in got.passages]
         assert all(s > 0 for s in scores), scores  # years away from as_of makes a score tiny, never 0
         assert scores == sorted(scores, reverse=True)
         return [p.doc_id for p in got.passages if p.doc_id in (old, new)]
 
-    assert order(date(2019, 3, 10)) == [old, new]
-    assert order(date(2024, 8, 1)) == [new, old]
+    # The far twin is ranked below the near one, or pushed out altogether by articles nearer the date.
+    assert order(date(2019, 3, 10)) in ([old, new], [old])
+    assert order(date(2024, 8, 1)) in ([new, old], [new])
     # The near report comes first overall, not just ahead of its twin.
     assert index.retriever.retrieve(FESTIVAL_QUESTION, 1, as_of=date(2019, 3, 2)).passages[0].doc_id == old
     assert index.retriever.retrieve(FESTIVAL_QUESTION, 1, as_of=date(2024, 8, 10)).passages[0].doc_id == new

@@ -175,9 +175,12 @@ function parseEvent(block) {
 
 // ---------- chat ----------
 
-function scrollToEnd(force) {
-  const nearEnd = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
-  if (force || nearEnd) messages.scrollTop = messages.scrollHeight;
+// Measured before new text is added: a long piece (an extractive answer streams whole sentences) would
+// otherwise always look as if the reader had scrolled away, and the view would stop following the answer.
+const nearEnd = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+
+function scrollToEnd(force, follow = nearEnd()) {
+  if (force || follow) messages.scrollTop = messages.scrollHeight;
 }
 
 function addMessage(role, text = '') {
@@ -261,12 +264,14 @@ async function ask(q) {
     });
     for await (const { event, data } of sseEvents(res)) {
       if (event === 'token') {
+        const follow = nearEnd();
         streamed.appendData(String(data?.text ?? ''));
-        scrollToEnd();
+        scrollToEnd(false, follow);
       } else if (event === 'citations') {
         final = data;
+        const follow = nearEnd();
         renderFinal(msg, data);
-        scrollToEnd();
+        scrollToEnd(false, follow);
       } else if (event === 'done') {
         const total = data?.timings_ms?.total;
         if (typeof total === 'number') {

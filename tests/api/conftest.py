@@ -16,7 +16,6 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -165,4 +164,21 @@ def misconfigured_model_client(
     """An app whose NEWSQA_LLM names no backend (empty index): questions cannot be answered at all."""
     settings = settings_factory(tmp_path_factory.mktemp("misconfigured-docs"), llm="no-such-backend")
     with app_client(settings) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def broken_model_client(
+    app_client: Callable[[Settings], AbstractContextManager[TestClient]],
+    settings_factory: Callable[..., Settings],
+    tmp_path_factory: pytest.TempPathFactory,
+    seed_file: Path,
+    free_port: Callable[[], int],
+) -> Iterator[TestClient]:
+    """The seed indexed, answered by an OpenAI-compatible server at a port where nothing listens."""
+    docs = tmp_path_factory.mktemp("broken-model-docs")
+    shutil.copy2(seed_file, docs / seed_file.name)
+    settings = settings_factory(docs, llm="openai:x", llm_base_url=f"http://127.0.0.1:{free_port()}", llm_timeout=3)
+    with app_client(settings) as c:
+        assert c.post("/reindex").json()["added"] == 1
         yield c

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from ingest.settings import Settings
 
 POWERBALL = "Who won the $1.73 billion Powerball jackpot?"
 POWERBALL_TITLE = "$1.73 billion Powerball jackpot goes to lucky lottery player in California"
@@ -76,7 +71,8 @@ def test_filters_restrict_the_passages(client: TestClient) -> None:
     assert all(p["source"] == "usatoday.com" for p in body["passages"])  # the seed (no source) is left out
 
     r = client.post(
-        "/ask", json={"question": POWERBALL, "filters": {"published_after": "2024-01-01", "published_before": "2025-12-31"}}
+        "/ask",
+        json={"question": POWERBALL, "filters": {"published_after": "2024-01-01", "published_before": "2025-12-31"}},
     )
     assert r.status_code == 200, r.text
     body = r.json()
@@ -201,25 +197,6 @@ def test_stream_without_evidence_still_ends_with_citations_and_done(
 
 
 # --- a model backend that cannot be reached ------------------------------------------------------
-@pytest.fixture(scope="module")
-def broken_model_client(
-    app_client: Callable[[Settings], AbstractContextManager[TestClient]],
-    settings_factory: Callable[..., Settings],
-    tmp_path_factory: pytest.TempPathFactory,
-    seed_file: Path,
-    free_port: Callable[[], int],
-) -> Iterator[TestClient]:
-    """The seed indexed, answered by an OpenAI-compatible server at a port where nothing listens."""
-    docs = tmp_path_factory.mktemp("broken-model-docs")
-    shutil.copy2(seed_file, docs / seed_file.name)
-    settings = settings_factory(
-        docs, llm="openai:x", llm_base_url=f"http://127.0.0.1:{free_port()}", llm_timeout=3
-    )
-    with app_client(settings) as c:
-        assert c.post("/reindex").json()["added"] == 1
-        yield c
-
-
 def test_unreachable_model_is_503_naming_the_setting(broken_model_client: TestClient) -> None:
     r = broken_model_client.post("/ask", json={"question": SEED_QUESTION})
     assert r.status_code == 503, r.text

@@ -1,0 +1,326 @@
+"""Answering end to end: real index, real embedding model, the extractive model (the default NEWSQA_LLM).
+
+Stand-in generators below replace only the external LLM; retrieval, abstention and citation checks are ours.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import statistics
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from api.services import Services
+from ingest.settings import Settings
+from qa.answering import INSUFFICIENT, Answer, Answerer, Token
+from qa.citations import check_citations
+from qa.generation import ModelConfigError, ModelError, ModelUnavailable, make_generator
+from qa.passage import Passage
+from qa.prompt import CANNOT_ANSWER, Message
+from qa.retrieval import Retriever
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_06bb106c697d14b6.txt"
+EVAL = REPO.parent / "shared" / "eval" / "realtimeqa"
+CORPUS = EVAL / "corpus"
+DEV = EVAL / "dev.jsonl"
+
+SEED_QUESTION = "Who is the head of US Southern Command?"
+OFF_TOPIC = (
+    "What is the boiling point of liquid nitrogen in Kelvin on Neptune's moon Triton according to NASA's 1989 probe?"
+)
+DEV_QUESTIONS = 8
+# Articles no dev question among the first eight is about.
+DISTRACTORS = [
+    "new-zealand-bans-tobacco-sales-for-next-generation-cnn-cecbe27b.txt",
+    "most-of-bangladesh-left-without-power-after-national-grid-failure-c-e83dab7d.txt",
+    "jane-austen-book-sells-for-375-000-the-week-uk-a01943fc.txt",
+    "nasa-finds-molecules-on-mars-the-week-uk-675bbf82.txt",
+]
+MAX_CHUNKS = 150
+
+
+def load_dev(n: int) -> list[dict]:
+    if not DEV.is_file() or not CORPUS.is_dir():
+        pytest.skip(f"eval set not available at {EVAL}")
+    with DEV.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line, _ in zip(fh, range(n), strict=False)]
+
+
+def quiz_date(question: dict) -> date:
+    return date.fromisoformat(question["date"].replace("/", "-"))
+
+
+@dataclass
+class Index:
+    services: Services
+    answerer: Answerer
+    dev: list[dict]  # the dev questions whose evidence is indexed ([] without ../shared)
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.answerer.retriever
+
+    def seed_doc_id(self) -> str:
+        (doc_id,) = [d.doc_id for d in self.services.store.manifest.documents.values() if d.file == SEED.name]
+        return doc_id
+
+
+@pytest.fixture(scope="module")
+def index(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_factory: Callable[..., Settings],
+    services_factory: Callable[..., Services],
+) -> Index:
+    """The seed article, plus (when ../shared is there) the evidence of the first dev questions and distractors."""
+    docs = tmp_path_factory.mktemp("answering_docs")
+    shutil.copy2(SEED, docs / SEED.name)
+    dev: list[dict] = []
+    if DEV.is_file() and CORPUS.is_dir():
+        dev = load_dev(DEV_QUESTIONS)
+        for name in {f for q in dev for f in q["evidence_files"]} | set(DISTRACTORS):
+            shutil.copy2(CORPUS / name, docs / name)
+    services = services_factory(settings_factory(docs))
+    report = services.indexer.reindex()
+    assert report.skipped == 0, report.skipped_files
+    assert report.chunks <= MAX_CHUNKS, report.summary()
+    assert services.settings.llm == "extractive"
+    return Index(services, services.answerer(), dev)
+
+
+def assert_citations_valid(answer: Answer) -> None:
+    by_n = {p.n: p for p in answer.passages}
+    for c in answer.citations:
+        assert c.n in by_n, f"[{c.n}] names no retrieved passage"
+        assert c.chunk_id == by_n[c.n].chunk_id
+        assert c.doc_id == by_n[c.n].doc_id
+        assert f"[{c.n}]" in answer.answer
+    assert len({c.n for c in answer.citations}) == len(answer.citations)
+    assert answer.grounded == bool(answer.citations)
+
+
+def cited_passages(answer: Answer) -> list[Passage]:
+    by_n = {p.n: p for p in answer.passages}
+    return [by_n[c.n] for c in answer.citations]
+
+
+# --- the extractive model, end to end -------------------------------------------------------------------
+
+
+def test_seed_question_end_to_end(index: Index) -> None:
+    answer = index.answerer.ask(SEED_QUESTION)
+    assert answer.model == "extractive"
+    assert answer.question == answer.standalone_question == SEED_QUESTION
+    assert answer.grounded, answer.answer
+    assert "Fuller" in answer.answer
+    assert answer.invalid_citations == []
+    assert_citations_valid(answer)
+    first = cited_passages(answer)[0]
+    assert "Fuller" in first.text
+    assert first.doc_id == index.seed_doc_id()
+    assert answer.citations[0].title == "US Military Claims Iranian Troops and Weapons are in Venezuela"
+    assert set(answer.timings_ms) >= {"retrieve", "generate", "total"}
+    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"]
+
+
+def test_dev_questions_cite_the_gold_answer(index: Index) -> None:
+    if not index.dev:
+        pytest.skip(f"eval set not available at {EVAL}")
+    hits: list[str] = []
+    generate_ms: list[float] = []
+    for q in index.dev:
+        answer = index.answerer.ask(q["question"], as_of=quiz_date(q))
+        assert_citations_valid(answer)  # for every answer, grounded or not
+        assert answer.invalid_citations == []
+        generate_ms.append(answer.timings_ms["generate"])
+        gold = q["answer"].lower()
+        if any(gold in p.text.lower() for p in cited_passages(answer)):
+            hits.append(q["id"])
+    p50 = statistics.median(generate_ms)
+    print(f"\ndev: {len(hits)}/{len(index.dev)} answers cite a passage containing the gold answer; "
+          f"extractive generate p50 = {p50:.1f} ms (max {max(generate_ms):.1f} ms)")
+    # Observed 6 of 8: the Deborah James article (May 13) is out-ranked under as_of=Jul 1 by June
+    # articles, and the Sri Lanka question is long enough that no sentence reaches the extractive
+    # model's coverage threshold, so it answers "cannot answer". Threshold set a bit under that.
+    assert len(hits) >= 5, hits
+
+
+def test_off_topic_question_abstains_without_calling_the_model(index: Index) -> None:
+    retrieval = index.retriever.retrieve(OFF_TOPIC, index.answerer.top_k)
+    assert retrieval.passages, "the index is not empty, so something is retrieved"
+    assert retrieval.best_similarity < index.services.settings.min_score, retrieval.best_similarity
+
+    model = ForbiddenGenerator()
+    answerer = Answerer(index.retriever, model, index.services.settings)
+    answer = answerer.ask(OFF_TOPIC)
+    assert answer.answer == INSUFFICIENT
+    assert not answer.grounded
+    assert answer.citations == []
+    assert answer.timings_ms["generate"] == 0.0
+    events = list(answerer.stream(OFF_TOPIC))
+    assert [type(e) for e in events] == [Token, Answer]
+    assert events[0].text == INSUFFICIENT
+    assert model.calls == []
+
+
+def test_stream_yields_tokens_then_one_answer(index: Index) -> None:
+    events = list(index.answerer.stream(SEED_QUESTION))
+    assert len(events) >= 2
+    assert isinstance(events[-1], Answer)
+    assert all(isinstance(e, Token) for e in events[:-1])
+    answer = events[-1]
+    raw = "".join(e.text for e in events[:-1])
+    assert answer.grounded
+    # The extractive model only cites passages it was given: cleaning changes nothing but spacing.
+    assert check_citations(raw, answer.passages).text == answer.answer
+    assert " ".join(raw.split()) == " ".join(answer.answer.split())
+    for c in answer.citations:
+        assert f"[{c.n}]" in raw
+    assert answer.answer == index.answerer.ask(SEED_QUESTION).answer
+
+
+def test_follow_up_is_searched_with_the_previous_question(index: Index) -> None:
+    history = [
+        Message("user", "Is Iran sending weapons to Venezuela?"),
+        Message("assistant", "The US military says Iran is sending weapons and operatives to Venezuela [1]."),
+    ]
+    follow_up = "And who made the accusation?"
+    answer = index.answerer.ask(follow_up, history=history)
+    assert answer.question == follow_up
+    assert "Venezuela" in answer.standalone_question and follow_up in answer.standalone_question
+    seed = index.seed_doc_id()
+    assert answer.passages[0].doc_id == seed
+    assert answer.grounded
+    assert_citations_valid(answer)
+    assert any(p.doc_id == seed for p in cited_passages(answer))
+    if index.dev:
+        # Among other articles, the follow-up alone has nothing to go on: the history is what finds the seed.
+        alone = index.retriever.retrieve(follow_up, index.answerer.top_k)
+        assert alone.passages[0].doc_id != seed
+
+
+# --- stand-ins for an external LLM ----------------------------------------------------------------------
+
+
+class ForbiddenGenerator:
+    """An LLM that must not be called: abstention happens before any model call."""
+
+    name = "forbidden"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def condense(self, question: str, history: Sequence[Message]) -> str:
+        self.calls.append("condense")
+        pytest.fail("the model was asked to condense a question that needed no model")
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
+        self.calls.append("stream")
+        pytest.fail("the model was called although retrieval found nothing relevant")
+
+
+class ScriptedGenerator:
+    """An LLM that writes a fixed reply, in pieces, and records what it was given."""
+
+    name = "scripted"
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.seen: list[list[int]] = []
+
+    def condense(self, question: str, history: Sequence[Message]) -> str:
+        return question
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
+        self.seen.append([p.n for p in passages])
+        for i in range(0, len(self.reply), 7):
+            yield self.reply[i : i + 7]
+
+
+def test_invalid_marker_from_the_model_is_dropped_and_reported(index: Index) -> None:
+    model = ScriptedGenerator("Adm. Craig Fuller heads US Southern Command [1]. He also runs NASA [9].")
+    answer = Answerer(index.retriever, model, index.services.settings).ask(SEED_QUESTION)
+    assert model.seen and 9 not in model.seen[0]
+    assert answer.invalid_citations == [9]
+    assert [c.n for c in answer.citations] == [1]
+    assert answer.grounded
+    assert answer.answer == "Adm. Craig Fuller heads US Southern Command [1]. He also runs NASA."
+    assert answer.model == "scripted"
+    assert_citations_valid(answer)
+
+
+def test_model_reply_without_markers_is_not_grounded(index: Index) -> None:
+    model = ScriptedGenerator("Adm. Craig Fuller heads US Southern Command.")
+    answer = Answerer(index.retriever, model, index.services.settings).ask(SEED_QUESTION)
+    assert model.seen
+    assert not answer.grounded
+    assert answer.citations == []
+    assert answer.invalid_citations == []
+    assert answer.answer == "Adm. Craig Fuller heads US Southern Command."
+
+
+def test_model_saying_it_cannot_answer_is_not_grounded(index: Index) -> None:
+    model = ScriptedGenerator(f"{CANNOT_ANSWER} [1]")
+    answer = Answerer(index.retriever, model, index.services.settings).ask(SEED_QUESTION)
+    assert not answer.grounded
+    assert answer.citations == []
+
+
+def test_empty_model_reply_becomes_cannot_answer(index: Index) -> None:
+    answer = Answerer(index.retriever, ScriptedGenerator(""), index.services.settings).ask(SEED_QUESTION)
+    assert answer.answer == CANNOT_ANSWER
+    assert not answer.grounded and answer.citations == []
+
+
+# --- choosing the model: bad NEWSQA_LLM values fail clearly ----------------------------------------------
+
+
+def _no_idf(term: str) -> float:
+    return 1.0
+
+
+def test_unknown_model_spec(index: Index) -> None:
+    settings = index.services.settings.model_copy(update={"llm": "nonsense"})
+    with pytest.raises(ModelConfigError, match="NEWSQA_LLM"):
+        make_generator(settings, _no_idf)
+
+
+def test_missing_gguf_file(index: Index) -> None:
+    settings = index.services.settings.model_copy(update={"llm": "llamacpp:/nonexistent.gguf"})
+    with pytest.raises(ModelConfigError, match=re.escape("/nonexistent.gguf")) as err:
+        make_generator(settings, _no_idf)
+    assert "NEWSQA_LLM" in str(err.value)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_openai_server_fails_clearly_and_quickly(index: Index) -> None:
+    base_url = f"http://127.0.0.1:{closed_port()}/v1"
+    settings = index.services.settings.model_copy(
+        update={"llm": "openai:some-model", "llm_base_url": base_url, "llm_timeout": 5.0}
+    )
+    generator = make_generator(settings, _no_idf)  # nothing is contacted until a question is asked
+    answerer = Answerer(index.retriever, generator, settings)
+    started = time.perf_counter()
+    with pytest.raises(ModelUnavailable) as err:
+        answerer.ask(SEED_QUESTION)
+    elapsed = time.perf_counter() - started
+    message = str(err.value)
+    assert "NEWSQA_LLM" in message and base_url in message, message
+    assert isinstance(err.value, ModelError)
+    assert elapsed < settings.llm_timeout, f"took {elapsed:.1f}s"
+    # The stream fails the same way, before any token.
+    with pytest.raises(ModelUnavailable):
+        next(iter(answerer.stream(SEED_QUESTION)))
