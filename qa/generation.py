@@ -136,6 +136,10 @@ def langchain_generator(provider: str, model: str, settings: Settings) -> ChatGe
         kwargs["api_key"] = settings.llm_api_key
     elif provider == "openai" and settings.llm_base_url:
         kwargs["api_key"] = "not-needed"  # local OpenAI-compatible servers accept any key
+    if provider == "openai" and settings.llm_base_url:
+        # langchain-openai sends the limit only as max_completion_tokens, which llama.cpp's server (and others)
+        # ignore, writing until the context is full; send the older max_tokens too.
+        kwargs["extra_body"] = {"max_tokens": settings.llm_max_tokens}
     try:
         chat = init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError as exc:

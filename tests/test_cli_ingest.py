@@ -130,4 +130,3 @@ def test_ask_prints_answer_with_sources(cli: CLI, first_reindex: subprocess.Comp
     # Every source number is cited in the answer text.
     for n, _ in cited:
         assert f"[{n}]" in answer
-

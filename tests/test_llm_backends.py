@@ -158,6 +158,8 @@ def check_stream(events: list[Token | Answer], model: str) -> Answer:
     tokens = events[:-1]
     assert tokens, "the model's text should arrive as tokens before the answer"
     assert all(isinstance(t, Token) and isinstance(t.text, str) for t in tokens)
+    # One piece per model token: NEWSQA_LLM_MAX_TOKENS reached the backend (else it writes until the context is full).
+    assert len(tokens) <= LLM["llm_max_tokens"]
     check_answer(events[-1], model)
     return events[-1]
 
