@@ -153,7 +153,7 @@ class IndexStore:
             "embedding_model": self.embedder.name,
             "chunk_tokens": self.settings.chunk_tokens,
             "chunk_overlap": self.settings.chunk_overlap,
-            "chunker": 1,
+            "chunker": 2,
         }
 
     def reset(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +25,6 @@ from pathlib import Path
 import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
-from conftest import copy_into  # noqa: E402 - after the skip: a plain helper, not a fixture
 from playwright.sync_api import Browser, Locator, Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -108,7 +108,9 @@ def _free_port() -> int:
 
 def _start_server(root: Path, documents: list[Path], extra_env: dict[str, str] | None = None) -> Server:
     docs = root / "docs"
-    copy_into(docs, documents)
+    docs.mkdir(parents=True, exist_ok=True)
+    for f in documents:
+        shutil.copy2(f, docs / f.name)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
     env.update(

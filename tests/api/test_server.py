@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -117,11 +118,18 @@ def test_the_openai_client_over_the_network(server: str) -> None:
 
 def test_several_workers_need_a_chroma_server(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    done = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", "1"],
-        env=server_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env=server_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # so a server that does start (the bug) can be stopped with its workers
     )
-    assert done.returncode != 0
-    assert "NEWSQA_CHROMA_HOST" in done.stderr
-    assert "Traceback" not in done.stderr + done.stdout
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("newsqa serve --workers 2 started serving with an embedded index instead of refusing")
+    assert proc.returncode != 0
+    assert "NEWSQA_CHROMA_HOST" in stderr
+    assert "Traceback" not in stderr + stdout
     assert not (tmp_path / "data").exists(), "it refuses before touching the index"
