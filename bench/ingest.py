@@ -22,13 +22,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DATA, CORPUS, RESULTS, machine, peak_rss_mb, require_eval_data, table, write_json  # noqa: E402
+from bench.common import BENCH_DATA, CORPUS, RESULTS, machine, peak_rss_mb, require_eval_data, table, write_json
 
 LANGCHAIN_TUTORIAL_CHUNKS_PER_S = 24.5  # the reference: 1000/200-char chunks, same model, Chroma, this machine
 LANGCHAIN_TUTORIAL_SECONDS = 420
 
 
-def settings_for(data_dir: Path):  # noqa: ANN201 - imported lazily
+def settings_for(data_dir: Path):
     from ingest.settings import Settings
 
     return Settings(
@@ -82,10 +82,17 @@ def main() -> None:
     started = time.perf_counter()
     again = services.indexer.reindex()
     noop_s = time.perf_counter() - started
-    env = {**os.environ, "NEWSQA_DOCUMENTS_DIR": str(corpus), "NEWSQA_DATA_DIR": str(data_dir),
-           "NEWSQA_CHROMA_PATH": str(data_dir / "chroma"), "NEWSQA_COLLECTION": "bench"}
+    env = {
+        **os.environ,
+        "NEWSQA_DOCUMENTS_DIR": str(corpus),
+        "NEWSQA_DATA_DIR": str(data_dir),
+        "NEWSQA_CHROMA_PATH": str(data_dir / "chroma"),
+        "NEWSQA_COLLECTION": "bench",
+    }
     started = time.perf_counter()
-    cli = subprocess.run([sys.executable, "-m", "api.cli", "reindex"], env=env, capture_output=True, text=True, check=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "api.cli", "reindex"], env=env, capture_output=True, text=True, check=True
+    )
     cli_s = time.perf_counter() - started
 
     result = {
@@ -104,8 +111,11 @@ def main() -> None:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "reference_langchain_tutorial_chunks_per_s": LANGCHAIN_TUTORIAL_CHUNKS_PER_S,
         "reference_langchain_tutorial_seconds": LANGCHAIN_TUTORIAL_SECONDS,
-        "settings": {"chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap,
-                     "batch_size": settings.embedding_batch_size},
+        "settings": {
+            "chunk_tokens": settings.chunk_tokens,
+            "chunk_overlap": settings.chunk_overlap,
+            "batch_size": settings.embedding_batch_size,
+        },
     }
     path = write_json("ingest.json" if not args.limit else "ingest-subset.json", result)
     rows = [
@@ -117,7 +127,11 @@ def main() -> None:
         ("no-change reindex (in process)", f"{noop_s:.3f} s, {again.chunks} chunks embedded", "<= 2 s"),
         ("no-change reindex (CLI process)", f"{cli_s:.2f} s", ""),
         ("peak RSS", f"{result['peak_rss_mb']:.0f} MB", "<= 2048 MB"),
-        ("LangChain tutorial (reference)", f"{LANGCHAIN_TUTORIAL_CHUNKS_PER_S} chunks/s ({LANGCHAIN_TUTORIAL_SECONDS} s)", ""),
+        (
+            "LangChain tutorial (reference)",
+            f"{LANGCHAIN_TUTORIAL_CHUNKS_PER_S} chunks/s ({LANGCHAIN_TUTORIAL_SECONDS} s)",
+            "",
+        ),
     ]
     print(table(rows))
     print(f"machine: {result['machine']}")
@@ -125,11 +139,18 @@ def main() -> None:
     _plot(result)
 
 
-def _chunk(chunk_id: str, text: str, meta: dict):  # noqa: ANN202
+def _chunk(chunk_id: str, text: str, meta: dict):
     from ingest.document import Chunk
 
-    return Chunk(chunk_id, str(meta["doc_id"]), text, int(meta["start"]), int(meta["end"]), int(meta["chunk_index"]),
-                 {"title": meta.get("title", "")})
+    return Chunk(
+        chunk_id,
+        str(meta["doc_id"]),
+        text,
+        int(meta["start"]),
+        int(meta["end"]),
+        int(meta["chunk_index"]),
+        {"title": meta.get("title", "")},
+    )
 
 
 def _plot(result: dict) -> None:
@@ -139,14 +160,19 @@ def _plot(result: dict) -> None:
     import matplotlib.pyplot as plt
 
     labels = ["raw encode\n(same chunks)", "newsqa pipeline", "LangChain tutorial\n(reference)"]
-    values = [result["raw_encode_chunks_per_s"], result["pipeline_chunks_per_s"],
-              result["reference_langchain_tutorial_chunks_per_s"]]
+    values = [
+        result["raw_encode_chunks_per_s"],
+        result["pipeline_chunks_per_s"],
+        result["reference_langchain_tutorial_chunks_per_s"],
+    ]
     fig, ax = plt.subplots(figsize=(7, 4))
     bars = ax.bar(labels, values, color=["#888888", "#1f6feb", "#d29922"])
     ax.bar_label(bars, fmt="%.1f")
     ax.set_ylabel("chunks / s")
-    ax.set_title(f"Indexing {result['articles']} articles ({result['chunks']} chunks), "
-                 f"ratio {result['pipeline_to_raw_ratio']:.2f}")
+    ax.set_title(
+        f"Indexing {result['articles']} articles ({result['chunks']} chunks), "
+        f"ratio {result['pipeline_to_raw_ratio']:.2f}"
+    )
     fig.tight_layout()
     fig.savefig(RESULTS / "ingest.png", dpi=110)
 

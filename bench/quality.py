@@ -22,7 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DATA, CORPUS, DEV, RESULTS, machine, require_eval_data, table, write_json  # noqa: E402
+from bench.common import BENCH_DATA, CORPUS, DEV, RESULTS, machine, require_eval_data, table, write_json
 
 REFERENCES = {  # the figures for this dev set, measured on this machine kind
     "LangChain tutorial (dense, 1000/200 chars)": {"hit@1": 0.718, "hit@5": 0.917, "mrr@10": 0.795},
@@ -71,8 +71,14 @@ def main() -> None:
     from api.services import build_services
     from ingest.settings import Settings
 
-    settings = Settings(documents_dir=CORPUS, data_dir=BENCH_DATA, chroma_path=BENCH_DATA / "chroma",
-                        collection="bench", llm="extractive", _env_file=None)
+    settings = Settings(
+        documents_dir=CORPUS,
+        data_dir=BENCH_DATA,
+        chroma_path=BENCH_DATA / "chroma",
+        collection="bench",
+        llm="extractive",
+        _env_file=None,
+    )
     services = build_services(settings)
     print(services.indexer.reindex(progress=True).summary(), "(index shared with bench/ingest.py)")
     store = services.store
@@ -109,7 +115,9 @@ def main() -> None:
         answer_hits += hit
         cited_hits += cited
         if not cited:
-            misses.append({"id": q["id"], "question": q["question"], "gold": q["answer"], "answer": answer.answer[:300]})
+            misses.append(
+                {"id": q["id"], "question": q["question"], "gold": q["answer"], "answer": answer.answer[:300]}
+            )
 
     n = len(questions)
     result = {
@@ -128,8 +136,13 @@ def main() -> None:
             "generate_p95": round(sorted(generate_ms)[int(0.95 * (n - 1))], 2),
         },
         "references": REFERENCES,
-        "settings": {"top_k": settings.top_k, "candidates": settings.candidates, "rrf_k": settings.rrf_k,
-                     "chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap},
+        "settings": {
+            "top_k": settings.top_k,
+            "candidates": settings.candidates,
+            "rrf_k": settings.rrf_k,
+            "chunk_tokens": settings.chunk_tokens,
+            "chunk_overlap": settings.chunk_overlap,
+        },
         "misses": misses,
     }
     path = write_json("quality.json", result)
@@ -140,8 +153,11 @@ def main() -> None:
         ("answers containing a gold answer", f"{result['answers']['contains_gold']:.3f}", ""),
         ("cited passages containing one", f"{result['answers']['cited_passages_contain_gold']:.3f}", ""),
         ("grounded answers", f"{result['answers']['grounded']:.3f}", ""),
-        ("extractive generate p50 / p95", f"{result['latency_ms']['generate_p50']} / {result['latency_ms']['generate_p95']} ms",
-         "p50 < 100 ms"),
+        (
+            "extractive generate p50 / p95",
+            f"{result['latency_ms']['generate_p50']} / {result['latency_ms']['generate_p95']} ms",
+            "p50 < 100 ms",
+        ),
         ("retrieve p50", f"{result['latency_ms']['retrieve_p50']} ms", ""),
     ]
     print(table(rows))

@@ -91,8 +91,12 @@ class Embedder:
         if not texts:
             return []
         encoded = self.tokenizer(
-            list(texts), add_special_tokens=True, truncation=False, return_attention_mask=False,
-            return_token_type_ids=False, verbose=False,
+            list(texts),
+            add_special_tokens=True,
+            truncation=False,
+            return_attention_mask=False,
+            return_token_type_ids=False,
+            verbose=False,
         )
         return [len(ids) for ids in encoded["input_ids"]]
 
@@ -105,8 +109,11 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=show_progress,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
         )
         return np.asarray(vectors, dtype=np.float32)
 

@@ -58,8 +58,14 @@ class IndexReport:
 
     def counts(self) -> dict[str, int | float]:
         return {
-            "added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
-            "skipped": self.skipped, "duplicates": self.duplicates, "chunks": self.chunks, "seconds": round(self.seconds, 3),
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -164,7 +170,9 @@ class Indexer:
                 log.warning("embedding model or chunking changed: rebuilding the whole index")
             self.store.reset()
 
-    def _sync_files(self, files: Sequence[Path], removed_keys: Sequence[str], report: IndexReport, progress: bool) -> None:
+    def _sync_files(
+        self, files: Sequence[Path], removed_keys: Sequence[str], report: IndexReport, progress: bool
+    ) -> None:
         manifest = self.store.manifest
         loaded: dict[str, tuple[str, list[Document]]] = {}
         for path in tqdm(files, desc="loading", unit="file", disable=not progress or len(files) < 2, file=sys.stderr):
@@ -214,7 +222,7 @@ class Indexer:
         self._remove_docs(to_remove, report)
 
         # Documents whose canonical copy was just removed are indexed in its place.
-        for doc_id, key in orphans:
+        for key in orphans:
             path = self._path_of(key)
             if key not in loaded and path is not None and path.exists():
                 try:
@@ -233,14 +241,18 @@ class Indexer:
             for doc in docs:
                 existing = manifest.documents.get(doc.doc_id)
                 twin = content_index.get(doc.content_hash)
-                if existing is not None and existing.content_hash == doc.content_hash and existing.duplicate_of is None:
-                    if (existing.title, existing.source, existing.published, existing.url) == (
-                        doc.title, doc.source, doc.published, doc.url,
-                    ):
-                        existing.file = key
-                        report.unchanged += 1
-                        report.documents.append(DocumentResult(doc.doc_id, doc.title, "unchanged", existing.chunks))
-                        continue
+                same = existing is not None and existing.duplicate_of is None
+                if same and (
+                    existing.content_hash,
+                    existing.title,
+                    existing.source,
+                    existing.published,
+                    existing.url,
+                ) == (doc.content_hash, doc.title, doc.source, doc.published, doc.url):
+                    existing.file = key
+                    report.unchanged += 1
+                    report.documents.append(DocumentResult(doc.doc_id, doc.title, "unchanged", existing.chunks))
+                    continue
                 if twin is not None and twin != doc.doc_id:
                     if existing is not None and existing.duplicate_of is None:
                         self._remove_docs([doc.doc_id], report, count=False)
@@ -256,7 +268,9 @@ class Indexer:
         self._embed_and_write(pending, report, progress, now)
         self.store.save_manifest()
 
-    def _embed_and_write(self, pending: list[tuple[Document, str, str]], report: IndexReport, progress: bool, now: str) -> None:
+    def _embed_and_write(
+        self, pending: list[tuple[Document, str, str]], report: IndexReport, progress: bool, now: str
+    ) -> None:
         manifest = self.store.manifest
         if not pending:
             return
@@ -303,9 +317,11 @@ class Indexer:
         record = self.store.manifest.documents.get(doc_id)
         return record is not None and record.file == key
 
-    def _orphaned_duplicates(self, removed: Sequence[str]) -> list[tuple[str, str]]:
+    def _orphaned_duplicates(self, removed: Sequence[str]) -> list[str]:
+        """Files of duplicates whose canonical copy is among ``removed``."""
         gone = set(removed)
-        return [(d.doc_id, d.file) for d in self.store.manifest.documents.values() if d.duplicate_of in gone and d.doc_id not in gone]
+        documents = self.store.manifest.documents.values()
+        return [d.file for d in documents if d.duplicate_of in gone and d.doc_id not in gone]
 
     def _path_of(self, key: str) -> Path | None:
         path = Path(key)
@@ -325,7 +341,15 @@ class Indexer:
     @staticmethod
     def _record(doc: Document, key: str, chunks: int, now: str, duplicate_of: str | None = None) -> DocumentRecord:
         return DocumentRecord(
-            doc_id=doc.doc_id, title=doc.title, source=doc.source, published=doc.published, url=doc.url,
-            path=doc.path, file=key, content_hash=doc.content_hash, chunks=chunks, duplicate_of=duplicate_of,
+            doc_id=doc.doc_id,
+            title=doc.title,
+            source=doc.source,
+            published=doc.published,
+            url=doc.url,
+            path=doc.path,
+            file=key,
+            content_hash=doc.content_hash,
+            chunks=chunks,
+            duplicate_of=duplicate_of,
             indexed_at=now,
         )

@@ -13,15 +13,17 @@ BUNDLED_EMBEDDING_MODEL = "bundled:all-MiniLM-L6-v2"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="NEWSQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="NEWSQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # --- documents and index -------------------------------------------------
-    documents_dir: Path = Field(Path("seeds"), description="Folder of articles that reindex keeps the index in step with.")
+    documents_dir: Path = Field(
+        Path("seeds"), description="Folder of articles that reindex keeps the index in step with."
+    )
     data_dir: Path = Field(Path(".data"), description="Where the manifest and the BM25 index live.")
     chroma_path: Path = Field(Path(".data/chroma"), description="Embedded Chroma (PersistentClient) folder.")
-    chroma_host: str | None = Field(None, description="Chroma server host; when set, HttpClient is used instead of chroma_path.")
+    chroma_host: str | None = Field(
+        None, description="Chroma server host; when set, HttpClient is used instead of chroma_path."
+    )
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
     collection: str = Field("news", description="Chroma collection name.")
 
@@ -31,18 +33,29 @@ class Settings(BaseSettings):
         description="sentence-transformers model path or name; the default is the bundled all-MiniLM-L6-v2.",
     )
     embedding_batch_size: int = Field(32, ge=1, description="Chunks per encode batch.")
-    chunk_tokens: int = Field(200, ge=16, description="Largest chunk, in the embedding model's word pieces (capped by the model limit).")
-    chunk_overlap: int = Field(32, ge=0, description="Word pieces of trailing sentences repeated at the start of the next chunk.")
+    chunk_tokens: int = Field(
+        200, ge=16, description="Largest chunk, in the embedding model's word pieces (capped by the model limit)."
+    )
+    chunk_overlap: int = Field(
+        32, ge=0, description="Word pieces of trailing sentences repeated at the start of the next chunk."
+    )
 
     # --- retrieval -------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
     candidates: int = Field(50, ge=1, description="Passages each retriever (dense, BM25) contributes to fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    min_score: float = Field(0.25, description="Below this best dense cosine similarity the answer is 'insufficient information'.")
-    as_of_half_life_days: float = Field(30.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it.")
+    min_score: float = Field(
+        0.25, description="Below this best dense cosine similarity the answer is 'insufficient information'."
+    )
+    as_of_half_life_days: float = Field(
+        30.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it."
+    )
 
     # --- answering model -------------------------------------------------------
-    llm: str = Field("extractive", description="'extractive', 'llamacpp:<path.gguf>' or '<provider>:<model>' (LangChain init_chat_model).")
+    llm: str = Field(
+        "extractive",
+        description="'extractive', 'llamacpp:<path.gguf>' or '<provider>:<model>' (LangChain init_chat_model).",
+    )
     llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible server (with openai:<model>).")
     llm_api_key: str | None = Field(None, description="API key for the model provider, if it needs one.")
     llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
@@ -56,7 +69,9 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, description="uvicorn worker processes.")
     api_key: str | None = Field(None, description="When set, writes (upload, delete, reindex) need it.")
     api_key_reads: bool = Field(False, description="Also require the API key for reads (ask, documents, health).")
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Origins allowed by CORS (JSON list or comma-separated).")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS (JSON list or comma-separated)."
+    )
     max_upload_mb: float = Field(10.0, gt=0, description="Largest accepted upload, in MB.")
     watch: bool = Field(False, description="Watch documents_dir and re-index when files arrive, change or go.")
 

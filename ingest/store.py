@@ -6,6 +6,7 @@ lock; reads never take it (Chroma serves concurrent reads, the BM25 snapshot is 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -158,10 +159,8 @@ class IndexStore:
 
     def reset(self) -> None:
         with self.write_lock:
-            try:
+            with contextlib.suppress(Exception):  # chroma raises a bare error for an absent collection
                 self._client.delete_collection(self.settings.collection)
-            except Exception:  # noqa: BLE001 - absent collection
-                pass
             self.collection = self._open_collection()
             self.manifest = Manifest(fingerprint=self.fingerprint())
             self.bm25 = BM25Index([])

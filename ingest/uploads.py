@@ -79,8 +79,12 @@ def add_text(
     indexer: Indexer, title: str, text: str, url: str = "", published: str = "", source: str = "", author: str = ""
 ) -> UploadResult:
     """Index a pasted article: written as a Markdown file in the layout the text loader reads."""
-    headers = [f"Source: {source}" if source else "", f"Published: {published}" if published else "",
-               f"URL: {url}" if url else "", f"Author: {author}" if author else ""]
+    headers = [
+        f"Source: {source}" if source else "",
+        f"Published: {published}" if published else "",
+        f"URL: {url}" if url else "",
+        f"Author: {author}" if author else "",
+    ]
     header_block = "\n".join(h for h in headers if h)
     body = f"# {title.strip()}\n\n" + (f"{header_block}\n\n" if header_block else "") + text.strip() + "\n"
     return add_file(indexer, f"{_safe_stem(title)}.md", body.encode("utf-8"))

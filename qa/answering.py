@@ -76,8 +76,16 @@ class Answerer:
         if not retrieval.passages or retrieval.best_similarity < self.min_score:
             yield Token(INSUFFICIENT)
             timings.update(generate=0.0, total=_ms(time.perf_counter() - started))
-            yield Answer(question, standalone, INSUFFICIENT, [], retrieval.passages, False, self.generator.name,
-                         timings_ms=timings)
+            yield Answer(
+                question,
+                standalone,
+                INSUFFICIENT,
+                [],
+                retrieval.passages,
+                False,
+                self.generator.name,
+                timings_ms=timings,
+            )
             return
 
         pieces: list[str] = []
@@ -89,8 +97,17 @@ class Answerer:
         grounded = checked.grounded and CANNOT_ANSWER.rstrip(".") not in text
         done = time.perf_counter()
         timings.update(generate=_ms(done - retrieved), total=_ms(done - started))
-        yield Answer(question, standalone, text, checked.citations if grounded else [], retrieval.passages, grounded,
-                     self.generator.name, checked.invalid, timings)
+        yield Answer(
+            question,
+            standalone,
+            text,
+            checked.citations if grounded else [],
+            retrieval.passages,
+            grounded,
+            self.generator.name,
+            checked.invalid,
+            timings,
+        )
 
 
 def _ms(seconds: float) -> float:

@@ -29,8 +29,15 @@ class Citation:
     @classmethod
     def of(cls, passage: Passage) -> Citation:
         return cls(
-            n=passage.n, doc_id=passage.doc_id, title=passage.title, url=passage.url, published=passage.published,
-            source=passage.source, chunk_id=passage.chunk_id, snippet=passage.snippet(), score=passage.score,
+            n=passage.n,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            url=passage.url,
+            published=passage.published,
+            source=passage.source,
+            chunk_id=passage.chunk_id,
+            snippet=passage.snippet(),
+            score=passage.score,
         )
 
 
@@ -59,7 +66,7 @@ def _numbers(body: str) -> list[int]:
 
 
 def check_citations(text: str, passages: list[Passage]) -> CheckedAnswer:
-    """Keep only markers naming a retrieved passage, rewrite each as ``[n]`` runs, list sources in first-mention order."""
+    """Keep markers naming a retrieved passage (rewritten as ``[n]`` runs); list sources in first-mention order."""
     by_n = {p.n: p for p in passages}
     cited: dict[int, Citation] = {}
     invalid: list[int] = []

@@ -71,7 +71,9 @@ class ExtractiveGenerator:
                     continue
                 # Unseen words in a covering sentence are likely the answer itself: a small bonus for them.
                 novelty = min(len(set(tokens) - terms), 8) / 80
-                scored.append((coverage + novelty - _RANK_WEIGHT * rank / max(1, len(passages)), order, passage, sentence))
+                scored.append(
+                    (coverage + novelty - _RANK_WEIGHT * rank / max(1, len(passages)), order, passage, sentence)
+                )
                 order += 1
         scored.sort(key=lambda s: (-s[0], s[1]))
         picked: list[tuple[Passage, str]] = []

@@ -41,7 +41,9 @@ class Generator(Protocol):
 class ChatGenerator:
     """Shared by every LLM backend: prompt building, condensing, error translation."""
 
-    def __init__(self, name: str, complete: Callable[[list[dict[str, str]], bool], Iterator[str]], describe: str) -> None:
+    def __init__(
+        self, name: str, complete: Callable[[list[dict[str, str]], bool], Iterator[str]], describe: str
+    ) -> None:
         self.name = name
         self._complete = complete
         self._describe = describe  # where the model lives, for error messages
@@ -90,9 +92,7 @@ def llamacpp_generator(model_path: str, settings: Settings) -> ChatGenerator:
     try:
         from llama_cpp import Llama
     except ImportError as exc:
-        raise ModelConfigError(
-            "NEWSQA_LLM=llamacpp:... needs llama-cpp-python: pip install 'newsqa[local]'"
-        ) from exc
+        raise ModelConfigError("NEWSQA_LLM=llamacpp:... needs llama-cpp-python: pip install 'newsqa[local]'") from exc
     try:
         llm = Llama(model_path=str(path), n_ctx=settings.llm_context_tokens, verbose=False)
     except Exception as exc:
@@ -108,7 +108,9 @@ def llamacpp_generator(model_path: str, settings: Settings) -> ChatGenerator:
                 yield out["choices"][0]["message"]["content"] or ""
                 return
             for part in llm.create_chat_completion(
-                messages=messages, temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens,
+                messages=messages,
+                temperature=settings.llm_temperature,
+                max_tokens=settings.llm_max_tokens,
                 stream=True,
             ):
                 text = part["choices"][0]["delta"].get("content")  # type: ignore[index]
@@ -143,7 +145,9 @@ def langchain_generator(provider: str, model: str, settings: Settings) -> ChatGe
     try:
         chat = init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError as exc:
-        raise ModelConfigError(f"NEWSQA_LLM={provider}:{model}: the LangChain integration is not installed ({exc})") from exc
+        raise ModelConfigError(
+            f"NEWSQA_LLM={provider}:{model}: the LangChain integration is not installed ({exc})"
+        ) from exc
     except Exception as exc:
         raise ModelConfigError(f"NEWSQA_LLM={provider}:{model}: {_short(exc)}") from exc
 

@@ -41,7 +41,10 @@ def answer_messages(question: str, passages: Sequence[Passage], history: Sequenc
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
     messages += [{"role": m.role, "content": m.content} for m in history[-_HISTORY_TURNS:]]
     messages.append(
-        {"role": "user", "content": f"Passages:\n\n{format_passages(passages)}\n\nQuestion: {question}\nAnswer with [n] citations:"}
+        {
+            "role": "user",
+            "content": f"Passages:\n\n{format_passages(passages)}\n\nQuestion: {question}\nAnswer with [n] citations:",
+        }
     )
     return messages
 
@@ -50,5 +53,8 @@ def condense_messages(question: str, history: Sequence[Message]) -> list[dict[st
     transcript = "\n".join(f"{m.role}: {m.content}" for m in history[-_HISTORY_TURNS:])
     return [
         {"role": "system", "content": CONDENSE_PROMPT},
-        {"role": "user", "content": f"Conversation:\n{transcript}\n\nFollow-up question: {question}\nStandalone question:"},
+        {
+            "role": "user",
+            "content": f"Conversation:\n{transcript}\n\nFollow-up question: {question}\nStandalone question:",
+        },
     ]

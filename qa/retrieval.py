@@ -80,7 +80,12 @@ class Retriever:
         # Re-rank more than top_k when an as-of date reweights by recency, so older strong hits can drop out.
         pool = sorted(fused, key=fused.__getitem__, reverse=True)[: top_k * 4 if as_of else top_k]
         got = self.store.collection.get(ids=pool, include=["documents", "metadatas", "embeddings"])
-        rows = {cid: (doc, meta, emb) for cid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)}
+        rows = {
+            cid: (doc, meta, emb)
+            for cid, doc, meta, emb in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+        }
         pool = [cid for cid in pool if cid in rows]  # a chunk may be deleted between search and fetch
         if as_of is not None:
             target = published_day(as_of.isoformat())
@@ -94,12 +99,20 @@ class Retriever:
             text, meta, emb = rows[cid]
             passages.append(
                 Passage(
-                    n=len(passages) + 1, chunk_id=cid, doc_id=str(meta["doc_id"]), title=str(meta.get("title", "")),
-                    text=text, url=str(meta.get("url", "")), published=str(meta.get("published", "")),
-                    source=str(meta.get("source", "")), score=float(f"{fused[cid]:.6g}"),
+                    n=len(passages) + 1,
+                    chunk_id=cid,
+                    doc_id=str(meta["doc_id"]),
+                    title=str(meta.get("title", "")),
+                    text=text,
+                    url=str(meta.get("url", "")),
+                    published=str(meta.get("published", "")),
+                    source=str(meta.get("source", "")),
+                    score=float(f"{fused[cid]:.6g}"),
                     similarity=round(float(np.dot(vector, np.asarray(emb, dtype=np.float32))), 4),
-                    dense_rank=dense_rank.get(cid), bm25_rank=bm25_rank.get(cid),
-                    start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+                    dense_rank=dense_rank.get(cid),
+                    bm25_rank=bm25_rank.get(cid),
+                    start=int(meta.get("start", 0)),
+                    end=int(meta.get("end", 0)),
                 )
             )
         return Retrieval(query, passages)
