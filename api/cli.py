@@ -25,7 +25,9 @@ def _parse_date(value: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsqa", description="Question answering over news articles, with citations.")
+    parser = argparse.ArgumentParser(
+        prog="newsqa", description="Question answering over news articles, with citations."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug logs")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -54,4 +54,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(status_code=500, content={"detail": f"internal error ({type(exc).__name__}); see server log"})
+        return JSONResponse(
+            status_code=500, content={"detail": f"internal error ({type(exc).__name__}); see server log"}
+        )

@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 def _relevant(change: Change, path: str) -> bool:
     p = Path(path)
     # Dot-files include in-progress uploads and editors' swap files; they are never indexed.
-    return not p.name.startswith((".", "~")) and (p.suffix.lower() in SUPPORTED_SUFFIXES or change == Change.deleted)
+    # A folder moved in arrives as one event for the folder, none for the articles inside it.
+    return not p.name.startswith((".", "~")) and (
+        p.suffix.lower() in SUPPORTED_SUFFIXES or change == Change.deleted or p.is_dir()
+    )
 
 
 async def watch_documents(indexer: Indexer, stop: asyncio.Event) -> None:

@@ -124,25 +124,32 @@ class Indexer:
         return report
 
     def delete_document(self, doc_id: str) -> bool:
+        """Remove an article from the index, with any same-content copies (the content is what was asked to go)."""
         with self.store.write_lock:
             manifest = self.store.manifest
-            record = manifest.documents.get(doc_id)
-            if record is None:
+            if doc_id not in manifest.documents:
                 return False
-            self._remove_docs([doc_id], IndexReport())
-            file_record = manifest.files.get(record.file)
-            path = self._path_of(record.file)
-            if file_record is not None:
-                file_record.docs = [d for d in file_record.docs if d != doc_id]
-                if record.file.startswith(UPLOADS_DIR + "/") and not file_record.docs and path is not None:
-                    # An upload exists only because of the API: deleting it deletes its file.
-                    path.unlink(missing_ok=True)
-                    del manifest.files[record.file]
-                else:
-                    # The user's own file stays; it is left out of the index until it changes.
-                    file_record.excluded.append(doc_id)
+            copies = [d.doc_id for d in manifest.documents.values() if d.duplicate_of == doc_id]
+            for gone in [doc_id, *copies]:
+                record = manifest.documents[gone]
+                self._remove_docs([gone], IndexReport())
+                self._forget_file_of(record.file, gone)
             self.store.save_manifest()
             return True
+
+    def _forget_file_of(self, key: str, doc_id: str) -> None:
+        file_record = self.store.manifest.files.get(key)
+        path = self._path_of(key)
+        if file_record is None:
+            return
+        file_record.docs = [d for d in file_record.docs if d != doc_id]
+        if key.startswith(UPLOADS_DIR + "/") and not file_record.docs and path is not None:
+            # An upload exists only because of the API: deleting it deletes its file.
+            path.unlink(missing_ok=True)
+            del self.store.manifest.files[key]
+        else:
+            # The user's own file stays; it is left out of the index until it changes.
+            file_record.excluded.append(doc_id)
 
     def purge(self, file_key: str, doc_ids: Sequence[str]) -> None:
         """Forget a file and its documents everywhere, whatever state a failed write left them in."""

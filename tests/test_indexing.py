@@ -502,3 +502,24 @@ def test_delete_document_keeps_the_file_out_until_it_changes(
     assert report.added == 1, report.summary()
     assert chroma_ids_of(restarted.store, doc_id)
     assert_consistent(restarted.store)
+
+
+def test_delete_document_removes_its_same_content_copies(
+    small_docs: Path, services_factory: Callable[..., Services]
+) -> None:
+    original = articles_in(small_docs)[0]
+    copy = small_docs / "zz-copy-of-the-same-article.txt"
+    shutil.copy2(original, copy)
+    index = build(small_docs, services_factory)
+    store = index.store
+    original_id, copy_id = index.doc_id(original.name), index.doc_id(copy.name)
+    assert store.manifest.documents[copy_id].duplicate_of == original_id
+
+    assert index.indexer.delete_document(original_id) is True
+    # No copy is left pointing at a canonical document that no longer exists.
+    assert original_id not in store.manifest.documents
+    assert copy_id not in store.manifest.documents
+    assert chroma_ids_of(store, original_id) == set() and chroma_ids_of(store, copy_id) == set()
+    assert_consistent(store)
+    report = index.indexer.reindex()
+    assert (report.added, report.chunks) == (0, 0), report.summary()

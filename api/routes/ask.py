@@ -33,14 +33,25 @@ def answer_json(answer: Answer) -> dict[str, object]:
     return {
         "answer": answer.answer,
         "citations": [
-            {k: getattr(c, k) for k in ("n", "doc_id", "title", "url", "published", "source", "chunk_id", "snippet", "score")}
+            {
+                k: getattr(c, k)
+                for k in ("n", "doc_id", "title", "url", "published", "source", "chunk_id", "snippet", "score")
+            }
             for c in answer.citations
         ],
         "passages": [
             {
-                "n": p.n, "doc_id": p.doc_id, "title": p.title, "url": p.url, "published": p.published,
-                "source": p.source, "chunk_id": p.chunk_id, "snippet": p.snippet(), "score": p.score,
-                "text": p.text, "similarity": p.similarity,
+                "n": p.n,
+                "doc_id": p.doc_id,
+                "title": p.title,
+                "url": p.url,
+                "published": p.published,
+                "source": p.source,
+                "chunk_id": p.chunk_id,
+                "snippet": p.snippet(),
+                "score": p.score,
+                "text": p.text,
+                "similarity": p.similarity,
             }
             for p in answer.passages
         ],

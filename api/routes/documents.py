@@ -23,8 +23,11 @@ _UPLOAD_BODY = {
         "required": True,
         "content": {
             "multipart/form-data": {
-                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}},
-                           "required": ["file"]}
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
             },
             "application/json": {"schema": {"$ref": "#/components/schemas/DocumentIn"}},
         },
@@ -34,9 +37,16 @@ _UPLOAD_BODY = {
 
 def _out(record: DocumentRecord, status_: str | None = None) -> dict[str, object]:
     return {
-        "doc_id": record.doc_id, "title": record.title, "source": record.source, "published": record.published,
-        "url": record.url, "path": record.path, "chunks": record.chunks, "duplicate_of": record.duplicate_of,
-        "indexed_at": record.indexed_at, "status": status_,
+        "doc_id": record.doc_id,
+        "title": record.title,
+        "source": record.source,
+        "published": record.published,
+        "url": record.url,
+        "path": record.path,
+        "chunks": record.chunks,
+        "duplicate_of": record.duplicate_of,
+        "indexed_at": record.indexed_at,
+        "status": status_,
     }
 
 
@@ -76,8 +86,13 @@ def delete_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
     return {"doc_id": doc_id, "deleted": True}
 
 
-@router.post("", dependencies=[WriteAuth], openapi_extra=_UPLOAD_BODY, status_code=201,
-             responses={200: {"description": "the same content is already indexed"}, 413: {}, 415: {}, 422: {}})
+@router.post(
+    "",
+    dependencies=[WriteAuth],
+    openapi_extra=_UPLOAD_BODY,
+    status_code=201,
+    responses={200: {"description": "the same content is already indexed"}, 413: {}, 415: {}, 422: {}},
+)
 async def upload_document(request: Request, indexer: IndexerDep, settings: SettingsDep) -> JSONResponse:
     limit = int(settings.max_upload_mb * 1024 * 1024)
     declared = request.headers.get("content-length")
@@ -93,12 +108,19 @@ async def upload_document(request: Request, indexer: IndexerDep, settings: Setti
         except ValidationError as exc:
             raise HTTPException(422, detail=validation_message(exc.errors())) from exc  # type: ignore[arg-type]
         result = await run_in_threadpool(
-            add_text, indexer, doc.title, doc.text, str(doc.url or ""),
-            doc.published.isoformat() if doc.published else "", doc.source, doc.author,
+            add_text,
+            indexer,
+            doc.title,
+            doc.text,
+            str(doc.url or ""),
+            doc.published.isoformat() if doc.published else "",
+            doc.source,
+            doc.author,
         )
     else:
+        given = content_type or "no content type"
         raise UnsupportedType(
-            f"send a file as multipart/form-data (field 'file') or JSON {{title, text, ...}}, not {content_type or 'no content type'!r}"
+            f"send a file as multipart/form-data (field 'file') or JSON {{title, text, ...}}, not {given!r}"
         )
     code = status.HTTP_200_OK if result.status == "duplicate" else status.HTTP_201_CREATED
     first = result.documents[0]

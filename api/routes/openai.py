@@ -33,8 +33,10 @@ def _split(body: ChatCompletionRequest) -> tuple[str, list[Message]]:
 def sources_block(answer: Answer) -> str:
     if not answer.citations:
         return ""
-    lines = [f"[{c.n}] {c.title}" + (f" ({c.published})" if c.published else "") + (f" {c.url}" if c.url else "")
-             for c in answer.citations]
+    lines = [
+        f"[{c.n}] {c.title}" + (f" ({c.published})" if c.published else "") + (f" {c.url}" if c.url else "")
+        for c in answer.citations
+    ]
     return "\n\nSources:\n" + "\n".join(lines)
 
 
@@ -69,7 +71,10 @@ def chat_completions(body: ChatCompletionRequest, answerer: AnswererDep) -> dict
 
 def _chunk(completion_id: str, delta: dict[str, str], finish: str | None = None) -> str:
     payload = {
-        "id": completion_id, "object": "chat.completion.chunk", "created": int(time.time()), "model": MODEL_ID,
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": MODEL_ID,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
     return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
@@ -83,9 +88,16 @@ def _stream(answerer: Answerer, question: str, history: list[Message], completio
                 yield _chunk(completion_id, {"content": event.text})
             else:
                 # Streamed text cannot be taken back: invalid markers are reported in the sources block instead.
-                note = f"\n\n(removed citations to missing passages: {event.invalid_citations})" if event.invalid_citations else ""
+                note = (
+                    f"\n\n(removed citations to missing passages: {event.invalid_citations})"
+                    if event.invalid_citations
+                    else ""
+                )
                 yield _chunk(completion_id, {"content": sources_block(event) + note})
         yield _chunk(completion_id, {}, "stop")
     except ModelError as exc:
         yield f"data: {json.dumps({'error': {'message': str(exc), 'type': 'model_unavailable'}})}\n\n"
+    except Exception as exc:  # noqa: BLE001 - the stream has started: the client can only be told in a chunk
+        error = {"message": f"internal error ({type(exc).__name__})", "type": "server_error"}
+        yield f"data: {json.dumps({'error': error})}\n\n"
     yield "data: [DONE]\n\n"

@@ -265,6 +265,18 @@ def test_bad_uploads_are_rejected_and_write_nothing(
     assert uploads_in(base_docs) == files_before, "a rejected upload leaves no file behind"
 
 
+def test_an_upload_cannot_choose_where_it_is_written(client: TestClient, base_docs: Path, cleanup: list[str]) -> None:
+    outside = sorted(p.name for p in base_docs.parent.iterdir())
+    data = article("Fennick well report", "The Fennick well was found clean after the spring floods.")
+    r = client.post("/documents", files={"file": ("../../../fennick.txt", data, "text/plain")})
+    assert r.status_code == 201, r.text
+    cleanup.append(r.json()["doc_id"])
+    path = r.json()["path"]
+    assert path.startswith(UPLOADS + "/") and ".." not in path and path.endswith(".txt")
+    assert (base_docs / path).is_file()
+    assert sorted(p.name for p in base_docs.parent.iterdir()) == outside
+
+
 # --- upload -> ask -> delete -> ask ---------------------------------------------------------------
 def test_an_upload_is_answerable_until_it_is_deleted(client: TestClient, cleanup: list[str]) -> None:
     r = client.post("/documents", files={"file": ("quelmport.txt", article(FACT_TITLE, FACT_TEXT), "text/plain")})

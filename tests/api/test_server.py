@@ -54,7 +54,7 @@ def server(
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env(root), cwd=root, stdout=out, stderr=subprocess.STDOUT,
+            env=server_env(root), cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -75,7 +75,7 @@ def server(
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
     assert "Traceback" not in log_tail(log), log_tail(log)
 

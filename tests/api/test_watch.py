@@ -81,3 +81,22 @@ def test_without_watch_the_folder_is_not_followed(
         time.sleep(3)  # well past the watcher's debounce
         assert client.get("/documents").json()["total"] == 0
         assert client.post("/reindex").json()["added"] == 1
+
+
+def test_watch_indexes_a_folder_moved_in(
+    watched: tuple[TestClient, Path], corpus_files: Callable[..., list[Path]], tmp_path: Path
+) -> None:
+    """``mv batch/ docs/`` is one event for the folder and none for the articles in it."""
+    client, docs = watched
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    articles = corpus_files(2, max_bytes=4000)
+    for f in articles:
+        shutil.copy2(f, batch / f.name)
+    batch.rename(docs / "batch")
+
+    listing = wait_for(client, lambda page: page["total"] == 2, "indexed")
+    assert sorted(d["path"] for d in listing["items"]) == sorted(f"batch/{f.name}" for f in articles)  # type: ignore[union-attr]
+
+    shutil.rmtree(docs / "batch")
+    wait_for(client, lambda page: page["total"] == 0, "removed")
