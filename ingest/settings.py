@@ -48,7 +48,7 @@ class Settings(BaseSettings):
         0.25, description="Below this best dense cosine similarity the answer is 'insufficient information'."
     )
     as_of_half_life_days: float = Field(
-        30.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it."
+        90.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it."
     )
 
     # --- answering model -------------------------------------------------------

@@ -16,11 +16,11 @@ from qa.prompt import Message
 
 IdfLookup = Callable[[str], float]
 
-_MAX_SENTENCES = 2
+_MAX_SENTENCES = 3
 _MIN_COVERAGE = 0.2  # below this share of the question's weight, a sentence does not answer it
 _MIN_SENTENCE_CHARS = 25
-_RANK_WEIGHT = 0.15
-_SECOND_SENTENCE_SHARE = 0.75
+_RANK_WEIGHT = 0.4
+_SECOND_SENTENCE_SHARE = 0.6
 
 
 _ANAPHORA = re.compile(
