@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Locator, Page, expect  # noqa: E402
+# `make test` installs playwright and Debian's chromium: a missing one is a failed install, not a skip.
+from playwright import sync_api
+from playwright.sync_api import Browser, Locator, Page, expect
 
 pytestmark = pytest.mark.slow
 
@@ -190,7 +191,7 @@ def keyed_server(servers: dict[str, Server]) -> Server:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium not installed at {CHROMIUM}")
+        pytest.fail(f"Debian chromium not installed at {CHROMIUM} (make test installs it: apt-get install chromium)")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
@@ -32,29 +33,9 @@ def _arguments(body: AskRequest) -> dict[str, object]:
 def answer_json(answer: Answer) -> dict[str, object]:
     return {
         "answer": answer.answer,
-        "citations": [
-            {
-                k: getattr(c, k)
-                for k in ("n", "doc_id", "title", "url", "published", "source", "chunk_id", "snippet", "score")
-            }
-            for c in answer.citations
-        ],
-        "passages": [
-            {
-                "n": p.n,
-                "doc_id": p.doc_id,
-                "title": p.title,
-                "url": p.url,
-                "published": p.published,
-                "source": p.source,
-                "chunk_id": p.chunk_id,
-                "snippet": p.snippet(),
-                "score": p.score,
-                "text": p.text,
-                "similarity": p.similarity,
-            }
-            for p in answer.passages
-        ],
+        "citations": [asdict(c) for c in answer.citations],
+        # The response models (api.schemas) drop the fields a client has no use for (ranks, offsets).
+        "passages": [{**asdict(p), "snippet": p.snippet()} for p in answer.passages],
         "grounded": answer.grounded,
         "model": answer.model,
         "invalid_citations": answer.invalid_citations,
