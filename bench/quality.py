@@ -175,7 +175,7 @@ def _plot(result: dict) -> None:
     series = {**result["retrieval"], **REFERENCES}
     names = list(series)
     metrics_ = ["hit@1", "hit@5", "mrr@10"]
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(11, 4.5))
     width = 0.8 / len(names)
     for i, name in enumerate(names):
         xs = [j + i * width for j in range(len(metrics_))]
@@ -184,7 +184,7 @@ def _plot(result: dict) -> None:
     ax.set_xticks([j + width * (len(names) - 1) / 2 for j in range(len(metrics_))], metrics_)
     ax.set_ylim(0, 1.05)
     ax.set_title(f"Retrieval on RealTime QA dev ({result['questions']} questions, 1,248 articles)")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(RESULTS / "quality.png", dpi=110)
 
