@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # Chunks embedded per progress step: large enough that the model's own length-sorting pays off.
 _EMBED_BLOCK = 256
+# Removing chunks embeds nothing: no vectors, and no reason to load the model for their width.
+_NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
 # Uploads through the API are saved here, inside the documents folder, so reindex keeps them.
 UPLOADS_DIR = "uploads"
 
@@ -130,10 +132,10 @@ class Indexer:
             if doc_id not in manifest.documents:
                 return False
             copies = [d.doc_id for d in manifest.documents.values() if d.duplicate_of == doc_id]
-            for gone in [doc_id, *copies]:
-                record = manifest.documents[gone]
-                self._remove_docs([gone], IndexReport())
-                self._forget_file_of(record.file, gone)
+            files = {gone: manifest.documents[gone].file for gone in [doc_id, *copies]}
+            self._remove_docs(list(files), IndexReport())
+            for gone, key in files.items():
+                self._forget_file_of(key, gone)
             self.store.save_manifest()
             return True
 
@@ -154,7 +156,7 @@ class Indexer:
     def purge(self, file_key: str, doc_ids: Sequence[str]) -> None:
         """Forget a file and its documents everywhere, whatever state a failed write left them in."""
         with self.store.write_lock:
-            self.store.write(doc_ids, [], np.zeros((0, 0), dtype=np.float32))
+            self.store.write(doc_ids, [], _NO_VECTORS)
             self.store.manifest.files.pop(file_key, None)
             for doc_id in doc_ids:
                 self.store.manifest.documents.pop(doc_id, None)
@@ -182,6 +184,7 @@ class Indexer:
     ) -> None:
         manifest = self.store.manifest
         loaded: dict[str, tuple[str, list[Document]]] = {}
+        stale: list[str] = []  # documents of known files that no longer load
         for path in tqdm(files, desc="loading", unit="file", disable=not progress or len(files) < 2, file=sys.stderr):
             key = self.file_key(path)
             try:
@@ -202,10 +205,10 @@ class Indexer:
             except LoadError as exc:
                 self._skip(report, key, exc.reason)
                 manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=exc.reason)
-                self._remove_docs(known.docs if known else [], report)
+                stale += known.docs if known else []
                 continue
             loaded[key] = (digest, docs)
-        self._apply(loaded, removed_keys, report, progress)
+        self._apply(loaded, removed_keys, report, progress, stale)
 
     def _apply(
         self,
@@ -213,9 +216,10 @@ class Indexer:
         removed_keys: Sequence[str],
         report: IndexReport,
         progress: bool,
+        stale: Sequence[str] = (),
     ) -> None:
         manifest = self.store.manifest
-        to_remove: list[str] = []
+        to_remove: list[str] = list(stale)
         for key in removed_keys:
             record = manifest.files.pop(key, None)
             if record is not None:
@@ -226,7 +230,8 @@ class Indexer:
             if previous is not None:
                 to_remove += [d for d in previous.docs if d not in new_ids and self._owned_by(d, key)]
         orphans = self._orphaned_duplicates(to_remove)
-        self._remove_docs(to_remove, report)
+        # Removals are written together with the additions below: one Chroma + BM25 write per sync.
+        removed = self._drop_records(to_remove, report)
 
         # Documents whose canonical copy was just removed are indexed in its place.
         for key in orphans:
@@ -262,7 +267,7 @@ class Indexer:
                     continue
                 if twin is not None and twin != doc.doc_id:
                     if existing is not None and existing.duplicate_of is None:
-                        self._remove_docs([doc.doc_id], report, count=False)
+                        removed += self._drop_records([doc.doc_id], report, count=False)
                     manifest.documents[doc.doc_id] = self._record(doc, key, 0, now, duplicate_of=twin)
                     report.duplicates += 1
                     report.documents.append(DocumentResult(doc.doc_id, doc.title, "duplicate", 0, twin))
@@ -272,14 +277,21 @@ class Indexer:
                 pending.append((doc, key, status))
                 content_index[doc.content_hash] = doc.doc_id
 
-        self._embed_and_write(pending, report, progress, now)
+        self._embed_and_write(pending, removed, report, progress, now)
         self.store.save_manifest()
 
     def _embed_and_write(
-        self, pending: list[tuple[Document, str, str]], report: IndexReport, progress: bool, now: str
+        self,
+        pending: list[tuple[Document, str, str]],
+        removed: Sequence[str],
+        report: IndexReport,
+        progress: bool,
+        now: str,
     ) -> None:
         manifest = self.store.manifest
         if not pending:
+            if removed:
+                self.store.write(removed, [], _NO_VECTORS)
             return
         per_doc = [
             (doc, key, status, self.chunker.chunk(doc))
@@ -289,7 +301,7 @@ class Indexer:
         ]
         chunks: list[Chunk] = [c for *_, cs in per_doc for c in cs]
         vectors = self._embed(chunks, progress)
-        self.store.write([d.doc_id for d, *_ in per_doc], chunks, vectors)
+        self.store.write([*removed, *(d.doc_id for d, *_ in per_doc)], chunks, vectors)
         for doc, key, status, doc_chunks in per_doc:
             manifest.documents[doc.doc_id] = self._record(doc, key, len(doc_chunks), now)
             setattr(report, status, getattr(report, status) + 1)
@@ -309,16 +321,20 @@ class Indexer:
         return vectors
 
     # --- helpers --------------------------------------------------------------------------------
-    def _remove_docs(self, doc_ids: Iterable[str], report: IndexReport, count: bool = True) -> None:
-        doc_ids = [d for d in doc_ids if d in self.store.manifest.documents]
-        if not doc_ids:
-            return
-        self.store.write(doc_ids, [], np.zeros((0, self.embedder.dimension), dtype=np.float32))
-        for doc_id in doc_ids:
+    def _remove_docs(self, doc_ids: Iterable[str], report: IndexReport) -> None:
+        removed = self._drop_records(doc_ids, report)
+        if removed:
+            self.store.write(removed, [], _NO_VECTORS)
+
+    def _drop_records(self, doc_ids: Iterable[str], report: IndexReport, count: bool = True) -> list[str]:
+        """Forget documents in the manifest; the caller writes their removal to Chroma and BM25."""
+        dropped = [d for d in dict.fromkeys(doc_ids) if d in self.store.manifest.documents]
+        for doc_id in dropped:
             record = self.store.manifest.documents.pop(doc_id)
             if count:
                 report.removed += 1
                 report.documents.append(DocumentResult(doc_id, record.title, "removed"))
+        return dropped
 
     def _owned_by(self, doc_id: str, key: str) -> bool:
         record = self.store.manifest.documents.get(doc_id)
