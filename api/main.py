@@ -29,8 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services: Services = await run_in_threadpool(build_services, settings)
-        # Load the embedding model and the answering model now, not on the first question.
-        await run_in_threadpool(lambda: services.embedder.max_tokens)
+        # Load the models, open Chroma and the BM25 snapshot now, not on the first question.
+        await run_in_threadpool(lambda: (services.embedder.max_tokens, services.store.bm25))
         await run_in_threadpool(services.preload_model)
         app.state.services = services
         stop = asyncio.Event()

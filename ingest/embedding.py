@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction
-from chromadb.utils.embedding_functions import register_embedding_function
 
 from ingest.settings import BUNDLED_EMBEDDING_MODEL
 
@@ -119,37 +117,3 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
-
-
-@register_embedding_function
-class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Hands Chroma our model, so Chroma never falls back to its own default (which downloads weights)."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self._embedder = embedder
-
-    def __call__(self, input: Documents) -> list[np.ndarray]:  # noqa: A002 - Chroma's protocol name
-        return list(self._embedder.embed(input))
-
-    def embed_query(self, input: Documents) -> list[np.ndarray]:  # noqa: A002
-        return self(input)
-
-    @staticmethod
-    def name() -> str:
-        return "newsqa-sentence-transformer"
-
-    def is_legacy(self) -> bool:
-        return False
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def supported_spaces(self) -> list[str]:
-        return ["cosine"]
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": self._embedder.name}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
-        return ChromaEmbeddingFunction(Embedder.shared(config["model"]))

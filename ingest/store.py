@@ -16,14 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 
 from ingest.bm25 import BM25Entry, BM25Index, tokenize
 from ingest.chunking import embedding_text
 from ingest.document import Chunk
-from ingest.embedding import ChromaEmbeddingFunction, Embedder
+from ingest.embedding import Embedder
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,6 +95,9 @@ class Manifest:
 
 
 def open_chroma(settings: Settings) -> Any:
+    import chromadb  # imported here: a reindex that finds nothing changed never needs it
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_host:
@@ -109,41 +110,64 @@ def open_chroma(settings: Settings) -> Any:
 
 
 class IndexStore:
+    """Chroma and the BM25 snapshot open on first use, so a command that finds nothing to do stays fast;
+    the server opens both at start-up."""
+
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
         self.write_lock = threading.RLock()
-        self._client = open_chroma(settings)
-        self._ef = ChromaEmbeddingFunction(embedder)
-        self.collection = self._open_collection()
+        self._open_lock = threading.Lock()
+        self._client: Any = None
+        self._collection: Any = None
+        self._bm25: BM25Index | None = None
         self.manifest = Manifest.load(settings.manifest_path)
-        self.bm25 = self._load_bm25()
 
     # --- opening --------------------------------------------------------------------------------
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            with self._open_lock:
+                if self._collection is None:
+                    self._client = open_chroma(self.settings)
+                    self._collection = self._open_collection()
+        return self._collection
+
+    @property
+    def bm25(self) -> BM25Index:
+        if self._bm25 is None:
+            collection = self.collection
+            with self._open_lock:
+                if self._bm25 is None:
+                    self._bm25 = self._load_bm25(collection)
+        return self._bm25
+
     def _open_collection(self) -> Any:
+        from ingest.chroma_embedding import ChromaEmbeddingFunction
+
         return self._client.get_or_create_collection(
             name=self.settings.collection,
-            embedding_function=self._ef,
+            embedding_function=ChromaEmbeddingFunction(self.embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
 
-    def _load_bm25(self) -> BM25Index:
+    def _load_bm25(self, collection: Any) -> BM25Index:
         snapshot = BM25Index.load(self.settings.bm25_dir)
-        count = self.collection.count()
-        if snapshot is not None and len(snapshot) == count and self._same_ids(snapshot):
+        count = collection.count()
+        if snapshot is not None and len(snapshot) == count and self._same_ids(snapshot, collection):
             return snapshot
         log.info("BM25 index missing or out of step with Chroma (%d chunks); rebuilding it from Chroma", count)
-        snapshot = self._bm25_from_chroma()
+        snapshot = self._bm25_from_chroma(collection)
         snapshot.save(self.settings.bm25_dir)
         return snapshot
 
-    def _same_ids(self, snapshot: BM25Index) -> bool:
+    def _same_ids(self, snapshot: BM25Index, collection: Any) -> bool:
         # Only ids are compared: cheap (no documents or vectors fetched) and enough, since a chunk's
         # text only changes together with its document's chunks being replaced.
-        return snapshot.chunk_ids == set(self.collection.get(include=[])["ids"])
+        return snapshot.chunk_ids == set(collection.get(include=[])["ids"])
 
-    def _bm25_from_chroma(self) -> BM25Index:
-        got = self.collection.get(include=["documents", "metadatas"])
+    def _bm25_from_chroma(self, collection: Any) -> BM25Index:
+        got = collection.get(include=["documents", "metadatas"])
         entries = bm25_entries(got["ids"], got["documents"] or [], got["metadatas"] or [])
         return BM25Index(entries)
 
@@ -159,18 +183,20 @@ class IndexStore:
 
     def reset(self) -> None:
         with self.write_lock:
+            _ = self.collection  # opens the client
             with contextlib.suppress(Exception):  # chroma raises a bare error for an absent collection
                 self._client.delete_collection(self.settings.collection)
-            self.collection = self._open_collection()
+            self._collection = self._open_collection()
             self.manifest = Manifest(fingerprint=self.fingerprint())
-            self.bm25 = BM25Index([])
-            self.bm25.save(self.settings.bm25_dir)
+            self._bm25 = BM25Index([])
+            self._bm25.save(self.settings.bm25_dir)
             self.save_manifest()
 
     def write(self, remove_doc_ids: Sequence[str], chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Replace the chunks of ``remove_doc_ids`` and of the chunks' documents with ``chunks``."""
         with self.write_lock:
             stale = set(remove_doc_ids) | {c.doc_id for c in chunks}
+            bm25 = self.bm25  # opened (and checked against Chroma) before Chroma changes under it
             for batch in _batches(sorted(stale), 500):
                 self.collection.delete(where={"doc_id": {"$in": batch}})
             max_batch = self._client.get_max_batch_size()
@@ -182,8 +208,8 @@ class IndexStore:
                     embeddings=vectors[start : start + max_batch],
                     metadatas=[chunk_to_metadata(c) for c in part],
                 )
-            self.bm25 = self.bm25.with_changes(stale, bm25_entries_for_chunks(chunks))
-            self.bm25.save(self.settings.bm25_dir)
+            self._bm25 = bm25.with_changes(stale, bm25_entries_for_chunks(chunks))
+            self._bm25.save(self.settings.bm25_dir)
 
     def save_manifest(self) -> None:
         self.manifest.save(self.settings.manifest_path)

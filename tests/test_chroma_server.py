@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from api.services import Services
-from ingest.embedding import ChromaEmbeddingFunction
+from ingest.chroma_embedding import ChromaEmbeddingFunction
 from ingest.settings import Settings
 
 

@@ -21,7 +21,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from api.services import Services
 from ingest.bm25 import BM25Index
-from ingest.embedding import ChromaEmbeddingFunction
+from ingest.chroma_embedding import ChromaEmbeddingFunction
 from ingest.indexing import Indexer, IndexReport
 from ingest.loading import load_file
 from ingest.settings import Settings
