@@ -39,8 +39,14 @@ def settings_for(data_dir: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (quick runs)")
+    parser.add_argument(
+        "--noop-only", action="store_true", help="only time no-change reindexes of the index a full run left"
+    )
     args = parser.parse_args()
     require_eval_data()
+    if args.noop_only:
+        noop_only()
+        return
 
     from api.services import build_services
 
@@ -137,6 +143,56 @@ def main() -> None:
     print(f"machine: {result['machine']}")
     print(f"wrote {path}")
     _plot(result)
+
+
+def noop_only(runs: int = 5) -> None:
+    """Median of ``runs`` no-change reindexes, in process and as fresh CLI processes."""
+    import statistics
+
+    from api.services import build_services
+
+    if not (BENCH_DATA / "manifest.json").exists():
+        raise SystemExit("no benchmark index yet: run bench/ingest.py once without --noop-only")
+    services = build_services(settings_for(BENCH_DATA))
+    env = {
+        **os.environ,
+        "NEWSQA_DOCUMENTS_DIR": str(CORPUS),
+        "NEWSQA_DATA_DIR": str(BENCH_DATA),
+        "NEWSQA_CHROMA_PATH": str(BENCH_DATA / "chroma"),
+        "NEWSQA_COLLECTION": "bench",
+    }
+    in_process, cli, embedded = [], [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        embedded += services.indexer.reindex().chunks
+        in_process.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "api.cli", "reindex"], env=env, capture_output=True, check=True)
+        cli.append(time.perf_counter() - started)
+    result = {
+        "machine": machine(),
+        "runs": runs,
+        "noop_reindex_seconds_in_process_median": round(statistics.median(in_process), 3),
+        "noop_reindex_seconds_cli_median": round(statistics.median(cli), 3),
+        "chunks_embedded": embedded,
+    }
+    path = write_json("ingest-noop.json", result)
+    print(
+        table(
+            [
+                ("measure", "value", "target"),
+                (
+                    "no-change reindex, in process (median)",
+                    f"{result['noop_reindex_seconds_in_process_median']} s",
+                    "<= 2 s",
+                ),
+                ("no-change reindex, newsqa CLI (median)", f"{result['noop_reindex_seconds_cli_median']} s", "<= 2 s"),
+                ("chunks embedded", str(embedded), "0"),
+            ]
+        )
+    )
+    print(f"machine: {result['machine']}")
+    print(f"wrote {path}")
 
 
 def _chunk(chunk_id: str, text: str, meta: dict):
