@@ -11,7 +11,7 @@ from ingest.indexing import Indexer
 from ingest.settings import Settings
 from ingest.store import IndexStore
 from qa.answering import Answerer
-from qa.generation import ModelError, make_generator
+from qa.generation import ModelConfigError, ModelError, make_generator
 from qa.retrieval import Retriever
 
 log = logging.getLogger(__name__)
@@ -24,15 +24,22 @@ class Services:
     store: IndexStore
     indexer: Indexer
     _answerer: Answerer | None = None
-    _model_error: ModelError | None = None
+    _model_error: ModelConfigError | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answerer(self) -> Answerer:
         """The answerer, its model loaded on first use; a model error is raised again on every call."""
         with self._lock:
+            if self._model_error is not None:
+                raise self._model_error.with_traceback(None)
             if self._answerer is None:
                 store = self.store
-                generator = make_generator(self.settings, lambda term: store.bm25.idf(term))
+                try:
+                    generator = make_generator(self.settings, lambda term: store.bm25.idf(term))
+                except ModelConfigError as exc:
+                    # A wrong setting stays wrong until restart: don't retry loading (a GGUF) on every request.
+                    self._model_error = exc
+                    raise
                 retriever = Retriever(store, self.embedder, self.settings)
                 self._answerer = Answerer(retriever, generator, self.settings)
             return self._answerer

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 from api.services import Services
 from ingest.settings import Settings
@@ -300,14 +300,8 @@ def test_missing_gguf_file(index: Index) -> None:
     assert "NEWSQA_LLM" in str(err.value)
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_unreachable_openai_server_fails_clearly_and_quickly(index: Index) -> None:
-    base_url = f"http://127.0.0.1:{closed_port()}/v1"
+    base_url = f"http://127.0.0.1:{free_port()}/v1"
     settings = index.services.settings.model_copy(
         update={"llm": "openai:some-model", "llm_base_url": base_url, "llm_timeout": 5.0}
     )

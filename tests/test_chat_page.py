@@ -10,14 +10,11 @@ Screenshots go to ``tests/artifacts/`` (gitignored).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +24,7 @@ import pytest
 # `make test` installs playwright and Debian's chromium: a missing one is a failed install, not a skip.
 from playwright import sync_api
 from playwright.sync_api import Browser, Locator, Page, expect
+from support import free_port, log_tail, newsqa_env, wait_until_answering
 
 pytestmark = pytest.mark.slow
 
@@ -98,13 +96,7 @@ class Server:
     documents: Path
 
     def log_tail(self, chars: int = 3000) -> str:
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return log_tail(self.log, chars)
 
 
 def _start_server(root: Path, documents: list[Path], extra_env: dict[str, str] | None = None) -> Server:
@@ -112,16 +104,8 @@ def _start_server(root: Path, documents: list[Path], extra_env: dict[str, str] |
     docs.mkdir(parents=True, exist_ok=True)
     for f in documents:
         shutil.copy2(f, docs / f.name)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    env.update(
-        NEWSQA_DOCUMENTS_DIR=str(docs),
-        NEWSQA_DATA_DIR=str(root / "data"),
-        NEWSQA_CHROMA_PATH=str(root / "data" / "chroma"),
-        HF_HUB_OFFLINE="1",
-        TOKENIZERS_PARALLELISM="false",
-        **(extra_env or {}),
-    )
+    port = free_port()
+    env = newsqa_env(docs, root / "data", **(extra_env or {}))
     log = root / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -130,21 +114,6 @@ def _start_server(root: Path, documents: list[Path], extra_env: dict[str, str] |
             env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     return Server(f"http://127.0.0.1:{port}", proc, log, docs)
-
-
-def _wait_healthy(server: Server, deadline: float) -> None:
-    while True:
-        if server.proc.poll() is not None:
-            pytest.fail(f"newsqa serve exited with {server.proc.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/health", timeout=5) as res:
-                if res.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"newsqa serve did not answer /health within {STARTUP_TIMEOUT} s:\n{server.log_tail()}")
-        time.sleep(0.5)
 
 
 def _stop(server: Server) -> None:
@@ -168,7 +137,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory, seed_file: Path, corpus_fi
         )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         for server in started.values():
-            _wait_healthy(server, deadline)
+            wait_until_answering(f"{server.url}/health", server.proc, server.log, deadline, "newsqa serve")
         yield started
     finally:
         for server in started.values():

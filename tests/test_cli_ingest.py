@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import newsqa_env
 
 REPO = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
@@ -63,15 +64,8 @@ def cli(tmp_path_factory: pytest.TempPathFactory, corpus_files: Callable[..., li
     docs.mkdir()
     for f in corpus_files(3, max_bytes=3500):
         shutil.copy2(f, docs / f.name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    env.update(
-        NEWSQA_DOCUMENTS_DIR=str(docs),
-        NEWSQA_DATA_DIR=str(root / "data"),
-        NEWSQA_CHROMA_PATH=str(root / "data" / "chroma"),
-        HF_HUB_OFFLINE="1",
-        TOKENIZERS_PARALLELISM="false",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-    )
+    env = newsqa_env(docs, root / "data")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     # Run outside the checkout, so a developer's .env there cannot change the settings.
     cwd = root / "cwd"
     cwd.mkdir()

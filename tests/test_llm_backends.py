@@ -10,16 +10,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
+from support import free_port, wait_until_answering
 
 from api.main import create_app
 from api.services import Services
@@ -82,12 +81,6 @@ def seed_settings(seed_docs: Path, settings_factory: Callable[..., Settings], em
     return settings
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llamacpp_services(gguf: Path, seed_settings: Settings, services_factory: Callable[..., Services]) -> Services:
     return services_factory(seed_settings, llm=f"llamacpp:{gguf}", **LLM)
@@ -109,18 +102,7 @@ def openai_server(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         )
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{_tail(log_path)}")
-                try:
-                    if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"llama_cpp.server not answering on {base_url} after {SERVER_START_TIMEOUT}s:\n"
-                                f"{_tail(log_path)}")
-                time.sleep(0.5)
+            wait_until_answering(f"{base_url}/models", proc, log_path, deadline, "llama_cpp.server")
             yield base_url
         finally:
             proc.terminate()
@@ -129,10 +111,6 @@ def openai_server(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 # --- checks every answer must pass -----------------------------------------------------------------

@@ -12,13 +12,13 @@ Every response through these clients is checked by a hook: never a 500 (503 is t
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+import support
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -114,12 +114,7 @@ def consistent_ids() -> Callable[[Services], set[str]]:
 def free_port() -> Callable[[], int]:
     """``free_port()``: a localhost port nothing listens on (just closed)."""
 
-    def pick() -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return int(s.getsockname()[1])
-
-    return pick
+    return support.free_port
 
 
 # --- the shared index -------------------------------------------------------------------------------

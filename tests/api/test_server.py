@@ -14,25 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from openai import OpenAI
+from support import free_port, log_tail, newsqa_env, wait_until_answering
 
 STARTUP_TIMEOUT = 180.0
 POWERBALL = "Who won the $1.73 billion Powerball jackpot?"
-
-
-def server_env(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    env.update(
-        HF_HUB_OFFLINE="1",
-        TOKENIZERS_PARALLELISM="false",
-        NEWSQA_DOCUMENTS_DIR=str(root / "docs"),
-        NEWSQA_DATA_DIR=str(root / "data"),
-        NEWSQA_CHROMA_PATH=str(root / "data" / "chroma"),
-    )
-    return env
-
-
-def log_tail(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")[-3000:] if path.exists() else ""
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +25,6 @@ def server(
     tmp_path_factory: pytest.TempPathFactory,
     seed_file: Path,
     corpus_files: Callable[..., list[Path]],
-    free_port: Callable[[], int],
 ) -> Iterator[str]:
     """``newsqa serve`` on a free port over the seed and one article; yields its base URL once /health answers."""
     root = tmp_path_factory.mktemp("server")
@@ -54,21 +38,10 @@ def server(
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env(root), cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env=newsqa_env(docs, root / "data"), cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"newsqa serve exited with {proc.returncode}:\n{log_tail(log)}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"newsqa serve not ready within {STARTUP_TIMEOUT:.0f} s:\n{log_tail(log)}")
-            time.sleep(0.5)
+        wait_until_answering(f"{base}/health", proc, log, time.monotonic() + STARTUP_TIMEOUT, "newsqa serve")
         yield base
     finally:
         proc.terminate()
@@ -120,7 +93,11 @@ def test_several_workers_need_a_chroma_server(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", "1"],
-        env=server_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=newsqa_env(tmp_path / "docs", tmp_path / "data"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,  # so a server that does start (the bug) can be stopped with its workers
     )
     try:
