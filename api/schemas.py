@@ -48,6 +48,7 @@ class CitationOut(BaseModel):
     chunk_id: str
     snippet: str
     score: float
+    author: str = ""
 
 
 class PassageOut(CitationOut):
@@ -66,6 +67,11 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     passages: list[PassageOut]
     grounded: bool
+    abstained: bool = Field(False, description="True when the answer is the refusal sentence.")
+    reason: Literal["off_topic", "no_supporting_sentence", "model_declined"] | None = Field(
+        None, description="Why it abstained: no rare question word retrieved, no sentence answers it, or the model declined."
+    )
+    unsupported: list[str] = Field(default_factory=list, description="Model-written sentences no cited passage supports.")
     model: str
     invalid_citations: list[int] = []
     standalone_question: str

@@ -205,6 +205,7 @@ def chunk_metadata(doc: Document) -> dict[str, str | int]:
         "published": doc.published,
         "published_day": published_day(doc.published),
         "url": doc.url,
+        "author": doc.author,
         "path": doc.path,
     }
 

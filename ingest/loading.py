@@ -36,6 +36,10 @@ _TITLE_TAG_RE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.D
 _BODY_KEYS = ("body", "text", "content")
 _DATE_KEYS = ("published", "date", "published_at", "publishedAt")
 
+# How many non-blank lines at the end of a text article are searched for a trailing byline.
+_TRAILING_HEADER_LINES = 3
+_MAX_FIELD_WORDS = 8
+
 # A title derived from a body line should still read like a title.
 _MAX_DERIVED_TITLE = 200
 
@@ -174,6 +178,14 @@ def _load_text(data: bytes, display: str, path: Path) -> list[Document]:
     if meta:
         i = j
 
+    # Bylines also come at the end ("Author: Dave DeCamp" above a line about the author): a header line
+    # among the last few non-blank lines counts too, unless the header block already gave that field.
+    tail = [k for k in range(len(lines) - 1, i - 1, -1) if lines[k].strip()][:_TRAILING_HEADER_LINES]
+    for k in tail:
+        if (m := _HEADER_RE.match(lines[k])) and m.group(1).lower() not in meta and _looks_like_field(m.group(2)):
+            meta[m.group(1).lower()] = m.group(2)
+            lines[k] = ""
+
     body = "\n".join(lines[i:]).strip()
     if not body:
         raise LoadError("empty (a title but no body text)")
@@ -189,6 +201,12 @@ def _load_text(data: bytes, display: str, path: Path) -> list[Document]:
             path=display,
         )
     ]
+
+
+def _looks_like_field(value: str) -> bool:
+    # "Source: a quote in the body." closing an article is prose, not metadata: a field value is short
+    # and doesn't end like a sentence.
+    return bool(value) and len(value.split()) <= _MAX_FIELD_WORDS and not value.endswith((".", "!", "?", '"'))
 
 
 # --------------------------------------------------------------------------- HTML

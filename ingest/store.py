@@ -178,7 +178,7 @@ class IndexStore:
             "embedding_model": self.embedder.name,
             "chunk_tokens": self.settings.chunk_tokens,
             "chunk_overlap": self.settings.chunk_overlap,
-            "chunker": 2,
+            "chunker": 3,  # 3: author in chunk metadata, trailing bylines read
         }
 
     def reset(self) -> None:

@@ -11,10 +11,10 @@ from ingest.settings import Settings
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
-from qa.prompt import CANNOT_ANSWER, Message
+from qa.prompt import Message
+from qa.refusal import CANNOT_ANSWER, OFF_TOPIC, is_refusal
 from qa.retrieval import Filters, Retriever
 
-INSUFFICIENT = "Insufficient information: the indexed articles do not answer this question."
 
 
 @dataclass(slots=True)
@@ -28,6 +28,9 @@ class Answer:
     model: str
     invalid_citations: list[int] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    abstained: bool = False
+    reason: str | None = None  # qa.refusal: OFF_TOPIC, NO_SUPPORTING_SENTENCE or MODEL_DECLINED
+    unsupported: list[str] = field(default_factory=list)  # sentences of a model answer no cited passage supports
 
 
 @dataclass(slots=True)
@@ -74,17 +77,19 @@ class Answerer:
         timings = {"retrieve": _ms(retrieved - started)}
 
         if not retrieval.passages or retrieval.best_similarity < self.min_score:
-            yield Token(INSUFFICIENT)
+            yield Token(CANNOT_ANSWER)
             timings.update(generate=0.0, total=_ms(time.perf_counter() - started))
             yield Answer(
                 question,
                 standalone,
-                INSUFFICIENT,
+                CANNOT_ANSWER,
                 [],
                 retrieval.passages,
                 False,
                 self.generator.name,
                 timings_ms=timings,
+                abstained=True,
+                reason=OFF_TOPIC,
             )
             return
 
@@ -94,19 +99,22 @@ class Answerer:
             yield Token(piece)
         checked = check_citations("".join(pieces), retrieval.passages)
         text = checked.text or CANNOT_ANSWER
-        grounded = checked.grounded and CANNOT_ANSWER.rstrip(".") not in text
+        abstained = is_refusal(text)
+        grounded = checked.grounded and not abstained
         done = time.perf_counter()
         timings.update(generate=_ms(done - retrieved), total=_ms(done - started))
         yield Answer(
             question,
             standalone,
-            text,
+            CANNOT_ANSWER if abstained else text,
             checked.citations if grounded else [],
             retrieval.passages,
             grounded,
             self.generator.name,
             checked.invalid,
             timings,
+            abstained=abstained,
+            reason=self.generator.refusal_reason if abstained else None,
         )
 
 

@@ -25,6 +25,7 @@ class Citation:
     chunk_id: str
     snippet: str
     score: float
+    author: str = ""
 
     @classmethod
     def of(cls, passage: Passage) -> Citation:
@@ -38,6 +39,7 @@ class Citation:
             chunk_id=passage.chunk_id,
             snippet=passage.snippet(),
             score=passage.score,
+            author=passage.author,
         )
 
 

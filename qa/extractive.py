@@ -13,6 +13,7 @@ from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
 from qa.passage import Passage
 from qa.prompt import Message
+from qa.refusal import NO_SUPPORTING_SENTENCE
 
 IdfLookup = Callable[[str], float]
 
@@ -35,6 +36,7 @@ def _depends_on_context(question: str) -> bool:
 
 class ExtractiveGenerator:
     name = "extractive"
+    refusal_reason = NO_SUPPORTING_SENTENCE
 
     def __init__(self, idf: IdfLookup, max_sentences: int = _MAX_SENTENCES) -> None:
         self.idf = idf

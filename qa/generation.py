@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from ingest.settings import Settings
 from qa.passage import Passage
 from qa.prompt import Message, answer_messages, condense_messages
+from qa.refusal import MODEL_DECLINED
 
 
 class ModelError(RuntimeError):
@@ -32,6 +33,7 @@ class ModelUnavailable(ModelError):
 
 class Generator(Protocol):
     name: str
+    refusal_reason: str  # the Answer.reason recorded when this generator answers with the refusal sentence
 
     def condense(self, question: str, history: Sequence[Message]) -> str: ...
 
@@ -40,6 +42,8 @@ class Generator(Protocol):
 
 class ChatGenerator:
     """Shared by every LLM backend: prompt building, condensing, error translation."""
+
+    refusal_reason = MODEL_DECLINED
 
     def __init__(
         self, name: str, complete: Callable[[list[dict[str, str]], bool], Iterator[str]], describe: str

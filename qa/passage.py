@@ -21,6 +21,7 @@ class Passage:
     similarity: float  # cosine similarity of question and passage: an absolute relevance signal
     dense_rank: int | None = None
     bm25_rank: int | None = None
+    author: str = ""
     start: int = 0
     end: int = 0
 

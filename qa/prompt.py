@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.passage import Passage
+from qa.refusal import CANNOT_ANSWER
 
-CANNOT_ANSWER = "I cannot answer that from the indexed articles."
 
 SYSTEM_PROMPT = f"""You answer questions about news articles.
 Use ONLY the numbered passages you are given; never use outside knowledge.

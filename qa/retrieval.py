@@ -111,6 +111,7 @@ class Retriever:
                     similarity=round(float(np.dot(vector, np.asarray(emb, dtype=np.float32))), 4),
                     dense_rank=dense_rank.get(cid),
                     bm25_rank=bm25_rank.get(cid),
+                    author=str(meta.get("author", "")),
                     start=int(meta.get("start", 0)),
                     end=int(meta.get("end", 0)),
                 )

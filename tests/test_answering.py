@@ -20,11 +20,12 @@ from support import free_port
 
 from api.services import Services
 from ingest.settings import Settings
-from qa.answering import INSUFFICIENT, Answer, Answerer, Token
+from qa.answering import Answer, Answerer, Token
 from qa.citations import check_citations
 from qa.generation import ModelConfigError, ModelError, ModelUnavailable, make_generator
 from qa.passage import Passage
-from qa.prompt import CANNOT_ANSWER, Message
+from qa.prompt import Message
+from qa.refusal import CANNOT_ANSWER
 from qa.retrieval import Retriever
 
 REPO = Path(__file__).resolve().parent.parent
@@ -161,13 +162,13 @@ def test_off_topic_question_abstains_without_calling_the_model(index: Index) -> 
     model = ForbiddenGenerator()
     answerer = Answerer(index.retriever, model, index.services.settings)
     answer = answerer.ask(OFF_TOPIC)
-    assert answer.answer == INSUFFICIENT
+    assert answer.answer == CANNOT_ANSWER
     assert not answer.grounded
     assert answer.citations == []
     assert answer.timings_ms["generate"] == 0.0
     events = list(answerer.stream(OFF_TOPIC))
     assert [type(e) for e in events] == [Token, Answer]
-    assert events[0].text == INSUFFICIENT
+    assert events[0].text == CANNOT_ANSWER
     assert model.calls == []
 
 
@@ -231,6 +232,7 @@ class ScriptedGenerator:
     """An LLM that writes a fixed reply, in pieces, and records what it was given."""
 
     name = "scripted"
+    refusal_reason = "model_declined"
 
     def __init__(self, reply: str) -> None:
         self.reply = reply

@@ -104,6 +104,17 @@ def test_header_like_line_inside_body_is_kept(tmp_path: Path) -> None:
     assert doc.text == "Intro paragraph.\n\nSource: a quote in the body."
 
 
+def test_trailing_byline_is_read_and_the_header_block_wins(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.txt", "Title\n\nFirst paragraph.\n\nLast paragraph.\n\nBy line:\nAuthor: Ann Lee\n")
+    [doc] = load_file(f)
+    assert doc.author == "Ann Lee"
+    assert doc.text == "First paragraph.\n\nLast paragraph.\n\nBy line:"
+    f = write(tmp_path / "b.txt", "Title\n\nAuthor: Header Name\n\nBody text.\n\nAuthor: Someone Else\n")
+    [doc] = load_file(f)
+    assert doc.author == "Header Name"
+    assert doc.text.endswith("Author: Someone Else")  # not metadata: the header block already named the author
+
+
 def test_markdown_heading_title(tmp_path: Path) -> None:
     f = write(tmp_path / "post.md", "# Election Results Are In\n\nURL: https://news.test/e\n\n" + BODY)
     [doc] = load_file(f, root=tmp_path)
@@ -119,7 +130,10 @@ def test_markdown_heading_title(tmp_path: Path) -> None:
 def test_shipped_seed_file() -> None:
     [doc] = load_file(SEED, root=REPO / "seeds")
     assert doc.title == "US Military Claims Iranian Troops and Weapons are in Venezuela"
-    assert doc.source == doc.published == doc.url == doc.author == ""
+    assert doc.source == doc.published == doc.url == ""
+    assert doc.author == "Dave DeCamp"  # a trailing byline, above a line about him
+    assert "Author:" not in doc.text
+    assert doc.text.endswith("follow him on Twitter @decampdave.")
     assert doc.text.startswith("The US is angry about the trade relationship")
     assert doc.text == doc.text.strip()
     assert doc.path == SEED.name

@@ -37,6 +37,9 @@ def answer_json(answer: Answer) -> dict[str, object]:
         # The response models (api.schemas) drop the fields a client has no use for (ranks, offsets).
         "passages": [{**asdict(p), "snippet": p.snippet()} for p in answer.passages],
         "grounded": answer.grounded,
+        "abstained": answer.abstained,
+        "reason": answer.reason,
+        "unsupported": answer.unsupported,
         "model": answer.model,
         "invalid_citations": answer.invalid_citations,
         "standalone_question": answer.standalone_question,

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from qa.refusal import CANNOT_ANSWER
+
 POWERBALL = "Who won the $1.73 billion Powerball jackpot?"
 POWERBALL_TITLE = "$1.73 billion Powerball jackpot goes to lucky lottery player in California"
 SEED_QUESTION = "What did Adm. Craig Fuller say about Iranian influence in Venezuela?"
@@ -89,7 +91,8 @@ def test_nothing_matching_the_filters_is_not_grounded(client: TestClient) -> Non
     assert body["passages"] == []
     assert body["citations"] == []
     assert body["grounded"] is False
-    assert "insufficient information" in body["answer"].lower()
+    assert body["answer"] == CANNOT_ANSWER
+    assert body["abstained"] is True and body["reason"] == "off_topic"
 
 
 def test_as_of_and_history_are_accepted(client: TestClient) -> None:
