@@ -69,9 +69,12 @@ class AskResponse(BaseModel):
     grounded: bool
     abstained: bool = Field(False, description="True when the answer is the refusal sentence.")
     reason: Literal["off_topic", "no_supporting_sentence", "model_declined"] | None = Field(
-        None, description="Why it abstained: no rare question word retrieved, no sentence answers it, or the model declined."
+        None,
+        description="Why it abstained: no rare question word retrieved, no sentence answers it, or the model declined.",
     )
-    unsupported: list[str] = Field(default_factory=list, description="Model-written sentences no cited passage supports.")
+    unsupported: list[str] = Field(
+        default_factory=list, description="Model-written sentences no cited passage supports."
+    )
     model: str
     invalid_citations: list[int] = []
     standalone_question: str

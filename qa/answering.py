@@ -16,7 +16,6 @@ from qa.refusal import CANNOT_ANSWER, OFF_TOPIC, is_refusal
 from qa.retrieval import Filters, Retriever
 
 
-
 @dataclass(slots=True)
 class Answer:
     question: str

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from qa.passage import Passage
 from qa.refusal import CANNOT_ANSWER
 
-
 SYSTEM_PROMPT = f"""You answer questions about news articles.
 Use ONLY the numbered passages you are given; never use outside knowledge.
 After every sentence that states a fact, put the number of the passage it comes from in square brackets, \
