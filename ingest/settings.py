@@ -44,8 +44,12 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
     candidates: int = Field(50, ge=1, description="Passages each retriever (dense, BM25) contributes to fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    min_score: float = Field(
-        0.25, description="Below this best dense cosine similarity the answer is 'insufficient information'."
+    off_topic_coverage: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="Below this share of the question's IDF-weighted words found in the retrieved passages, "
+        "the question is off topic: refused without asking the model.",
     )
     as_of_half_life_days: float = Field(
         90.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it."

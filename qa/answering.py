@@ -7,11 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from ingest.bm25 import tokenize
 from ingest.settings import Settings
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
+from qa.question import alternatives, analyse
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC, is_refusal
 from qa.retrieval import Filters, Retriever
 
@@ -45,7 +47,7 @@ class Answerer:
         self.retriever = retriever
         self.generator = generator
         self.top_k = settings.top_k
-        self.min_score = settings.min_score
+        self.off_topic_coverage = settings.off_topic_coverage
 
     def ask(
         self,
@@ -75,7 +77,7 @@ class Answerer:
         retrieved = time.perf_counter()
         timings = {"retrieve": _ms(retrieved - started)}
 
-        if not retrieval.passages or retrieval.best_similarity < self.min_score:
+        if self._off_topic(standalone, retrieval.passages):
             yield Token(CANNOT_ANSWER)
             timings.update(generate=0.0, total=_ms(time.perf_counter() - started))
             yield Answer(
@@ -115,6 +117,27 @@ class Answerer:
             abstained=abstained,
             reason=self.generator.refusal_reason if abstained else None,
         )
+
+    def _off_topic(self, question: str, passages: Sequence[Passage]) -> bool:
+        """Neither retriever found the question's rare words: nothing retrieved is about it.
+
+        The question's words (or the words an article uses for them) found in the retrieved passages must make
+        up ``off_topic_coverage`` of its IDF weight, so its rare words decide ("2018 World Cup"). No cosine
+        threshold: a short question scores a low cosine against the very passage that answers it.
+        """
+        if not passages:
+            return True
+        return self.coverage(question, passages) < self.off_topic_coverage
+
+    def coverage(self, question: str, passages: Sequence[Passage]) -> float:
+        idf = self.retriever.store.bm25.idf
+        # The words the question is about (not "how", "his", nor "story" in "who wrote the … story?").
+        weights = {t: idf(t) for t in analyse(question).focus}
+        total = sum(weights.values())
+        if total <= 0:
+            return 1.0
+        found = set().union(*map(set, tokenize([f"{p.title} {p.text}" for p in passages])))
+        return sum(w for t, w in weights.items() if found.intersection(alternatives(t))) / total
 
 
 def _ms(seconds: float) -> float:
