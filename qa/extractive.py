@@ -93,10 +93,16 @@ class ExtractiveGenerator:
         if total <= 0:
             return None
         question_stems = {stem(w) for w in words(q.text)}
+        name_stems = {stem(w) for n in q.names for w in words(n)}
+        content = [f for f in q.focus if f not in name_stems]
         best: Pick | None = None
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence):
+                continue
+            # Names alone don't make a sentence about the question: "When did Velora say it would appeal?" is not
+            # answered by "A court on Monday fined Velora Foods…". One of its other words must be there too.
+            if content and not any(set(sentence.stems).intersection(alternatives(f)) for f in content):
                 continue
             score = about - _RANK_PENALTY * sentence.rank
             if q.kind in (Kind.ANY, Kind.CAUSE, Kind.DESCRIPTION):
@@ -217,9 +223,9 @@ def _description(q: Question, sentence: str) -> str:
         after = re.search(rf"\b{last}\b(?:’s|'s)?,\s+((?:the|a|an|who|its|their|his|her)\b[^,;.]{{3,120}})", sentence)
         if after:
             return after.group(1).strip()
-        before = re.search(rf"\b((?:[A-Za-z.-]+\s){{1,5}}){re.escape(name)}\b", sentence)
+        before = re.search(rf"\b((?:[A-Za-z.’'-]+,?\s){{1,5}}){re.escape(name)}\b", sentence)
         if before:
-            role = before.group(1).strip()
+            role = before.group(1).strip().rstrip(",")
             role_words = role.split()
             if any(w[:1].islower() for w in role_words) and role_words[-1].lower() not in ("and", "said", "says"):
                 return role

@@ -77,7 +77,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "die": ("kill", "dead", "death", "fatal", "perish"),
     "kill": ("die", "dead", "death", "fatal"),
     "death": ("die", "kill", "dead", "fatal"),
-    "pay": ("fee", "paid", "cost", "price", "spend", "spent", "sum"),
+    "pay": ("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
     "leave": ("from", "quit", "depart", "exit", "left"),
     "left": ("from", "quit", "depart", "exit", "leave"),
     "back": ("reconnect", "restor", "return", "resum", "reopen"),
@@ -193,7 +193,8 @@ def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
                 return Kind.COUNT, _first_noun(tokens[i + 2 :])
             if nxt == "much":
                 noun = _first_noun(tokens[i + 2 :])
-                money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest)) or noun is None
+                # "How much did Tavros pay?" wants money; "how much did the shares rise?" a percent or quantity.
+                money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest))
                 return (Kind.MONEY if money else Kind.AMOUNT), noun
             if nxt == "long":
                 return Kind.DURATION, _last_noun(tokens[i + 2 :])
