@@ -13,7 +13,7 @@ import math
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +82,7 @@ class BM25Index:
         source: str | None = None,
         day_from: int | None = None,
         day_to: int | None = None,
+        exclude_doc_ids: Collection[str] = (),
     ) -> list[tuple[str, float]]:
         """Top ``k`` (chunk_id, score) with score > 0, honouring the same filters as the dense search."""
         if self._model is None or k <= 0:
@@ -96,6 +97,8 @@ class BM25Index:
             mask *= self._days >= day_from
         if day_to is not None:
             mask *= self._days <= day_to
+        if exclude_doc_ids:
+            mask *= ~np.isin(self._doc_ids, list(exclude_doc_ids))
         if not mask.any():
             return []
         scores = self._model.get_scores(terms) * mask

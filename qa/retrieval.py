@@ -20,6 +20,8 @@ class Filters:
     source: str | None = None
     published_after: date | None = None  # inclusive
     published_before: date | None = None  # inclusive
+    # Documents left out of retrieval altogether (e.g. to ask a question without its evidence articles).
+    exclude_doc_ids: frozenset[str] | tuple[str, ...] = ()
 
     def day_range(self) -> tuple[int | None, int | None]:
         after = published_day(self.published_after.isoformat()) if self.published_after else None
@@ -37,6 +39,8 @@ class Filters:
             clauses.append({"published_day": {"$gte": after}})
         if before is not None:
             clauses.append({"published_day": {"$lte": before}})
+        if self.exclude_doc_ids:
+            clauses.append({"doc_id": {"$nin": sorted(self.exclude_doc_ids)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -66,7 +70,9 @@ class Retriever:
         n = max(self.candidates, top_k)
         dense = self.store.dense_search(vector, n, filters.chroma_where())
         after, before = filters.day_range()
-        lexical = self.store.bm25.search(query, n, source=filters.source, day_from=after, day_to=before)
+        lexical = self.store.bm25.search(
+            query, n, source=filters.source, day_from=after, day_to=before, exclude_doc_ids=filters.exclude_doc_ids
+        )
 
         fused: dict[str, float] = {}
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}

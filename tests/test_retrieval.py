@@ -191,6 +191,43 @@ def test_filters_combine(index: Index) -> None:
     assert {p.doc_id for p in got.passages} == {index.ids["powerball"], index.ids["boeing"]}
 
 
+@pytest.mark.parametrize("as_of", [None, date(2022, 12, 13)])
+def test_excluded_documents_are_never_retrieved(index: Index, as_of: date | None) -> None:
+    question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
+    nz, seed = index.ids["nz"], index.ids["seed"]
+    assert index.retriever.retrieve(question, 3, as_of=as_of).passages[0].doc_id == nz
+
+    # Every chunk of the index is asked for, so the excluded articles would be there if either half let them in.
+    store = index.services.store
+    everything = len(store.bm25)
+    doc_of = {e.chunk_id: e.doc_id for e in store.bm25.entries}
+    for excluded in (frozenset({nz}), (nz, seed)):
+        filters = Filters(exclude_doc_ids=excluded)
+        got = index.retriever.retrieve(question, 20, filters, as_of=as_of)
+        check_passages(got, 20)
+        assert len(got.passages) == 20
+        assert not set(excluded) & {p.doc_id for p in got.passages}
+        dense = store.dense_search(index.services.embedder.embed_query(question), everything, filters.chroma_where())
+        lexical = store.bm25.search(question, everything, exclude_doc_ids=excluded)
+        assert dense and lexical
+        for ranked in (dense, lexical):
+            assert not set(excluded) & {doc_of[cid] for cid, _ in ranked}
+        # Only the excluded articles' chunks are missing from the dense ranking.
+        assert {cid for cid, _ in dense} == {cid for cid, doc in doc_of.items() if doc not in excluded}
+
+
+def test_exclude_combines_with_other_filters(index: Index) -> None:
+    filters = Filters(
+        source="usatoday.com",
+        published_after=date(2023, 10, 11),
+        published_before=date(2023, 12, 29),
+        exclude_doc_ids=frozenset({index.ids["boeing"]}),
+    )
+    got = index.retriever.retrieve("Boeing 737 Max loose bolt", 8, filters)
+    check_passages(got, 8)
+    assert {p.doc_id for p in got.passages} == {index.ids["powerball"]}
+
+
 def test_as_of_prefers_the_report_nearest_the_date(index: Index) -> None:
     old, new = index.ids["festival_old"], index.ids["festival_new"]
     plain = index.retriever.retrieve(FESTIVAL_QUESTION, 5)
