@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
@@ -29,12 +29,16 @@ IdfLookup = Callable[[str], float]
 _MIN_SENTENCE_CHARS = 20
 # Share of the question's focus weight a sentence (with its title) must cover to be about the question.
 # Tuned on short-dev and RealTime QA dev (the only question sets here): figures are optimistic for new ones.
-_MIN_ABOUT = 0.45
+_MIN_ABOUT = 0.35
 _TITLE_WEIGHT = 0.5  # a focus word in the title counts half: the sentence is about its article's subject
-_RANK_PENALTY = 0.03  # per passage rank: a tie goes to the better-retrieved passage
+_RANK_PENALTY = 0.08  # per passage rank: a tie goes to the better-retrieved passage
 _NEAR = 0.35  # weight of a candidate's closeness to the focus words
+_MAX_FURTHER = 2  # sentences after the first, each adding question words the answer had not covered
+_NEW_FACT_SHARE = 0.08  # of the question's focus weight, newly covered, for a further sentence
+_LEAD_NEAR = 0.5  # closeness (1 / (1 + words apart / 2)) a candidate needs to be stated as the short answer
+_MIN_ABOUT_PLAIN = 0.6  # a name question answered by a sentence with no capitalised candidate must be this close
 _TARGET_WINDOW = 4  # words between a count and what it counts ("29 league goals")
-_QUOTE_WORDS = 16  # a longer sentence is quoted around the candidate, with "…" where it is cut
+_QUOTE_WORDS = 32  # a longer sentence is quoted around the candidate, with "…" where it is cut
 
 
 @dataclass(slots=True)
@@ -52,6 +56,8 @@ class Pick:
     sentence: str
     lead: str  # the short answer, a verbatim span of the sentence ("" when the question has no answer kind)
     score: float
+    stems: frozenset[str] = frozenset()
+    further: list[_Sentence] = field(default_factory=list)  # sentences adding facts the question asks about
 
 
 class ExtractiveGenerator:
@@ -80,10 +86,12 @@ class ExtractiveGenerator:
         pick = self.pick(q, passages)
         if pick is None:
             return CANNOT_ANSWER
-        quote = _quote(pick.sentence, pick.lead, set(q.focus))
+        quote = quote_around(pick.sentence, pick.lead, set(q.focus))
         if pick.lead and pick.lead.lower() != quote.lower():
-            return f"{pick.lead} — “{quote}” [{pick.passage.n}]"
-        return f"{quote} [{pick.passage.n}]"
+            first = f"{pick.lead} — “{quote}” [{pick.passage.n}]"
+        else:
+            first = f"{quote} [{pick.passage.n}]"
+        return " ".join([first, *(f"{x.text} [{x.passage.n}]" for x in pick.further)])
 
     # --- reading ------------------------------------------------------------------------------------------
     def pick(self, q: Question, passages: Sequence[Passage]) -> Pick | None:
@@ -96,6 +104,7 @@ class ExtractiveGenerator:
         name_stems = {stem(w) for n in q.names for w in words(n)}
         content = [f for f in q.focus if f not in name_stems]
         best: Pick | None = None
+        eligible: list[tuple[float, _Sentence]] = []
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence):
@@ -105,22 +114,49 @@ class ExtractiveGenerator:
             if content and not any(set(sentence.stems).intersection(alternatives(f)) for f in content):
                 continue
             score = about - _RANK_PENALTY * sentence.rank
-            if q.kind in (Kind.ANY, Kind.CAUSE, Kind.DESCRIPTION):
-                lead = _description(q, sentence.text) if q.kind is Kind.DESCRIPTION else ""
-                if q.kind is Kind.CAUSE and not find(Kind.CAUSE, sentence.text):
+            eligible.append((score, sentence))
+            lead = ""
+            if q.kind is Kind.DESCRIPTION:
+                lead = _description(q, sentence.text)
+                if not lead:
                     continue
-                if q.kind is Kind.DESCRIPTION and not lead:
+            elif q.kind is Kind.CAUSE:
+                if not find(Kind.CAUSE, sentence.text):
                     continue
-                candidate_score = score
-            else:
+            elif q.kind is not Kind.ANY:
                 found = self._best_candidate(q, sentence, question_stems, weights)
-                if found is None:
-                    continue
-                cand, near = found
-                lead, candidate_score = cand.text, score + _NEAR * near
-            if best is None or candidate_score > best.score:
-                best = Pick(sentence.passage, sentence.text, lead, candidate_score)
+                if found is not None:
+                    cand, near = found
+                    score += _NEAR * near
+                    # Only a candidate right next to what the question asks about is stated as the answer.
+                    lead = cand.text if near >= _LEAD_NEAR else ""
+                elif q.kind not in _NAME_KINDS:
+                    continue  # numbers, dates and ages are written in known ways: no candidate, no answer
+                elif about < _MIN_ABOUT_PLAIN:
+                    continue  # a name may be written in lower case ("polio"): a sentence closely about it will do
+            if best is None or score > best.score:
+                best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
+        if best is not None:
+            best.further = self._further(best, eligible, weights, total)
         return best
+
+    def _further(
+        self, best: Pick, eligible: list[tuple[float, _Sentence]], weights: dict[str, float], total: float
+    ) -> list[_Sentence]:
+        """Sentences that state more of what the question asks about: a long question names several facts,
+        and one sentence seldom holds them all. Each must cover question words the answer so far doesn't."""
+        covered = {f for f in weights if best.stems.intersection(alternatives(f))}
+        out: list[_Sentence] = []
+        for _, sentence in sorted(eligible, key=lambda e: -e[0]):
+            if len(out) == _MAX_FURTHER:
+                break
+            if sentence.text == best.sentence:
+                continue
+            new = {f for f in weights if f not in covered and set(sentence.stems).intersection(alternatives(f))}
+            if sum(weights[f] for f in new) / total >= _NEW_FACT_SHARE:
+                out.append(sentence)
+                covered |= new
+        return out
 
     def _about(self, sentence: _Sentence, weights: dict[str, float], total: float) -> float:
         have = set(sentence.stems)
@@ -158,6 +194,8 @@ class ExtractiveGenerator:
             anchors = target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
+            if q.kind is Kind.PLACE and _LOCATIVE.search(sentence.text[: cand.start]):
+                near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
             if best is None or near > best[1]:
                 best = (cand, near)
         return best
@@ -186,6 +224,10 @@ class ExtractiveGenerator:
         return f"{title} was published by {value}" + (f" on {p.published}" if p.published else "") + f" [{p.n}]"
 
 
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|from|to)(?: the (?:\w+ )?(?:town|city|village|port|region|state) of)?\s+$"
+)
+_NAME_KINDS = frozenset({Kind.PERSON, Kind.PLACE, Kind.NAME})
 _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION})
 
 
@@ -209,10 +251,11 @@ def _names_present(q: Question, sentence: _Sentence) -> bool:
 
     One of its names suffices: a quiz question names more than the answer sentence repeats.
     """
-    if not q.names:
+    keys = [max(ws, key=len) for n in q.names if (ws := words(n))]  # "Malcolm X" by "malcolm"; "U.S." by nothing
+    if not keys:
         return True
     have = set(sentence.stems) | sentence.title_stems
-    return any(stem(n.split()[-1]) in have for n in q.names)
+    return any(stem(k) in have for k in keys)
 
 
 def _description(q: Question, sentence: str) -> str:
@@ -263,7 +306,7 @@ def _gap(first: int, last: int, i: int) -> int:
     return 0 if first <= i <= last else (first - i if i < first else i - last)
 
 
-def _quote(sentence: str, lead: str, focus: set[str]) -> str:
+def quote_around(sentence: str, lead: str, focus: set[str]) -> str:
     """The sentence, or for a long one the clauses around the lead (cut at commas), or failing that a window
     of words around it; "…" marks each cut, so the quote stays verbatim."""
     if len(sentence.split()) <= _QUOTE_WORDS or not lead or lead not in sentence:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from qa.candidates import find
-from qa.extractive import ExtractiveGenerator
+from qa.extractive import ExtractiveGenerator, quote_around
 from qa.passage import Passage
 from qa.question import Kind, analyse
 from qa.refusal import CANNOT_ANSWER
@@ -111,14 +111,19 @@ def test_deal_questions_lead_with_the_short_answer(
     assert lead_and_marker(answer) == (lead, "[1]"), answer
 
 
-def test_the_lead_is_verbatim_and_the_quote_is_cut_with_ellipses(reader: ExtractiveGenerator) -> None:
+def test_the_lead_is_verbatim_and_a_long_sentence_is_quoted_around_it(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How many homes lost power?", passages("storm"))
     lead, _ = lead_and_marker(answer)
-    quote = answer.split("“", 1)[1].rsplit("”", 1)[0]
-    text = ARTICLES["storm"][1]
-    assert lead in text
-    assert quote.startswith("…") and quote.strip("…") in text  # a long sentence is quoted around the lead
-    assert len(answer.split()) <= 20
+    assert lead in ARTICLES["storm"][1]
+    long = (
+        "After a week of talks in the capital, which ran late into every night and were twice suspended, the "
+        "unions and the ministry agreed a pay rise of 6 percent for 40,000 nurses, backdated to January, "
+        "officials said on Friday in a statement that was read out to reporters outside the ministry."
+    )
+    quote = quote_around(long, "6 percent", {"pay", "rise", "nurs"})
+    assert quote.startswith("…") and "6 percent" in quote
+    assert all(part in long for part in quote.split("…") if part)  # verbatim between the cuts
+    assert len(quote.split()) <= 32 < len(long.split())
 
 
 def test_why_question_answers_with_the_sentence_that_gives_the_cause(reader: ExtractiveGenerator) -> None:
