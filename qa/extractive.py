@@ -137,14 +137,15 @@ class ExtractiveGenerator:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is not None:
-            best.further = self._further(best, eligible, weights, total)
+            best.further = self._further(best, eligible, {f: weights[f] for f in content}, total)
         return best
 
     def _further(
         self, best: Pick, eligible: list[tuple[float, _Sentence]], weights: dict[str, float], total: float
     ) -> list[_Sentence]:
         """Sentences that state more of what the question asks about: a long question names several facts,
-        and one sentence seldom holds them all. Each must cover question words the answer so far doesn't."""
+        and one sentence seldom holds them all. Each must cover question words (other than names: a name
+        again is no new fact) that the answer so far doesn't."""
         covered = {f for f in weights if best.stems.intersection(alternatives(f))}
         out: list[_Sentence] = []
         for _, sentence in sorted(eligible, key=lambda e: -e[0]):

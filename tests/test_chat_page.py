@@ -26,6 +26,8 @@ from playwright import sync_api
 from playwright.sync_api import Browser, Locator, Page, expect
 from support import free_port, log_tail, newsqa_env, wait_until_answering
 
+from qa.refusal import CANNOT_ANSWER
+
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -312,6 +314,23 @@ def test_ask_streams_an_answer_with_citations_and_opens_the_source(chat: Chat) -
     assert link.get_attribute("href", timeout=UI_TIMEOUT).startswith("https://www.usatoday.com/")
     page.locator("#source-close").click()
     expect(panel).to_be_hidden()
+
+
+def test_a_refusal_is_shown_as_a_refusal_with_its_reason(chat: Chat) -> None:
+    page = chat.page
+    chat.open()
+    page.click("#clear")
+    msg = chat.ask("Who won the 2018 World Cup?")
+    assert_done(msg)
+    expect(msg.locator(".msg-body")).to_have_text(CANNOT_ANSWER)
+    assert msg.get_attribute("data-abstained", timeout=UI_TIMEOUT) == "true"
+    expect(msg.locator(".refusal-reason")).to_have_text("No indexed article is about this question.")
+    expect(msg.locator(".sources")).to_have_count(0)  # nothing is cited for an answer that isn't one
+    expect(msg.locator(".notice")).to_have_count(1)  # said once, not also "not supported"
+    page.click("#clear")
+    msg = chat.ask("Who is the head of US Southern Command?")
+    assert_done(msg)
+    assert msg.get_attribute("data-abstained", timeout=UI_TIMEOUT) is None
 
 
 def test_follow_up_sends_the_previous_turn_as_history(chat: Chat) -> None:
