@@ -9,12 +9,17 @@ import argparse
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+# newsqa ask --passages: how much of each passage, wrapped how.
+_PASSAGE_CHARS = 300
+_WIDTH = 100
+_INDENT = " " * 6
 
 
 def _parse_date(value: str) -> date:
@@ -94,7 +99,13 @@ def _run(args: argparse.Namespace) -> int:
             print(f"newsqa: no such file or folder: {', '.join(missing)}", file=sys.stderr)
             return EXIT_USAGE
         report = services.indexer.ingest(args.paths, progress=True)
-        return _print_report(report)
+        _print_report(report)
+        if report.skipped == report.files:
+            given = ", ".join(map(str, args.paths))
+            why = f"none of the {report.files} file(s) could be read" if report.files else "no files there"
+            print(f"newsqa: nothing ingested from {given}: {why}", file=sys.stderr)
+            return EXIT_ERROR
+        return 0
     if args.command == "reindex":
         return _print_report(services.indexer.reindex(progress=True))
     if args.command == "ask":
@@ -108,6 +119,12 @@ def _print_report(report: object) -> int:
     assert isinstance(report, IndexReport)
     for path, reason in report.skipped_files:
         print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path in report.forgotten_files:
+        print(
+            f"gone {path}: ingested from outside the documents folder and no longer there; "
+            "its articles are removed and it is no longer followed",
+            file=sys.stderr,
+        )
     for doc in report.documents:
         if doc.status == "duplicate":
             print(f"duplicate: {doc.title!r} has the same content as {doc.duplicate_of}; indexed once", file=sys.stderr)
@@ -139,7 +156,10 @@ def _ask(args: argparse.Namespace, services: object) -> int:
     if args.passages:
         print("\nRetrieved passages:")
         for p in answer.passages:
-            print(f"  [{p.n}] score={p.score:.4f} similarity={p.similarity:.3f} {p.title}\n      {p.snippet(200)}")
+            print(f"  [{p.n}] {p.title}\n      score={p.score:.4f} similarity={p.similarity:.3f}")
+            # The passage's own line breaks and blank lines would break the indentation: rewrap it.
+            snippet = " ".join(p.snippet(_PASSAGE_CHARS).split())
+            print(textwrap.fill(snippet, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT))
     return 0
 
 

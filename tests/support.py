@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -53,3 +56,54 @@ def wait_until_answering(url: str, proc: subprocess.Popen[bytes], log: Path, dea
         if time.monotonic() > deadline:
             pytest.fail(f"{name} did not answer {url} in time:\n{log_tail(log)}")
         time.sleep(0.5)
+
+
+# --- the newsqa CLI in a subprocess ---------------------------------------------------------------------
+REPO = Path(__file__).resolve().parent.parent
+SUMMARY = re.compile(
+    r"^added=(\d+) updated=(\d+) removed=(\d+) unchanged=(\d+) skipped=(\d+) duplicates=(\d+) chunks=(\d+) "
+    r"seconds=\d+\.\d$"
+)
+CLI_TIMEOUT = 300  # seconds per command: each loads the model, on a busy 2-core machine
+
+
+@dataclass
+class CLI:
+    """Runs ``newsqa`` commands over ``docs``, with the index in a tmp folder, from a folder without a .env."""
+
+    docs: Path
+    env: dict[str, str]
+    cwd: Path
+    command: tuple[str, ...] = (sys.executable, "-m", "api.cli")
+
+    @classmethod
+    def under(cls, root: Path, command: tuple[str, ...] | None = None) -> CLI:
+        docs = root / "docs"
+        docs.mkdir(exist_ok=True)
+        env = newsqa_env(docs, root / "data")
+        # This checkout's code, also for the installed console script (an editable install may point elsewhere).
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        cwd = root / "cwd"
+        cwd.mkdir(exist_ok=True)
+        return cls(docs, env, cwd, *([command] if command else []))
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.command, *args],
+            env=self.env,
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=CLI_TIMEOUT,
+            check=False,
+        )
+
+
+def summary_counts(stdout: str) -> dict[str, int]:
+    """The counts of the one-line summary an indexing command ends its stdout with."""
+    lines = [ln for ln in stdout.splitlines() if ln.strip()]
+    assert lines, "nothing on stdout"
+    m = SUMMARY.match(lines[-1])
+    assert m, f"last stdout line is not the summary: {lines[-1]!r}"
+    names = ("added", "updated", "removed", "unchanged", "skipped", "duplicates", "chunks")
+    return dict(zip(names, map(int, m.groups()), strict=True))
