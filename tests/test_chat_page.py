@@ -22,17 +22,11 @@ from pathlib import Path
 import pytest
 
 # `make test` installs playwright and Debian's chromium: a missing one is a failed install, not a skip.
-from playwright import sync_api
 from playwright.sync_api import Browser, Locator, Page, expect
 from support import free_port, log_tail, newsqa_env, wait_until_answering
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 API_KEY = "s3cret"
@@ -155,18 +149,6 @@ def keyed_server(servers: dict[str, Server]) -> Server:
 
 
 # ---------------------------------------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Debian chromium not installed at {CHROMIUM} (make test installs it: apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @dataclass
