@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,3 +110,57 @@ def summary_counts(stdout: str) -> dict[str, int]:
     assert m, f"last stdout line is not the summary: {lines[-1]!r}"
     names = ("added", "updated", "removed", "unchanged", "skipped", "duplicates", "chunks")
     return dict(zip(names, map(int, m.groups()), strict=True))
+
+
+# --- newsqa serve in a subprocess ------------------------------------------------------------------------
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+    documents: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return log_tail(self.log, chars)
+
+
+def start_server(root: Path, documents: list[Path], extra_env: dict[str, str] | None = None) -> Server:
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for f in documents:
+        shutil.copy2(f, docs / f.name)
+    port = free_port()
+    env = newsqa_env(docs, root / "data", **(extra_env or {}))
+    log = root / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=root,  # not the checkout: a developer's .env there must not configure the test server
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    return Server(f"http://127.0.0.1:{port}", proc, log, docs)
+
+
+def stop_server(server: Server) -> None:
+    if server.proc.poll() is None:
+        server.proc.terminate()
+        try:
+            server.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.proc.kill()
+            server.proc.wait(timeout=10)
+
+
+SERVER_STARTUP_TIMEOUT = 180  # seconds: model loading on a busy 2-core machine
+
+
+@contextmanager
+def running_server(root: Path, documents: list[Path], extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``newsqa serve`` over ``documents``, once /health answers; stopped when the block ends."""
+    server = start_server(root, documents, extra_env)
+    try:
+        deadline = time.monotonic() + SERVER_STARTUP_TIMEOUT
+        wait_until_answering(f"{server.url}/health", server.proc, server.log, deadline, "newsqa serve")
+        yield server
+    finally:
+        stop_server(server)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,8 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
-from support import wait_until_answering
-from test_chat_page import STARTUP_TIMEOUT, Server, _start_server, _stop
+from support import Server, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -38,13 +36,8 @@ OPERATIONS = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, seed_file: Path) -> Iterator[Server]:
-    started = _start_server(tmp_path_factory.mktemp("server-docs"), [seed_file])
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        wait_until_answering(f"{started.url}/health", started.proc, started.log, deadline, "newsqa serve")
+    with running_server(tmp_path_factory.mktemp("server-docs"), [seed_file]) as started:
         yield started
-    finally:
-        _stop(started)
 
 
 @pytest.fixture
