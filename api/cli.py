@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -178,6 +179,12 @@ def _serve(args: argparse.Namespace, settings: object) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    # Found out now, not after indexing and loading the models, when uvicorn would fail to bind.
+    busy = _bind_error(host, port)
+    if busy:
+        advice = "choose another with --port or NEWSQA_PORT"
+        print(f"newsqa: cannot listen on {host}:{port}: {busy}; {advice}", file=sys.stderr)
+        return EXIT_ERROR
     if not args.no_index:
         from api.services import build_services
 
@@ -188,6 +195,20 @@ def _serve(args: argparse.Namespace, settings: object) -> int:
     print(f"serving on http://{host}:{port} (chat page at /, API docs at /docs)", file=sys.stderr)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
     return 0
+
+
+def _bind_error(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (address in use, unknown host), or None when it can."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free to use.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 if __name__ == "__main__":

@@ -2,14 +2,16 @@
 
 Each skipped file is named once with its reason (a library's own warnings folded into it); ``ingest`` fails
 when nothing given could be ingested; a file ingested from outside the documents folder that is gone or
-broken is reported by one reindex and then forgotten.
+broken is reported by one reindex and then forgotten; ``serve`` on a port in use says so at once.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,3 +120,20 @@ def test_reindex_reports_a_gone_or_broken_outside_file_once(cli: CLI, tmp_path: 
     assert not skip_lines(proc, gone) and not skip_lines(proc, broken), proc.stderr
     counts = summary_counts(proc.stdout)
     assert (counts["removed"], counts["skipped"], counts["added"]) == (0, 0, 0)
+
+
+def test_serve_on_a_busy_port_says_so_before_loading_anything(cli: CLI) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        proc = cli.run("serve", "--host", "127.0.0.1", "--port", str(port))
+        took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stderr
+    assert_no_stray_logs(proc)
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        f"newsqa: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with --port or NEWSQA_PORT"
+    ], proc.stderr
+    assert "indexing" not in proc.stderr and took < 30  # no indexing, no model loaded: told at once
