@@ -185,13 +185,16 @@ def _serve(args: argparse.Namespace, settings: object) -> int:
         advice = "choose another with --port or NEWSQA_PORT"
         print(f"newsqa: cannot listen on {host}:{port}: {busy}; {advice}", file=sys.stderr)
         return EXIT_ERROR
-    if not args.no_index:
-        from api.services import build_services
+    from api.services import build_services
 
-        services = build_services(settings)
+    services = build_services(settings)
+    if not args.no_index:
         print(f"indexing {settings.documents_dir} ...", file=sys.stderr)
         _print_report(services.indexer.reindex(progress=True))
-        del services
+    # Chroma is opened here, where a StoreError ends in one line (a no-change reindex does not open it): in the
+    # app's startup, uvicorn would print the error's whole stack trace.
+    services.store.count()
+    del services
     print(f"serving on http://{host}:{port} (chat page at /, API docs at /docs)", file=sys.stderr)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
     return 0

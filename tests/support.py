@@ -90,10 +90,11 @@ class CLI:
         cwd.mkdir(exist_ok=True)
         return cls(docs, env, cwd, *([command] if command else []))
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """``newsqa *args``, with ``env`` added to the environment."""
         return subprocess.run(
             [*self.command, *args],
-            env=self.env,
+            env={**self.env, **(env or {})},
             cwd=self.cwd,
             capture_output=True,
             text=True,

@@ -2,7 +2,8 @@
 
 Each skipped file is named once with its reason (a library's own warnings folded into it); ``ingest`` fails
 when nothing given could be ingested; a file ingested from outside the documents folder that is gone or
-broken is reported by one reindex and then forgotten; ``serve`` on a port in use says so at once.
+broken is reported by one reindex and then forgotten; ``serve`` on a port in use or without its Chroma
+server says so in one line.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import CLI, summary_counts
+from support import CLI, free_port, summary_counts
 
 NEWSQA = (str(Path(sys.executable).with_name("newsqa")),)
 NOT_A_PDF = b"not a pdf at all"  # pypdf logs "invalid pdf header" and "EOF marker not found" for it
@@ -137,3 +138,14 @@ def test_serve_on_a_busy_port_says_so_before_loading_anything(cli: CLI) -> None:
         f"newsqa: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with --port or NEWSQA_PORT"
     ], proc.stderr
     assert "indexing" not in proc.stderr and took < 30  # no indexing, no model loaded: told at once
+
+
+def test_serve_with_an_unreachable_chroma_server_fails_in_one_line(cli: CLI) -> None:
+    port = free_port()  # nothing listens there
+    chroma = {"NEWSQA_CHROMA_HOST": "127.0.0.1", "NEWSQA_CHROMA_PORT": str(port)}
+    proc = cli.run("serve", "--host", "127.0.0.1", "--port", str(free_port()), env=chroma)
+    assert proc.returncode == 1, proc.stderr
+    assert_no_stray_logs(proc)
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"newsqa: cannot open Chroma at 127.0.0.1:{port} "), proc.stderr
+    assert "serving on" not in proc.stderr
