@@ -210,19 +210,18 @@ class Indexer:
                     continue
                 # The file changed: documents deleted through the API while it was unchanged come back.
                 loaded[key] = (digest, self._load(path, key, None))
-            except OSError as exc:
-                self._skip(report, key, f"unreadable: {exc.strerror or exc}")
-                dropped += [key] if Path(key).is_absolute() else []
-            except LoadError as exc:
+            except (OSError, LoadError) as exc:
+                reason = exc.reason if isinstance(exc, LoadError) else f"unreadable: {exc.strerror or exc}"
                 if Path(key).is_absolute():
                     followed = " (no longer followed: ingest it again once it is fixed)" if known else ""
-                    self._skip(report, key, exc.reason + followed)
+                    self._skip(report, key, reason + followed)
                     dropped.append(key)
                     continue
-                # Inside the folder the failure is remembered: an unchanged broken file is not parsed again.
-                self._skip(report, key, exc.reason)
-                manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=exc.reason)
-                stale += known.docs if known else []
+                self._skip(report, key, reason)
+                if isinstance(exc, LoadError):
+                    # Inside the folder the failure is remembered: an unchanged broken file is not parsed again.
+                    manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=reason)
+                    stale += known.docs if known else []
         self._apply(loaded, [*removed_keys, *dropped], report, progress, stale)
 
     def _apply(
