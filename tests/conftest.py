@@ -17,7 +17,7 @@ for _name in [n for n in os.environ if n.startswith("NEWSQA_")]:
     del os.environ[_name]
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,11 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "eval" / "realtimeqa" / "corpus"
 SEED = REPO / "seeds" / "000_06bb106c697d14b6.txt"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 
 def first_corpus_files(n: int, max_bytes: int | None = None) -> list[Path]:
@@ -106,3 +111,19 @@ def services_factory(embedder: Embedder, settings_factory: Callable[..., Setting
         return build_services(settings)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (``make test`` installs both; missing is a failure)."""
+    # Imported here: only the browser tests need Playwright.
+    from playwright import sync_api
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian chromium not installed at {CHROMIUM} (make test installs it: apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
