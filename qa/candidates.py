@@ -87,11 +87,14 @@ _NOT_NAMES = frozenset(
         "they",
         "we",
         "i",
+        "you",
         "his",
         "her",
         "their",
         "its",
         "our",
+        "my",
+        "your",
         "but",
         "and",
         "or",
@@ -114,6 +117,28 @@ _NOT_NAMES = frozenset(
         "mrs",
         "ms",
         "dr",
+        "there",
+        "here",
+        "what",
+        "who",
+        "how",
+        "why",
+        "i'm",
+        "i’m",
+        "it's",
+        "it’s",
+        "we're",
+        "we’re",
+        "they're",
+        "they’re",
+        "photos",
+        "photo",
+        "video",
+        "caption",
+        "hide",
+        "read",
+        "more",
+        "updated",
     ]
 )
 _MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
@@ -195,8 +220,10 @@ def _names(sentence: str) -> list[Candidate]:
         if _MONTHS_AND_DAYS.match(text) or len(text) < 2:
             continue
         start = sentence.find(text, m.start())
-        # A single capitalised word opening the sentence is usually just its first word ("Schools in three…").
-        if start == 0 and len(words) == 1 and not _capitalised_elsewhere(sentence, text):
+        # A single capitalised word opening the sentence (or a quote in it) is usually just its first word
+        # ("Schools in three…", "“There is…").
+        opening = not sentence[:start].strip(" “”\"'‘’(—-") or sentence[:start].rstrip().endswith(("“", '"'))
+        if opening and len(words) == 1 and not _capitalised_elsewhere(sentence, text):
             continue
         spans.append(Candidate(text, start, start + len(text), "name"))
     return spans

@@ -240,7 +240,8 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
             key = text.lower()
-            if e - s < _MIN_SENTENCE_CHARS or key in seen:  # overlapping chunks repeat sentences
+            # Overlapping chunks repeat sentences; a question (a quiz page's) answers nothing.
+            if e - s < _MIN_SENTENCE_CHARS or key in seen or text.rstrip("”’\"' ").endswith("?"):
                 continue
             seen.add(key)
             out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title))
