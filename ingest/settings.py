@@ -43,7 +43,15 @@ class Settings(BaseSettings):
     # --- retrieval -------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
     candidates: int = Field(50, ge=1, description="Passages each retriever (dense, BM25) contributes to fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Share of the dense (cosine) score in fusion; the rest is article-level BM25 (tuned on dev).",
+    )
+    passages_per_article: int = Field(
+        2, ge=1, description="Passages of one article ranked before every other article's; the rest come after."
+    )
     min_score: float = Field(
         0.25, description="Below this best dense cosine similarity the answer is 'insufficient information'."
     )

@@ -1,4 +1,11 @@
-"""Hybrid retrieval: dense search in Chroma and BM25 over the same chunks, fused by reciprocal rank."""
+"""Hybrid retrieval: dense search over chunks in Chroma and BM25 over whole articles, fused by normalised score.
+
+A passage's score is ``w * cos / best cos + (1 - w) * article BM25 / best article BM25``: the dense half
+says which passage says what the question means, the lexical half which article the question's words are
+about. Scores, unlike reciprocal ranks, keep how far ahead a top hit is; on RealTime QA dev (tuned there,
+see bench/quality.py) this ranks the evidence article first more often than either half alone, and more
+often than reciprocal-rank fusion of dense and chunk-level BM25 did.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ingest.bm25 import Where
 from ingest.chunking import published_day
 from ingest.embedding import Embedder
 from ingest.settings import Settings
@@ -61,7 +69,8 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.candidates = settings.candidates
-        self.rrf_k = settings.rrf_k
+        self.dense_weight = settings.dense_weight
+        self.passages_per_article = settings.passages_per_article
         self.half_life = settings.as_of_half_life_days
 
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None, as_of: date | None = None) -> Retrieval:
@@ -70,21 +79,35 @@ class Retriever:
         n = max(self.candidates, top_k)
         dense = self.store.dense_search(vector, n, filters.chroma_where())
         after, before = filters.day_range()
-        lexical = self.store.bm25.search(
-            query, n, source=filters.source, day_from=after, day_to=before, exclude_doc_ids=filters.exclude_doc_ids
+        bm25 = self.store.bm25
+        lexical, article_scores = bm25.search_articles(
+            query, n, Where(filters.source, after, before, filters.exclude_doc_ids)
         )
-
-        fused: dict[str, float] = {}
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         bm25_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
-        for ranks in (dense_rank, bm25_rank):
-            for cid, rank in ranks.items():
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
-        if not fused:
+        if not dense_rank and not bm25_rank:
             return Retrieval(query, [])
 
-        # Re-rank more than top_k when an as-of date reweights by recency, so older strong hits can drop out.
-        pool = sorted(fused, key=fused.__getitem__, reverse=True)[: top_k * 4 if as_of else top_k]
+        cosine = dict(dense)
+        best_cosine = max(dense[0][1], 1e-9) if dense else 1.0
+        # A chunk outside the dense top n has a cosine at most the n-th's: that bound stands in for it, which
+        # ranks as well as the exact cosine on the dev set and saves fetching every candidate's vector.
+        floor = dense[-1][1] if dense else 0.0
+        best_article = max(article_scores.values(), default=0.0) or 1.0
+        w = self.dense_weight
+        target = published_day(as_of.isoformat()) if as_of is not None else None
+        fused: dict[str, float] = {}
+        doc_of: dict[str, str] = {}
+        for cid in dense_rank.keys() | bm25_rank.keys():
+            entry = bm25.entry(cid)  # the snapshot knows every chunk's article and date without asking Chroma
+            doc_of[cid] = entry.doc_id if entry else cid
+            article = article_scores.get(doc_of[cid], 0.0)
+            fused[cid] = w * max(cosine.get(cid, floor), 0.0) / best_cosine + (1 - w) * article / best_article
+            if target is not None:
+                fused[cid] *= self._recency(entry.published_day if entry else -1, target)
+
+        order = sorted(fused, key=lambda c: (-fused[c], dense_rank.get(c, n + 1), bm25_rank.get(c, n + 1)))
+        pool = self._spread(order, doc_of)[:top_k]
         got = self.store.collection.get(ids=pool, include=["documents", "metadatas", "embeddings"])
         rows = {
             cid: (doc, meta, emb)
@@ -93,15 +116,10 @@ class Retriever:
             )
         }
         pool = [cid for cid in pool if cid in rows]  # a chunk may be deleted between search and fetch
-        if as_of is not None:
-            target = published_day(as_of.isoformat())
-            for cid in pool:
-                fused[cid] *= self._recency(int(rows[cid][1].get("published_day", -1)), target)
-            pool.sort(key=fused.__getitem__, reverse=True)
 
         # Scores keep significant digits, not decimals: an as-of weight can make them tiny but never 0.
         passages: list[Passage] = []
-        for cid in pool[:top_k]:
+        for cid in pool:
             text, meta, emb = rows[cid]
             passages.append(
                 Passage(
@@ -123,6 +141,18 @@ class Retriever:
                 )
             )
         return Retrieval(query, passages)
+
+    def _spread(self, order: list[str], doc_of: dict[str, str]) -> list[str]:
+        """``order`` with each article's passages beyond the first ``passages_per_article`` moved after all the
+        others (still in score order): one long article's many matching chunks would otherwise crowd every
+        other source out of the top passages."""
+        seen: dict[str, int] = {}
+        first: list[str] = []
+        rest: list[str] = []
+        for cid in order:
+            seen[doc_of[cid]] = seen.get(doc_of[cid], 0) + 1
+            (first if seen[doc_of[cid]] <= self.passages_per_article else rest).append(cid)
+        return first + rest
 
     def _recency(self, day: int, target: int) -> float:
         if day < 0:
