@@ -61,6 +61,15 @@ class ArticleEntry:
     tokens: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleHits:
+    """What article-level BM25 found for a question."""
+
+    ranked: list[tuple[str, float]]  # top chunks by their article's score (their own score breaks ties), with it
+    articles: dict[str, float]  # every matching article's score, by doc id
+    chunks: dict[str, float]  # every matching chunk's own (chunk-level BM25) score, by chunk id
+
+
 class BM25Index:
     def __init__(self, entries: Sequence[BM25Entry], articles: Sequence[ArticleEntry] = ()) -> None:
         self.entries: tuple[BM25Entry, ...] = tuple(entries)
@@ -134,25 +143,23 @@ class BM25Index:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.entries[i].chunk_id, float(scores[i])) for i in top]
 
-    def search_articles(
-        self, query: str, k: int, where: Where | None = None
-    ) -> tuple[list[tuple[str, float]], dict[str, float]]:
-        """Articles scored as wholes: the top ``k`` chunks ranked by their article's BM25 score (the chunk's own
-        score orders chunks of one article), each with its article's score; and every matching article's score
-        by doc id."""
+    def search_articles(self, query: str, k: int, where: Where | None = None) -> ArticleHits:
+        """Articles scored as wholes, with every chunk's own score beside its article's (see :class:`ArticleHits`),
+        honouring the same filters as :meth:`search`."""
         mask = self._mask(where or Where())
         chunk_scores = self._scores(self._model, self._vocab, query, mask)
         article_scores = self._scores(self._article_model, self._article_vocab, query, None)
         if chunk_scores is None or article_scores is None or k <= 0:
-            return [], {}
+            return ArticleHits([], {}, {})
         has_article = self._article_of_chunk >= 0
         per_chunk = np.where(has_article, article_scores[self._article_of_chunk], 0.0) * mask
         matching = np.flatnonzero(per_chunk > 0)
-        if matching.size == 0:
-            return [], {}
         order = matching[np.lexsort((-chunk_scores[matching], -per_chunk[matching]))][:k]
-        by_article = {self.entries[i].doc_id: float(per_chunk[i]) for i in matching}
-        return [(self.entries[i].chunk_id, float(per_chunk[i])) for i in order], by_article
+        return ArticleHits(
+            [(self.entries[i].chunk_id, float(per_chunk[i])) for i in order],
+            {self.entries[i].doc_id: float(per_chunk[i]) for i in matching},
+            {self.entries[i].chunk_id: float(chunk_scores[i]) for i in np.flatnonzero(chunk_scores > 0)},
+        )
 
     def _mask(self, where: Where) -> np.ndarray:
         """1 for every chunk the filters let through, else 0."""

@@ -234,6 +234,13 @@ class IndexStore:
         rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
         return sorted(rows, key=lambda r: r[2].get("chunk_index", 0))
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of ``ids`` (those that still exist)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
+
     def dense_search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         n = min(k, self.count())
         if n == 0:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,6 @@ from qa.retrieval import Filters, Retrieval, Retriever
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_06bb106c697d14b6.txt"
 CORPUS = REPO.parent / "shared" / "eval" / "realtimeqa" / "corpus"
-PER_ARTICLE = Settings.model_fields["passages_per_article"].default
 
 # Eight short eval articles from three sources and six years: cnn.com 2022-12-13 (nz), 2022-10-04 (bangladesh);
 # theweek.co.uk 2022-10-05 (austen), 2023-07-13 (mars); usatoday.com 2025-02-26 (measles), 2023-12-29 (boeing),
@@ -99,17 +97,9 @@ def check_passages(retrieval: Retrieval, top_k: int) -> None:
         assert p.dense_rank is not None or p.bm25_rank is not None
         assert p.text.strip()
         assert p.chunk_id.startswith(p.doc_id)
-    # Passages come in fused-score order, except that an article's passages beyond the first few come after
-    # every other article's (each group still in score order).
-    seen: Counter[str] = Counter()
-    extra = []
-    for p in ps:
-        seen[p.doc_id] += 1
-        extra.append(seen[p.doc_id] > PER_ARTICLE)
-    assert extra == sorted(extra), [(p.doc_id, p.score) for p in ps]
-    for group in (False, True):
-        scores = [p.score for p, e in zip(ps, extra, strict=True) if e is group]
-        assert scores == sorted(scores, reverse=True)
+    # Passages come in fused-score order.
+    scores = [p.score for p in ps]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_answer_bearing_article_ranks_in_top_3(index: Index) -> None:
