@@ -1,4 +1,4 @@
-"""Helpers the tests that start real processes share: ports, a newsqa subprocess environment, readiness."""
+"""Helpers the tests share: ports, a newsqa subprocess environment, readiness, an indexed file's doc id."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from api.services import Services
 
 
 def free_port() -> int:
@@ -53,3 +55,10 @@ def wait_until_answering(url: str, proc: subprocess.Popen[bytes], log: Path, dea
         if time.monotonic() > deadline:
             pytest.fail(f"{name} did not answer {url} in time:\n{log_tail(log)}")
         time.sleep(0.5)
+
+
+def doc_id_of(services: Services, file_name: str) -> str:
+    """The doc id of the one document indexed from ``file_name``."""
+    ids = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
+    assert len(ids) == 1, f"{file_name} indexed {len(ids)} times"
+    return ids[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import doc_id_of
 
 from api.services import Services
 from ingest.bm25 import BM25Index, tokenize
@@ -72,11 +73,6 @@ class Corpus:
     packed: str
 
 
-def doc_id(services: Services, file_name: str) -> str:
-    (found,) = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
-    return found
-
-
 @pytest.fixture(scope="module")
 def corpus(
     tmp_path_factory: pytest.TempPathFactory,
@@ -89,7 +85,7 @@ def corpus(
     services = services_factory(settings_factory(docs, chunk_tokens=64, chunk_overlap=0))
     report = services.indexer.reindex()
     assert report.added == 3, report.summary()
-    spread, packed = doc_id(services, "spread.txt"), doc_id(services, "packed.txt")
+    spread, packed = doc_id_of(services, "spread.txt"), doc_id_of(services, "packed.txt")
     chunks = [e.doc_id for e in services.store.bm25.entries]
     assert chunks.count(spread) >= 4 and chunks.count(packed) >= 3, "the articles must span several passages"
     return Corpus(services, Retriever(services.store, services.embedder, services.settings), spread, packed)
@@ -172,7 +168,7 @@ def test_an_old_snapshot_is_rebuilt_with_articles(corpus: Corpus, services_facto
     assert {a.doc_id for a in reopened.store.bm25.articles} == {
         corpus.spread,
         corpus.packed,
-        doc_id(reopened, "filler.txt"),
+        doc_id_of(reopened, "filler.txt"),
     }
     again = BM25Index.load(folder)
     assert again is not None and len(again.articles) == 3
@@ -189,11 +185,11 @@ def test_deleting_an_article_removes_its_article_entry(
     (docs / "packed.txt").write_text(PACKED, encoding="utf-8")
     services = services_factory(settings_factory(docs, chunk_tokens=64, chunk_overlap=0))
     services.indexer.reindex()
-    spread = doc_id(services, "spread.txt")
+    spread = doc_id_of(services, "spread.txt")
     assert services.indexer.delete_document(spread)
     bm25 = services.store.bm25
     assert spread not in {a.doc_id for a in bm25.articles}
     articles = bm25.search_articles(QUESTION, 5).articles
     assert spread not in articles and articles
     restarted = services_factory(services.settings)
-    assert {a.doc_id for a in restarted.store.bm25.articles} == {doc_id(restarted, "packed.txt")}
+    assert {a.doc_id for a in restarted.store.bm25.articles} == {doc_id_of(restarted, "packed.txt")}

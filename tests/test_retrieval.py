@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support import doc_id_of
 
 from api.services import Services
 from ingest.settings import Settings
@@ -52,12 +53,6 @@ def copy_articles(folder: Path, names: list[str]) -> None:
     for name in names:
         shutil.copy2(CORPUS / name, folder / name)
     shutil.copy2(SEED, folder / SEED.name)
-
-
-def doc_id_of(services: Services, file_name: str) -> str:
-    ids = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
-    assert len(ids) == 1, f"{file_name} indexed {len(ids)} times"
-    return ids[0]
 
 
 @dataclass
