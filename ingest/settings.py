@@ -43,7 +43,20 @@ class Settings(BaseSettings):
     # --- retrieval -------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
     candidates: int = Field(50, ge=1, description="Passages each retriever (dense, BM25) contributes to fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(
+        0.25, ge=0, le=1, description="Weight of the passage's cosine in fusion (tuned on dev)."
+    )
+    passage_bm25_weight: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Weight of the passage's own BM25 in fusion; the article's BM25 gets what the two leave.",
+    )
+    passages_per_article: int = Field(
+        2,
+        ge=1,
+        description="Passages of one article at full score; each further one counts half, so others get a turn.",
+    )
     off_topic_coverage: float = Field(
         0.35,
         ge=0,

@@ -1,4 +1,4 @@
-"""Helpers the tests that start real processes share: ports, a newsqa subprocess environment, readiness."""
+"""Helpers the tests share: ports, a newsqa subprocess environment, readiness, an indexed file's doc id."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from api.services import Services
 
 
 def free_port() -> int:
@@ -165,3 +167,8 @@ def running_server(root: Path, documents: list[Path], extra_env: dict[str, str] 
         yield server
     finally:
         stop_server(server)
+def doc_id_of(services: Services, file_name: str) -> str:
+    """The doc id of the one document indexed from ``file_name``."""
+    ids = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
+    assert len(ids) == 1, f"{file_name} indexed {len(ids)} times"
+    return ids[0]
