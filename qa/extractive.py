@@ -29,7 +29,7 @@ IdfLookup = Callable[[str], float]
 _MIN_SENTENCE_CHARS = 20
 # Share of the question's focus weight a sentence (with its title) must cover to be about the question.
 # Tuned on short-dev and RealTime QA dev (the only question sets here): figures are optimistic for new ones.
-_MIN_ABOUT = 0.35
+_MIN_ABOUT = 0.4
 _TITLE_WEIGHT = 0.5  # a focus word in the title counts half: the sentence is about its article's subject
 _RANK_PENALTY = 0.08  # per passage rank: a tie goes to the better-retrieved passage
 _NEAR = 0.35  # weight of a candidate's closeness to the focus words
