@@ -1,4 +1,4 @@
-"""What an LLM is told: numbered passages, answer only from them, cite each claim as [n]."""
+"""What an LLM is told: numbered passages with their articles' metadata; answer only from them, cite as [n]."""
 
 from __future__ import annotations
 
@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from qa.passage import Passage
 from qa.refusal import CANNOT_ANSWER
 
-SYSTEM_PROMPT = f"""You answer questions about news articles.
-Use ONLY the numbered passages you are given; never use outside knowledge.
-After every sentence that states a fact, put the number of the passage it comes from in square brackets, \
-for example [1] or [2][3].
-Cite only passage numbers that exist. Keep the answer short: one to four sentences.
-If the passages do not contain the answer, reply exactly: "{CANNOT_ANSWER}\""""
+# Measured with Qwen2.5-Coder-1.5B-Instruct on short-dev (bench/short_dev.py): a last line asking for "[n]
+# citations" is answered with a bare marker, so the request to cite rides on the instruction to answer in a
+# sentence; the cannot-answer wording is repeated after the question, where a small model still attends to it.
+SYSTEM_PROMPT = f"""You answer questions about news articles using ONLY the numbered passages you are given; \
+never use outside knowledge.
+Answer in one or two short sentences that state the fact asked for. End each sentence with the number of the \
+passage it comes from in square brackets, for example: The mayor resigned on Monday [2].
+Each passage header gives the article's title, source, author and publication date.
+If the passages do not contain the answer, reply exactly: {CANNOT_ANSWER}"""
+
+ANSWER_REQUEST = (
+    "Answer in one sentence, stating the fact and ending with its passage number in brackets. "
+    f'If the passages do not say, reply exactly: "{CANNOT_ANSWER}"'
+)
 
 CONDENSE_PROMPT = """Given the conversation so far and a follow-up question, rewrite the follow-up as one \
 standalone question that can be understood without the conversation. Reply with the question only."""
@@ -30,8 +38,10 @@ class Message:
 def format_passages(passages: Sequence[Passage]) -> str:
     blocks = []
     for p in passages:
-        meta = ", ".join(x for x in (p.source, p.published) if x)
-        header = f"[{p.n}] {p.title}" + (f" ({meta})" if meta else "")
+        # Author and date in every header: "who wrote" and "when was it published" are answered from them.
+        named = (("Source", p.source), ("Author", p.author), ("Published", p.published))
+        fields = [f"{name}: {value}" for name, value in named if value]
+        header = f"[{p.n}] {p.title}" + (f"\n{' | '.join(fields)}" if fields else "")
         blocks.append(f"{header}\n{p.text}")
     return "\n\n".join(blocks)
 
@@ -42,7 +52,7 @@ def answer_messages(question: str, passages: Sequence[Passage], history: Sequenc
     messages.append(
         {
             "role": "user",
-            "content": f"Passages:\n\n{format_passages(passages)}\n\nQuestion: {question}\nAnswer with [n] citations:",
+            "content": f"Passages:\n\n{format_passages(passages)}\n\nQuestion: {question}\n{ANSWER_REQUEST}",
         }
     )
     return messages
