@@ -31,6 +31,8 @@ _SELF_DECLINE = re.compile(
 
 def is_decline(sentence: str) -> bool:
     """The sentence says the passages don't answer, in the one wording or in a model's own."""
-    return is_refusal(sentence) or bool(_SELF_DECLINE.search(sentence.strip())) or (
-        bool(_ABOUT_SOURCES.search(sentence)) and bool(_NEGATION.search(sentence))
+    return (
+        is_refusal(sentence)
+        or bool(_SELF_DECLINE.search(sentence.strip()))
+        or (bool(_ABOUT_SOURCES.search(sentence)) and bool(_NEGATION.search(sentence)))
     )
