@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from itertools import pairwise
 
 import numpy as np
 
@@ -171,15 +172,33 @@ def _spelled_date(published: str) -> str:
     return f"{day.day} {day:%B} {day.year} ({published})"
 
 
+@dataclass(slots=True)
+class _Unit:
+    """A stretch of a passage a claim may rest on: one sentence, two adjacent ones, or the metadata sentence."""
+
+    text: str
+    tokens: set[str]
+    facts: set[str]  # its numbers and name words
+
+
+def evidence_units(passage: Passage) -> list[str]:
+    """Where in a passage a claim may rest: each sentence, each two adjacent (for "he", "the company"), metadata.
+
+    Not the passage as a whole: its words together would "support" a claim that joins facts of different
+    sentences ("Aalto is 24 years old" from "the 24-year-old Romanian" and "Manager Sigrun Aalto").
+    """
+    sentences = [passage.text[s:e] for s, e in sentence_spans(passage.text)]
+    pairs = [f"{a} {b}" for a, b in pairwise(sentences)]
+    return [*sentences, *pairs, metadata_sentence(passage)]
+
+
 class SupportChecker:
     """Checks the sentences of one answer against the passages retrieved for it."""
 
     def __init__(self, passages: Sequence[Passage], embedder: Embedder | None) -> None:
         self._passages = {p.n: p for p in passages}
         self._embedder = embedder  # None: lexical evidence only (an embedding is never required to reject)
-        self._tokens: dict[int, set[str]] = {}
-        self._facts: dict[int, set[str]] = {}  # numbers and name words of each passage
-        self._sentences: dict[int, list[str]] = {}
+        self._units: dict[int, list[_Unit]] = {}
         self._vectors: dict[int, np.ndarray] | None = None
         self._claim_vectors: dict[str, np.ndarray] = {}
 
@@ -192,82 +211,81 @@ class SupportChecker:
                 target = cited if n in self._passages else invalid
                 if n not in target:
                     target.append(n)
-        tokens = set(tokenize([claim])[0]) if claim else set()
         if is_decline(claim):
             return SentenceCheck(sentence, claim, Kind.DECLINE, cited, invalid)
-        if not tokens and not numbers_in(claim):
+        if not tokenize([claim])[0] and not numbers_in(claim):
             return SentenceCheck(sentence, claim, Kind.EMPTY, cited, invalid)
         check = SentenceCheck(sentence, claim, Kind.CLAIM, cited, invalid)
-        facts = facts_in(claim)
-        check.supporting = [n for n in cited if self._score(claim, tokens, facts, n) is not None]
+        check.supporting = [n for n in cited if self._score(claim, n) is not None]
         if not check.supporting:
             # No marker, or markers naming passages that don't say it (a small model often cites [1] for
             # everything): the sentence is attributed to the retrieved passage that supports it, if one does.
-            best = self._attribute(claim, tokens, facts)
-            if best is not None:
-                check.supporting, check.attributed = [best], True
+            scored = [(score, -n) for n in self._passages if (score := self._score(claim, n)) is not None]
+            if scored:
+                check.supporting, check.attributed = [-max(scored)[1]], True
         return check
 
-    def scores(self, claim: str, n: int) -> tuple[float, float | None, bool]:
-        """Lexical share, cosine (None without an embedder) and whether numbers and names match: for calibration."""
-        tokens = set(tokenize([claim])[0])
-        lexical = self._lexical(tokens, n)
-        cosine = self._cosine(claim, n) if self._embedder is not None else None
-        return lexical, cosine, facts_in(claim) <= self._passage_facts(n)
+    def supports(self, claim: str, n: int) -> bool:
+        """Whether retrieved passage ``n`` alone supports ``claim`` (a sentence without markers)."""
+        return n in self._passages and self._score(claim, n) is not None
 
-    def _attribute(self, claim: str, tokens: set[str], facts: set[str]) -> int | None:
-        scored = [(score, -n) for n in self._passages if (score := self._score(claim, tokens, facts, n)) is not None]
-        return -max(scored)[1] if scored else None
+    def scores(self, claim: str, n: int) -> tuple[float, float | None]:
+        """Best lexical share and cosine (None without an embedder) over the units stating the claim's numbers
+        and names (0.0 when none does): for calibration."""
+        tokens, facts = set(tokenize([claim])[0]), facts_in(claim)
+        fit = [i for i, u in enumerate(self._units_of(n)) if facts <= u.facts]
+        lexical = max((self._lexical(tokens, self._units_of(n)[i]) for i in fit), default=0.0)
+        cosines = self._cosines(claim, n) if self._embedder is not None else None
+        return lexical, (max((float(cosines[i]) for i in fit), default=0.0) if cosines is not None else None)
 
-    def _score(self, claim: str, tokens: set[str], facts: set[str], n: int) -> float | None:
+    def _score(self, claim: str, n: int) -> float | None:
         """How well passage ``n`` supports the claim (higher is better), or None when it doesn't."""
-        if not facts <= self._passage_facts(n):
-            # A number or a name the passage doesn't state: the commonest way a small model goes wrong, and one
-            # that word overlap and embeddings both miss (the rest of the sentence matches).
+        tokens, facts = set(tokenize([claim])[0]), facts_in(claim)
+        units = self._units_of(n)
+        # A unit must state every number and name of the claim: the commonest way a small model goes wrong,
+        # and one that word overlap and embeddings both miss (the rest of the sentence matches).
+        fit = [(self._lexical(tokens, u), i) for i, u in enumerate(units) if facts <= u.facts]
+        if not fit:
             return None
-        lexical = self._lexical(tokens, n) if tokens else 1.0
+        lexical = max(fit)[0]
         if lexical >= LEXICAL_ALONE:
             return 1.0 + lexical
-        if lexical < LEXICAL_MIN or self._embedder is None:
+        if self._embedder is None:
             return None
-        cosine = self._cosine(claim, n)
-        return lexical + cosine if cosine >= SEMANTIC_MIN else None
+        close = [i for share, i in fit if share >= LEXICAL_MIN]
+        if not close:
+            return None
+        cosines = self._cosines(claim, n)
+        cosine, i = max((float(cosines[i]), i) for i in close)
+        return self._lexical(tokens, units[i]) + cosine if cosine >= SEMANTIC_MIN else None
 
-    def _lexical(self, tokens: set[str], n: int) -> float:
-        return len(tokens & self._tokens_of(n)) / len(tokens) if tokens else 0.0
+    @staticmethod
+    def _lexical(tokens: set[str], unit: _Unit) -> float:
+        return len(tokens & unit.tokens) / len(tokens) if tokens else 1.0
 
-    def _tokens_of(self, n: int) -> set[str]:
-        if n not in self._tokens:
-            p = self._passages[n]
-            self._tokens[n] = set(tokenize([f"{p.text}\n{metadata_sentence(p)}"])[0])
-        return self._tokens[n]
+    def _units_of(self, n: int) -> list[_Unit]:
+        if n not in self._units:
+            texts = evidence_units(self._passages[n])
+            tokenized = tokenize(texts)
+            self._units[n] = [
+                _Unit(text, set(tokens), numbers_in(text) | {f"name:{t}" for t in tokens})
+                for text, tokens in zip(texts, tokenized, strict=True)
+            ]
+        return self._units[n]
 
-    def _passage_facts(self, n: int) -> set[str]:
-        if n not in self._facts:
-            p = self._passages[n]
-            full = f"{p.text}\n{metadata_sentence(p)}"
-            self._facts[n] = numbers_in(full) | {f"name:{t}" for t in self._tokens_of(n)}
-        return self._facts[n]
-
-    def _cosine(self, claim: str, n: int) -> float:
+    def _cosines(self, claim: str, n: int) -> np.ndarray:
+        """Cosine of the claim to each unit of passage ``n``."""
         assert self._embedder is not None
         if self._vectors is None:
-            # All passages' sentences in one batch: a handful of passages, a few dozen short sentences.
-            for m, p in self._passages.items():
-                self._sentences[m] = [p.text[s:e] for s, e in sentence_spans(p.text)] + [metadata_sentence(p)]
-            order = list(self._sentences)
-            flat = [s for m in order for s in self._sentences[m]]
+            # Every passage's units in one batch, once per answer: a handful of passages, some dozens of texts.
+            order = list(self._passages)
+            flat = [u.text for m in order for u in self._units_of(m)]
             vectors = self._embedder.embed(flat)
             self._vectors, start = {}, 0
             for m in order:
-                self._vectors[m] = vectors[start : start + len(self._sentences[m])]
-                start += len(self._sentences[m])
-        claim_vector = self._claim_vector(claim)
-        return float(np.max(self._vectors[n] @ claim_vector))
-
-    def _claim_vector(self, claim: str) -> np.ndarray:
-        # One sentence may be checked against several passages: embed it once.
-        if claim not in self._claim_vectors:
-            assert self._embedder is not None
+                count = len(self._units_of(m))
+                self._vectors[m] = vectors[start : start + count]
+                start += count
+        if claim not in self._claim_vectors:  # one claim may be checked against several passages
             self._claim_vectors[claim] = self._embedder.embed_query(claim)
-        return self._claim_vectors[claim]
+        return self._vectors[n] @ self._claim_vectors[claim]
