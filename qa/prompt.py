@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from qa.passage import Passage
 from qa.refusal import CANNOT_ANSWER
 
-# Measured with Qwen2.5-Coder-1.5B-Instruct on short-dev (bench/short_dev.py): a last line asking for "[n]
-# citations" is answered with a bare marker, so the request to cite rides on the instruction to answer in a
-# sentence; the cannot-answer wording is repeated after the question, where a small model still attends to it.
 SYSTEM_PROMPT = f"""You answer questions about news articles using ONLY the numbered passages you are given; \
 never use outside knowledge.
 Answer in one or two short sentences that state the fact asked for. End each sentence with the number of the \
@@ -18,10 +15,19 @@ passage it comes from in square brackets, for example: The mayor resigned on Mon
 Each passage header gives the article's title, source, author and publication date.
 If the passages do not contain the answer, reply exactly: {CANNOT_ANSWER}"""
 
-ANSWER_REQUEST = (
-    "Answer in one sentence, stating the fact and ending with its passage number in brackets. "
-    f'If the passages do not say, reply exactly: "{CANNOT_ANSWER}"'
-)
+# Measured with Qwen2.5-Coder-1.5B-Instruct on short-dev (bench/short_dev.py, tests/data/qwen_short_dev.json):
+# - a last line "Answer with [n] citations:" is answered with a bare "[1]", so the question is the last line;
+# - told only in words, the model both refused answerable questions ("How much did Tavros pay for Radescu?",
+#   with the answer in passage 1) and answered unanswerable ones; one worked example of each, as earlier
+#   turns of the chat, fixed both. The example article is invented, so it can't answer a real question.
+_EXAMPLE_PASSAGES = """[1] Kell Bridge reopens after repairs
+Source: Example Gazette | Author: Ann Vale | Published: 2025-01-10
+The Kell Bridge reopened on Friday after repairs that cost 12 million pounds. The council said traffic would \
+be back to normal by March."""
+_EXAMPLE_TURNS = [
+    ("How much did the repairs cost?", "The repairs cost 12 million pounds [1]."),
+    ("Who built the bridge?", CANNOT_ANSWER),
+]
 
 CONDENSE_PROMPT = """Given the conversation so far and a follow-up question, rewrite the follow-up as one \
 standalone question that can be understood without the conversation. Reply with the question only."""
@@ -48,14 +54,16 @@ def format_passages(passages: Sequence[Passage]) -> str:
 
 def answer_messages(question: str, passages: Sequence[Passage], history: Sequence[Message]) -> list[dict[str, str]]:
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    for example_question, example_answer in _EXAMPLE_TURNS:
+        messages.append({"role": "user", "content": _ask(_EXAMPLE_PASSAGES, example_question)})
+        messages.append({"role": "assistant", "content": example_answer})
     messages += [{"role": m.role, "content": m.content} for m in history[-_HISTORY_TURNS:]]
-    messages.append(
-        {
-            "role": "user",
-            "content": f"Passages:\n\n{format_passages(passages)}\n\nQuestion: {question}\n{ANSWER_REQUEST}",
-        }
-    )
+    messages.append({"role": "user", "content": _ask(format_passages(passages), question)})
     return messages
+
+
+def _ask(passages: str, question: str) -> str:
+    return f"Passages:\n\n{passages}\n\nQuestion: {question}"
 
 
 def condense_messages(question: str, history: Sequence[Message]) -> list[dict[str, str]]:
