@@ -182,14 +182,16 @@ class _Unit:
 
 
 def evidence_units(passage: Passage) -> list[str]:
-    """Where in a passage a claim may rest: each sentence, each two adjacent (for "he", "the company"), metadata.
+    """Where in a passage a claim may rest: each sentence, and each with the one before it ("he", "the company"),
+    headed by the article's title, which names what "the club" or "the storm" is; and the metadata.
 
     Not the passage as a whole: its words together would "support" a claim that joins facts of different
     sentences ("Aalto is 24 years old" from "the 24-year-old Romanian" and "Manager Sigrun Aalto").
     """
     sentences = [passage.text[s:e] for s, e in sentence_spans(passage.text)]
-    pairs = [f"{a} {b}" for a, b in pairwise(sentences)]
-    return [*sentences, *pairs, metadata_sentence(passage)]
+    spans = [*sentences, *(f"{a} {b}" for a, b in pairwise(sentences))]
+    head = f"{passage.title}. " if passage.title else ""
+    return [*(head + span for span in spans), metadata_sentence(passage)]
 
 
 class SupportChecker:
