@@ -82,7 +82,7 @@ class Answerer:
 
         if not retrieval.passages or retrieval.best_similarity < self.min_score:
             yield Token(CANNOT_ANSWER)
-            timings.update(generate=0.0, total=_ms(time.perf_counter() - started))
+            timings.update(generate=0.0, check=0.0, total=_ms(time.perf_counter() - started))
             yield Answer(
                 question,
                 standalone,
