@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ingest.settings import Settings
+from qa.asked import states_quantity, wants_quantity
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
@@ -98,7 +99,7 @@ class Answerer:
             return
 
         checker = SupportChecker(retrieval.passages, self.retriever.embedder)
-        outcome = _Outcome()
+        outcome = _Outcome(wants_quantity=wants_quantity(standalone))
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
@@ -134,6 +135,7 @@ class _Outcome:
     declined: bool = False
     text: str = ""  # exactly the concatenation of the tokens yielded
     check_seconds: float = 0.0
+    wants_quantity: bool = False  # the question asks how many / how long / when: the answer must say
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -163,6 +165,8 @@ class _Outcome:
             self.declined = True
             yield from self._emit(CANNOT_ANSWER) if self.kept else ()
         elif check.kind is Kind.CLAIM and check.supported:
+            if self.wants_quantity and not self.kept and not states_quantity(check.claim):
+                return  # true, but not the number or time asked for: it would pass for an answer
             self.kept.append(check)
             yield from self._emit(check.text)
         elif check.kind is Kind.CLAIM:

@@ -18,8 +18,8 @@ If the passages do not contain the answer, reply exactly: {CANNOT_ANSWER}"""
 # Measured with Qwen2.5-Coder-1.5B-Instruct on short-dev (bench/short_dev.py, tests/data/qwen_short_dev.json):
 # - a last line "Answer with [n] citations:" is answered with a bare "[1]", so the question is the last line;
 # - told only in words, the model both refused answerable questions ("How much did Tavros pay for Radescu?",
-#   with the answer in passage 1) and answered unanswerable ones; one worked example of each, as earlier
-#   turns of the chat, fixed both. The example article is invented, so it can't answer a real question.
+#   with the answer in passage 1) and answered unanswerable ones; worked examples as earlier turns of the chat
+#   (one answer, two refusals) fixed much of both. The example article is invented: it answers no real question.
 _EXAMPLE_PASSAGES = """[1] Kell Bridge reopens after repairs
 Source: Example Gazette | Author: Ann Vale | Published: 2025-01-10
 The Kell Bridge reopened on Friday after repairs that cost 12 million pounds. The council said traffic would \
@@ -27,6 +27,8 @@ be back to normal by March."""
 _EXAMPLE_TURNS = [
     ("How much did the repairs cost?", "The repairs cost 12 million pounds [1]."),
     ("Who built the bridge?", CANNOT_ANSWER),
+    # The article is about the bridge's closing, but doesn't say the fact asked: still the refusal.
+    ("How long was the bridge closed?", CANNOT_ANSWER),
 ]
 
 CONDENSE_PROMPT = """Given the conversation so far and a follow-up question, rewrite the follow-up as one \
