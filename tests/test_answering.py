@@ -249,10 +249,10 @@ class ScriptedGenerator:
             yield self.reply[i : i + 7]
 
 
-def scripted(index: Index, reply: str) -> tuple[list[Token], Answer]:
-    """Asks the seed question with a model that writes ``reply``: the streamed tokens and the final answer."""
+def scripted(index: Index, reply: str, question: str = SEED_QUESTION) -> tuple[list[Token], Answer]:
+    """Asks ``question`` with a model that writes ``reply``: the streamed tokens and the final answer."""
     model = ScriptedGenerator(reply)
-    events = list(Answerer(index.retriever, model, index.services.settings).stream(SEED_QUESTION))
+    events = list(Answerer(index.retriever, model, index.services.settings).stream(question))
     assert model.seen, "the model was asked"
     *tokens, answer = events
     assert all(isinstance(t, Token) for t in tokens) and isinstance(answer, Answer)
@@ -316,6 +316,14 @@ def test_a_decline_after_a_supported_sentence_is_said_once_after_it(index: Index
     assert answer.answer == f"Adm. Craig Fuller is the head of US Southern Command. [1] {CANNOT_ANSWER}"
     assert answer.abstained and answer.reason == MODEL_DECLINED
     assert answer.unsupported == []  # the model's text after its decline is not read
+
+
+def test_a_when_question_needs_a_time_in_the_first_sentence(index: Index) -> None:
+    question = "When did the top US military commander make the accusation about Iran?"
+    _, answer = scripted(index, "Adm. Craig Fuller made the accusation [1].", question)
+    assert answer.answer == CANNOT_ANSWER and answer.abstained  # true, but not when
+    _, answer = scripted(index, "Adm. Craig Fuller made the accusation on Wednesday [1].", question)
+    assert answer.answer.startswith("Adm. Craig Fuller made the accusation on Wednesday.") and answer.grounded
 
 
 def assert_citations_valid_text(answer: Answer) -> None:
