@@ -105,7 +105,8 @@ def assert_citations_valid(answer: Answer) -> None:
         assert c.doc_id == by_n[c.n].doc_id
         assert f"[{c.n}]" in answer.answer
     assert len({c.n for c in answer.citations}) == len(answer.citations)
-    assert answer.grounded == bool(answer.citations)
+    # Grounded: it cites, and no sentence the model wrote was dropped as unsupported.
+    assert answer.grounded == (bool(answer.citations) and not answer.unsupported)
 
 
 def cited_passages(answer: Answer) -> list[Passage]:
