@@ -156,6 +156,8 @@ class _Outcome:
                 close()  # a llama.cpp generation left half-read would keep its lock
 
     def _take(self, sentence: str, checker: SupportChecker) -> Iterator[Token]:
+        if self.declined:
+            return  # sentences that arrived in the same piece as the decline
         started = time.perf_counter()
         check = checker.check(sentence)
         self.check_seconds += time.perf_counter() - started
