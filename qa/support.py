@@ -29,13 +29,15 @@ from qa.citations import MARKER, marker_numbers
 from qa.passage import Passage
 from qa.refusal import is_decline
 
-# Calibrated on short-dev (../shared/eval/short-dev, with the seed article): the Qwen2.5-Coder-1.5B-Instruct
-# answers recorded in tests/data/qwen_short_dev.json, each sentence labelled by hand as supported or not by the
-# passage it cites, plus every sentence paired with the other retrieved passages as negatives
-# (bench/support_calibration.py prints the separation). A verbatim passage sentence scores 1.0 lexically.
-LEXICAL_ALONE = 0.85  # this share of a sentence's content words in the passage supports it without embeddings
-LEXICAL_MIN = 0.5  # below this share the passage does not say it, however close the meaning
-SEMANTIC_MIN = 0.5  # between the two, the cosine to the closest passage sentence must reach this
+# Calibrated on dev data only: short-dev (../shared/eval/short-dev) with the seed article. The sentences
+# Qwen2.5-Coder-1.5B-Instruct wrote there (tests/data/qwen_short_dev.json, four prompts) are labelled by hand as
+# supported or not by the passages it was given; bench/support_calibration.py scores a grid of thresholds on them.
+# On 46 labelled sentences (6 unsupported) these agree with 45, the one miss a claim stitched from two sentences
+# of one article ("Orrin Chemicals has 1,400 residents…"); the previous (0.85, 0.5, 0.5) agreed with 44.
+# A verbatim passage sentence scores 1.0 lexically and never needs the embedding.
+LEXICAL_ALONE = 0.75  # this share of a sentence's content words in one unit supports it without embeddings
+LEXICAL_MIN = 0.5  # below this share the unit does not say it, however close the meaning
+SEMANTIC_MIN = 0.6  # between the two, the cosine to that unit must reach this
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD_NUMBERS = {

@@ -93,10 +93,10 @@ def test_verbatim_sentence_is_supported_by_words_alone() -> None:
 
 
 def test_paraphrase_is_supported_through_the_embedding(checker: SupportChecker) -> None:
-    check = checker.check("Bluewake's new ship, the Corrin Star, starts sailing in May [1].")
+    check = checker.check("The Corrin Star begins sailing for Bluewake in May [1].")
     assert check.supporting == [1], checker.scores(check.claim, 1)
     lexical, cosine = checker.scores(check.claim, 1)
-    assert 0.5 <= lexical < 0.85 and cosine is not None and cosine >= 0.5  # decided by the embedding, not words
+    assert 0.5 <= lexical < 0.75 and cosine is not None and cosine >= 0.6  # decided by the embedding, not words
 
 
 def test_a_wrong_number_is_unsupported(checker: SupportChecker) -> None:
