@@ -59,6 +59,7 @@ class PassageOut(CitationOut):
 class Timings(BaseModel):
     retrieve: float
     generate: float
+    check: float = Field(0.0, description="Part of generate: checking each sentence against the passages.")
     total: float
 
 
@@ -67,7 +68,9 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     passages: list[PassageOut]
     grounded: bool
-    abstained: bool = Field(False, description="True when the answer is the refusal sentence.")
+    abstained: bool = Field(
+        False, description="True when the answer is the refusal sentence, or ends with it after what it could state."
+    )
     reason: Literal["off_topic", "no_supporting_sentence", "model_declined"] | None = Field(
         None,
         description="Why it abstained: no rare question word retrieved, no sentence answers it, or the model declined.",

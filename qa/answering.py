@@ -1,4 +1,4 @@
-"""Answering: condense a follow-up, retrieve, abstain or generate, then check every citation."""
+"""Answering: condense a follow-up, retrieve, abstain or generate, and pass on only the sentences a passage supports."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from datetime import date
 
 from ingest.bm25 import tokenize
 from ingest.settings import Settings
+from qa.candidates import find
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import alternatives, analyse
-from qa.refusal import CANNOT_ANSWER, OFF_TOPIC, is_refusal
+from qa.question import QUANTITY_KINDS, alternatives, analyse
+from qa.question import Kind as AnswerKind
+from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
+from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker
 
 
 @dataclass(slots=True)
@@ -70,7 +73,11 @@ class Answerer:
         as_of: date | None = None,
         history: Sequence[Message] = (),
     ) -> Iterator[Event]:
-        """Text pieces as the model writes them, then the checked :class:`Answer`."""
+        """Checked sentences as tokens, then the :class:`Answer`, whose text is exactly those tokens joined.
+
+        The model's pieces are buffered until a sentence completes; the sentence is then checked against the
+        passages (:mod:`qa.support`) and yielded with the markers of the passages that support it, or dropped.
+        """
         started = time.perf_counter()
         standalone = self.generator.condense(question, history) if history else question
         retrieval = self.retriever.retrieve(standalone, top_k or self.top_k, filters, as_of)
@@ -79,7 +86,7 @@ class Answerer:
 
         if self._off_topic(standalone, retrieval.passages):
             yield Token(CANNOT_ANSWER)
-            timings.update(generate=0.0, total=_ms(time.perf_counter() - started))
+            timings.update(generate=0.0, check=0.0, total=_ms(time.perf_counter() - started))
             yield Answer(
                 question,
                 standalone,
@@ -94,28 +101,31 @@ class Answerer:
             )
             return
 
-        pieces: list[str] = []
-        for piece in self.generator.stream(standalone, retrieval.passages, history):
-            pieces.append(piece)
-            yield Token(piece)
-        checked = check_citations("".join(pieces), retrieval.passages)
-        text = checked.text or CANNOT_ANSWER
-        abstained = is_refusal(text)
-        grounded = checked.grounded and not abstained
+        checker = SupportChecker(retrieval.passages, self.retriever.embedder)
+        wanted = analyse(standalone).kind
+        outcome = _Outcome(wanted=wanted if wanted in QUANTITY_KINDS else None)
+        yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
+        if not outcome.text:
+            yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
+        text = outcome.text or CANNOT_ANSWER
+        abstained = outcome.declined or not outcome.kept
+        grounded = bool(outcome.kept) and not outcome.unsupported
+        citations = check_citations(text, retrieval.passages).citations if outcome.kept else []
         done = time.perf_counter()
-        timings.update(generate=_ms(done - retrieved), total=_ms(done - started))
+        timings.update(generate=_ms(done - retrieved), check=_ms(outcome.check_seconds), total=_ms(done - started))
         yield Answer(
             question,
             standalone,
-            CANNOT_ANSWER if abstained else text,
-            checked.citations if grounded else [],
+            text,
+            citations,
             retrieval.passages,
             grounded,
             self.generator.name,
-            checked.invalid,
+            outcome.invalid,
             timings,
             abstained=abstained,
             reason=self.generator.refusal_reason if abstained else None,
+            unsupported=outcome.unsupported,
         )
 
     def _off_topic(self, question: str, passages: Sequence[Passage]) -> bool:
@@ -138,6 +148,62 @@ class Answerer:
             return 1.0
         found = set().union(*map(set, tokenize([f"{p.title} {p.text}" for p in passages])))
         return sum(w for t, w in weights.items() if found.intersection(alternatives(t))) / total
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """The model's text, sentence by sentence, as checked: what was yielded and what was dropped."""
+
+    kept: list[SentenceCheck] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    invalid: list[int] = field(default_factory=list)
+    declined: bool = False
+    text: str = ""  # exactly the concatenation of the tokens yielded
+    check_seconds: float = 0.0
+    # How many / how much / how long / when: the first sentence must state one (qa.candidates finds it).
+    wanted: AnswerKind | None = None
+
+    def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
+        """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
+        buffer = SentenceBuffer()
+        try:
+            for piece in pieces:
+                for sentence in buffer.feed(piece):
+                    yield from self._take(sentence, checker)
+                if self.declined:
+                    return  # the model said the passages don't answer: the rest is not read
+            for sentence in buffer.flush():
+                yield from self._take(sentence, checker)
+                if self.declined:
+                    return
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()  # a llama.cpp generation left half-read would keep its lock
+
+    def _take(self, sentence: str, checker: SupportChecker) -> Iterator[Token]:
+        if self.declined:
+            return  # sentences that arrived in the same piece as the decline
+        started = time.perf_counter()
+        check = checker.check(sentence)
+        self.check_seconds += time.perf_counter() - started
+        self.invalid += [n for n in check.invalid if n not in self.invalid]
+        if check.kind is Kind.DECLINE:
+            # Said once, in the one wording: alone when nothing was stated yet, else after what was.
+            self.declined = True
+            yield from self._emit(CANNOT_ANSWER) if self.kept else ()
+        elif check.kind is Kind.CLAIM and check.supported:
+            if self.wanted and not self.kept and not find(self.wanted, check.claim):
+                return  # true, but not the number or time asked for: it would pass for an answer
+            self.kept.append(check)
+            yield from self._emit(check.text)
+        elif check.kind is Kind.CLAIM:
+            self.unsupported.append(check.claim)
+
+    def _emit(self, sentence: str) -> Iterator[Token]:
+        piece = f" {sentence}" if self.text else sentence
+        self.text += piece
+        yield Token(piece)
 
 
 def _ms(seconds: float) -> float:

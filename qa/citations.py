@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from qa.passage import Passage
 
 # [1], [1, 3], [1,2,3], [1-3], [1–3] and runs like [1][2]: each bracket is parsed on its own.
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[-–,;]\s*\d+)*)\s*\]")
+MARKER = re.compile(r"\[\s*(\d+(?:\s*[-–,;]\s*\d+)*)\s*\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,;:!?])")
 _DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
 _MAX_RANGE = 50
@@ -54,7 +54,8 @@ class CheckedAnswer:
         return bool(self.citations)
 
 
-def _numbers(body: str) -> list[int]:
+def marker_numbers(body: str) -> list[int]:
+    """The passage numbers inside one marker's brackets: ``1, 3`` → [1, 3], ``2-4`` → [2, 3, 4]."""
     numbers: list[int] = []
     for part in re.split(r"\s*[,;]\s*", body):
         bounds = re.split(r"\s*[-–]\s*", part)
@@ -75,7 +76,7 @@ def check_citations(text: str, passages: list[Passage]) -> CheckedAnswer:
 
     def rewrite(match: re.Match[str]) -> str:
         kept: list[int] = []
-        for n in _numbers(match.group(1)):
+        for n in marker_numbers(match.group(1)):
             if n in by_n:
                 if n not in kept:
                     kept.append(n)
@@ -84,7 +85,7 @@ def check_citations(text: str, passages: list[Passage]) -> CheckedAnswer:
                 invalid.append(n)
         return "".join(f"[{n}]" for n in kept)
 
-    cleaned = _MARKER.sub(rewrite, text)
+    cleaned = MARKER.sub(rewrite, text)
     cleaned = _SPACE_BEFORE_PUNCT.sub(r"\1", cleaned) if invalid else cleaned
     cleaned = _DOUBLE_SPACE.sub(" ", cleaned).strip()
     return CheckedAnswer(text=cleaned, citations=list(cited.values()), invalid=invalid)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -98,7 +99,15 @@ def llamacpp_generator(model_path: str, settings: Settings) -> ChatGenerator:
     except ImportError as exc:
         raise ModelConfigError("NEWSQA_LLM=llamacpp:... needs llama-cpp-python: pip install 'newsqa[local]'") from exc
     try:
-        llm = Llama(model_path=str(path), n_ctx=settings.llm_context_tokens, verbose=False)
+        # llama.cpp's default is half the cores; generation here is CPU-bound, so use every one of them.
+        threads = os.cpu_count() or 1
+        llm = Llama(
+            model_path=str(path),
+            n_ctx=settings.llm_context_tokens,
+            n_threads=threads,
+            n_threads_batch=threads,
+            verbose=False,
+        )
     except Exception as exc:
         raise ModelConfigError(f"NEWSQA_LLM=llamacpp:{model_path}: cannot load model: {_short(exc)}") from exc
     lock = threading.Lock()  # a llama.cpp context serves one generation at a time

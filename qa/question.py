@@ -38,6 +38,10 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Kinds whose answers are written in a few regular ways (qa.candidates finds them reliably): a sentence that is to
+# answer such a question must hold one, or it is no answer, however true.
+QUANTITY_KINDS = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DATE, Kind.DURATION, Kind.AGE})
+
 # Auxiliaries and light words that end the noun phrase after a question word.
 _AUX = _set(
     "is are was were be been being do does did will would can could should must may might has have had "

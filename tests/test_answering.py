@@ -25,7 +25,7 @@ from qa.citations import check_citations
 from qa.generation import ModelConfigError, ModelError, ModelUnavailable, make_generator
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.refusal import CANNOT_ANSWER
+from qa.refusal import CANNOT_ANSWER, MODEL_DECLINED
 from qa.retrieval import Retriever
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,7 +105,8 @@ def assert_citations_valid(answer: Answer) -> None:
         assert c.doc_id == by_n[c.n].doc_id
         assert f"[{c.n}]" in answer.answer
     assert len({c.n for c in answer.citations}) == len(answer.citations)
-    assert answer.grounded == bool(answer.citations)
+    # Grounded: it cites, and no sentence the model wrote was dropped as unsupported.
+    assert answer.grounded == (bool(answer.citations) and not answer.unsupported)
 
 
 def cited_passages(answer: Answer) -> list[Passage]:
@@ -146,8 +147,10 @@ def test_dev_questions_cite_the_gold_answer(index: Index) -> None:
         if any(gold in p.text.lower() for p in cited_passages(answer)):
             hits.append(q["id"])
     p50 = statistics.median(generate_ms)
-    print(f"\ndev: {len(hits)}/{len(index.dev)} answers cite a passage containing the gold answer; "
-          f"extractive generate p50 = {p50:.1f} ms (max {max(generate_ms):.1f} ms)")
+    print(
+        f"\ndev: {len(hits)}/{len(index.dev)} answers cite a passage containing the gold answer; "
+        f"extractive generate p50 = {p50:.1f} ms (max {max(generate_ms):.1f} ms)"
+    )
     # Observed 6 of 8: the Deborah James article (May 13) is out-ranked under as_of=Jul 1 by June
     # articles, and the Sri Lanka question is long enough that no sentence reaches the extractive
     # model's coverage threshold, so it answers "cannot answer". Threshold set a bit under that.
@@ -236,7 +239,7 @@ class ScriptedGenerator:
     """An LLM that writes a fixed reply, in pieces, and records what it was given."""
 
     name = "scripted"
-    refusal_reason = "model_declined"
+    refusal_reason = MODEL_DECLINED
 
     def __init__(self, reply: str) -> None:
         self.reply = reply
@@ -251,39 +254,87 @@ class ScriptedGenerator:
             yield self.reply[i : i + 7]
 
 
-def test_invalid_marker_from_the_model_is_dropped_and_reported(index: Index) -> None:
-    model = ScriptedGenerator("Adm. Craig Fuller heads US Southern Command [1]. He also runs NASA [9].")
-    answer = Answerer(index.retriever, model, index.services.settings).ask(SEED_QUESTION)
-    assert model.seen and 9 not in model.seen[0]
-    assert answer.invalid_citations == [9]
-    assert [c.n for c in answer.citations] == [1]
-    assert answer.grounded
-    assert answer.answer == "Adm. Craig Fuller heads US Southern Command [1]. He also runs NASA."
+def scripted(index: Index, reply: str, question: str = SEED_QUESTION) -> tuple[list[Token], Answer]:
+    """Asks ``question`` with a model that writes ``reply``: the streamed tokens and the final answer."""
+    model = ScriptedGenerator(reply)
+    events = list(Answerer(index.retriever, model, index.services.settings).stream(question))
+    assert model.seen, "the model was asked"
+    *tokens, answer = events
+    assert all(isinstance(t, Token) for t in tokens) and isinstance(answer, Answer)
+    # The streaming contract: the final answer is exactly the tokens joined, and the tokens are checked text.
+    assert "".join(t.text for t in tokens) == answer.answer
     assert answer.model == "scripted"
+    return tokens, answer
+
+
+def test_invalid_marker_never_reaches_a_token(index: Index) -> None:
+    tokens, answer = scripted(index, "Adm. Craig Fuller heads US Southern Command [1]. He also runs NASA [9].")
+    assert answer.invalid_citations == [9]
+    assert all("[9]" not in t.text for t in tokens)
+    assert [c.n for c in answer.citations] == [1]
+    # The second sentence names no retrieved passage, and none says it: dropped, listed, not grounded.
+    assert answer.answer == "Adm. Craig Fuller heads US Southern Command. [1]"
+    assert answer.unsupported == ["He also runs NASA."]
+    assert not answer.grounded and not answer.abstained
+    assert_citations_valid_text(answer)
+
+
+def test_unmarked_model_sentence_gets_the_marker_of_the_passage_that_supports_it(index: Index) -> None:
+    _, answer = scripted(index, "Adm. Craig Fuller is the head of US Southern Command.")
+    assert answer.grounded and answer.unsupported == []
+    (citation,) = answer.citations
+    assert answer.answer == f"Adm. Craig Fuller is the head of US Southern Command. [{citation.n}]"
+    assert "head of US Southern Command" in cited_passages(answer)[0].text
     assert_citations_valid(answer)
 
 
-def test_model_reply_without_markers_is_not_grounded(index: Index) -> None:
-    model = ScriptedGenerator("Adm. Craig Fuller heads US Southern Command.")
-    answer = Answerer(index.retriever, model, index.services.settings).ask(SEED_QUESTION)
-    assert model.seen
-    assert not answer.grounded
-    assert answer.citations == []
-    assert answer.invalid_citations == []
-    assert answer.answer == "Adm. Craig Fuller heads US Southern Command."
+def test_model_sentence_citing_the_wrong_passage_is_cited_to_the_right_one(index: Index) -> None:
+    passages = index.retriever.retrieve(SEED_QUESTION, index.answerer.top_k).passages
+    wrong = next(p.n for p in passages if "Southern Command" not in p.text)
+    _, answer = scripted(index, f"Adm. Craig Fuller is the head of US Southern Command [{wrong}].")
+    assert answer.grounded
+    assert [c.n for c in answer.citations] != [wrong]
+    assert all("head of US Southern Command" in p.text for p in cited_passages(answer))
 
 
-def test_model_saying_it_cannot_answer_is_not_grounded(index: Index) -> None:
-    model = ScriptedGenerator(f"{CANNOT_ANSWER} [1]")
-    answer = Answerer(index.retriever, model, index.services.settings).ask(SEED_QUESTION)
-    assert not answer.grounded
-    assert answer.citations == []
-
-
-def test_empty_model_reply_becomes_cannot_answer(index: Index) -> None:
-    answer = Answerer(index.retriever, ScriptedGenerator(""), index.services.settings).ask(SEED_QUESTION)
-    assert answer.answer == CANNOT_ANSWER
+def test_unsupported_model_sentence_is_listed_and_not_answered(index: Index) -> None:
+    tokens, answer = scripted(index, "Craig Fuller was born in Ohio in 1961 [1].")
+    assert answer.unsupported == ["Craig Fuller was born in Ohio in 1961."]
+    assert answer.answer == CANNOT_ANSWER and [t.text for t in tokens] == [CANNOT_ANSWER]
+    assert answer.abstained and answer.reason == MODEL_DECLINED
     assert not answer.grounded and answer.citations == []
+
+
+@pytest.mark.parametrize("reply", ["[1]", "", " [1][2]. ", f"{CANNOT_ANSWER} [1]", "The passages do not say."])
+def test_a_reply_that_states_nothing_or_declines_is_the_refusal(index: Index, reply: str) -> None:
+    tokens, answer = scripted(index, reply)
+    assert [t.text for t in tokens] == [CANNOT_ANSWER]
+    assert answer.answer == CANNOT_ANSWER
+    assert answer.abstained and answer.reason == MODEL_DECLINED
+    assert not answer.grounded and answer.citations == [] and answer.unsupported == []
+
+
+def test_a_decline_after_a_supported_sentence_is_said_once_after_it(index: Index) -> None:
+    _, answer = scripted(
+        index, f"Adm. Craig Fuller is the head of US Southern Command [1]. {CANNOT_ANSWER} Nothing more [1]."
+    )
+    assert answer.answer == f"Adm. Craig Fuller is the head of US Southern Command. [1] {CANNOT_ANSWER}"
+    assert answer.abstained and answer.reason == MODEL_DECLINED
+    assert answer.unsupported == []  # the model's text after its decline is not read
+
+
+def test_a_when_question_needs_a_time_in_the_first_sentence(index: Index) -> None:
+    question = "When did the top US military commander make the accusation about Iran?"
+    _, answer = scripted(index, "Adm. Craig Fuller made the accusation [1].", question)
+    assert answer.answer == CANNOT_ANSWER and answer.abstained  # true, but not when
+    _, answer = scripted(index, "Adm. Craig Fuller made the accusation on Wednesday [1].", question)
+    assert answer.answer.startswith("Adm. Craig Fuller made the accusation on Wednesday.") and answer.grounded
+
+
+def assert_citations_valid_text(answer: Answer) -> None:
+    """Every marker left in the text names a cited, retrieved passage."""
+    cited = {c.n for c in answer.citations}
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)} == cited
 
 
 # --- choosing the model: bad NEWSQA_LLM values fail clearly ----------------------------------------------

@@ -122,7 +122,8 @@ def check_answer(answer: Answer, model: str) -> None:
     cited = [c.n for c in answer.citations]
     assert set(cited) <= numbers
     assert len(cited) == len(set(cited))
-    assert answer.grounded == bool(answer.citations)
+    # Grounded: it cites, and no sentence the model wrote was dropped as unsupported.
+    assert answer.grounded == (bool(answer.citations) and not answer.unsupported)
     assert all(n not in numbers for n in answer.invalid_citations)
     # Invalid markers are removed from the text: every [n] left names a retrieved passage.
     assert {int(n) for n in MARKER.findall(answer.answer)} <= numbers
@@ -167,7 +168,8 @@ def test_llamacpp_follow_up_is_condensed_by_the_model(llamacpp_services: Service
     # Retrieval ran on the model's rewrite and the answer went through the same checks.
     assert answer.passages
     assert answer.model == f"llamacpp:{gguf.name}"
-    assert answer.grounded == bool(answer.citations)
+    # Grounded: it cites, and no sentence the model wrote was dropped as unsupported.
+    assert answer.grounded == (bool(answer.citations) and not answer.unsupported)
     assert {c.n for c in answer.citations} <= {p.n for p in answer.passages}
 
 

@@ -11,7 +11,7 @@ import pytest
 from qa.candidates import find
 from qa.extractive import ExtractiveGenerator, quote_around
 from qa.passage import Passage
-from qa.question import Kind, analyse
+from qa.question import QUANTITY_KINDS, Kind, analyse
 from qa.refusal import CANNOT_ANSWER
 
 ARTICLES = {
@@ -219,3 +219,23 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
 def test_question_analysis(question: str, kind: Kind, target: str | None, names: tuple[str, ...]) -> None:
     q = analyse(question)
     assert (q.kind, q.target, q.names) == (kind, target, names)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many homes lost power?", "how long is his contract?", "When will power be back?", "In what year was it?"],
+)
+def test_questions_that_want_a_number_or_a_time(question: str) -> None:
+    assert analyse(question).kind in QUANTITY_KINDS
+
+
+@pytest.mark.parametrize("question", ["Who is the grid operator?", "Which river was polluted?", "What happened?"])
+def test_questions_that_do_not(question: str) -> None:
+    assert analyse(question).kind not in QUANTITY_KINDS
+
+
+def test_sentences_stating_the_number_or_time_asked_for() -> None:
+    assert find(Kind.DURATION, "Radescu has agreed a five-year contract.")
+    assert find(Kind.DATE, "Power is back by Thursday evening.")
+    assert find(Kind.MONEY, "It cost 3 billion dollars.")
+    assert not find(Kind.DURATION, "The railway between Keldry and Marrow Point was suspended.")

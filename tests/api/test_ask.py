@@ -22,7 +22,8 @@ def check_answer_shape(body: dict[str, Any]) -> None:
     assert isinstance(body["grounded"], bool)
     assert body["model"] == "extractive"
     timings = body["timings_ms"]
-    assert set(timings) == {"retrieve", "generate", "total"}
+    assert set(timings) == {"retrieve", "generate", "check", "total"}
+    assert timings["check"] <= timings["generate"]
     assert all(isinstance(v, int | float) and v >= 0 for v in timings.values())
     assert timings["total"] >= timings["retrieve"]
     passages = {p["chunk_id"]: p for p in body["passages"]}
@@ -180,7 +181,7 @@ def test_stream_sends_tokens_then_citations_then_done(
     assert "".join(tokens).strip() == final["answer"].strip()
     passages = {p["chunk_id"] for p in final["passages"]}
     assert final["citations"] and all(c["chunk_id"] in passages for c in final["citations"])
-    assert set(done["timings_ms"]) == {"retrieve", "generate", "total"}
+    assert set(done["timings_ms"]) == {"retrieve", "generate", "check", "total"}
 
     # The same question without streaming gives the same answer and citations.
     plain = client.post("/ask", json={"question": POWERBALL}).json()
