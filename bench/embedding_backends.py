@@ -6,7 +6,7 @@
   backend, queries embedded by the same backend as the chunks (the torch row uses the stored vectors);
 - query embedding p50 per backend.
 
-Needs the index bench/ingest.py builds with NEWSQA_EMBEDDING_BACKEND=torch (.data/bench-index). Writes
+Needs the torch-built index at .data/bench-index (``bench/ingest.py --backend torch`` builds it). Writes
 bench/results/embedding-backends.json and prints a table. ``--limit N``: only the first N chunks for the cosine
 (retrieval then needs all, so it is skipped); ``--quick``: 64 chunks, 8 questions, for CI.
 """

@@ -134,7 +134,7 @@ def main() -> None:
     print(f"machine: {result['machine']}; load average after: {result['load_average_after']}")
     print(f"wrote {path}")
     if not args.quick:
-        _plot(result)
+        _plot(result, RESULTS / name.replace(".json", ".png"))
 
 
 def _worker(kind: str, corpus: Path, data: Path) -> dict:
@@ -299,7 +299,7 @@ def _chunk(chunk_id: str, text: str, meta: dict):
     )
 
 
-def _plot(result: dict) -> None:
+def _plot(result: dict, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -320,7 +320,7 @@ def _plot(result: dict) -> None:
         f"{result['pipeline_to_langchain_articles_per_s']:.2f}x articles/s"
     )
     fig.tight_layout()
-    fig.savefig(RESULTS / "ingest.png", dpi=110)
+    fig.savefig(path, dpi=110)
 
 
 if __name__ == "__main__":
