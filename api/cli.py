@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from pydantic import ValidationError
 
+    from ingest.embedding import EmbeddingError
     from ingest.store import StoreError
     from qa.generation import ModelError
 
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors = "; ".join(f"NEWSQA_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         print(f"newsqa: invalid settings: {errors}", file=sys.stderr)
         return EXIT_USAGE
-    except (ModelError, StoreError, OSError) as exc:
+    except (ModelError, StoreError, EmbeddingError, OSError) as exc:
         print(f"newsqa: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -185,7 +185,12 @@ class Indexer:
         fingerprint = self.store.fingerprint()
         if manifest.fingerprint != fingerprint:
             if manifest.documents or self.store.count():
-                log.warning("embedding model or chunking changed: rebuilding the whole index")
+                changed = ", ".join(
+                    f"{key} {manifest.fingerprint.get(key)} -> {value}"
+                    for key, value in fingerprint.items()
+                    if manifest.fingerprint.get(key) != value
+                )
+                log.warning("%s: rebuilding the whole index (%d documents)", changed, len(manifest.documents))
             self.store.reset()
 
     def _sync_files(

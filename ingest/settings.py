@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_EMBEDDING_MODEL = "bundled:all-MiniLM-L6-v2"
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+# The fastest at equal retrieval quality on this project's benchmark (bench/embedding_backends.py).
+DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "onnx-int8"
 
 
 class Settings(BaseSettings):
@@ -31,6 +34,14 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         BUNDLED_EMBEDDING_MODEL,
         description="sentence-transformers model path or name; the default is the bundled all-MiniLM-L6-v2.",
+    )
+    embedding_backend: EmbeddingBackend = Field(
+        DEFAULT_EMBEDDING_BACKEND,
+        description="How the embedding model runs: 'torch' (sentence-transformers), 'onnx' or 'onnx-int8' "
+        "(onnxruntime, exported from the model on first use); changing it rebuilds the index.",
+    )
+    onnx_dir: Path | None = Field(
+        None, description="Where the ONNX exports of the embedding model are kept (empty: <data_dir>/onnx)."
     )
     embedding_batch_size: int = Field(32, ge=1, description="Chunks per encode batch.")
     chunk_tokens: int = Field(
@@ -98,6 +109,15 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip().startswith("["):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @field_validator("onnx_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def onnx_cache_dir(self) -> Path:
+        return self.onnx_dir if self.onnx_dir is not None else self.data_dir / "onnx"
 
     @property
     def bm25_dir(self) -> Path:

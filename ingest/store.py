@@ -177,6 +177,7 @@ class IndexStore:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
         return {
             "embedding_model": self.embedder.name,
+            "embedding_backend": self.embedder.backend,  # backends' vectors differ slightly: never mixed
             "chunk_tokens": self.settings.chunk_tokens,
             "chunk_overlap": self.settings.chunk_overlap,
             "chunker": 3,  # 3: author in chunk metadata, trailing bylines read

@@ -15,6 +15,9 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 # A developer's NEWSQA_* variables must not leak into the tests' settings.
 for _name in [n for n in os.environ if n.startswith("NEWSQA_")]:
     del os.environ[_name]
+# One cache of the embedding model's ONNX exports for every index and newsqa process the tests make: it is
+# keyed by the model's fingerprint, so it is made once, not once per tmp data folder.
+os.environ["NEWSQA_ONNX_DIR"] = os.path.join(os.path.dirname(os.path.dirname(__file__)), ".data", "test-onnx")
 
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -61,9 +64,10 @@ def copy_into(folder: Path, files: Iterable[Path]) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The real bundled all-MiniLM-L6-v2 model, the same instance ``build_services`` uses."""
-    shared = Embedder.shared()
-    _ = shared.model  # load once, up front, so per-test timings don't include it
+    """The real bundled all-MiniLM-L6-v2 model on the default backend, the same instance ``build_services`` uses."""
+    s = Settings(_env_file=None)
+    shared = Embedder.shared(s.embedding_model, s.embedding_batch_size, s.embedding_backend, s.onnx_cache_dir)
+    shared.load()  # load once, up front, so per-test timings don't include it
     return shared
 
 

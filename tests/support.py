@@ -30,9 +30,10 @@ def free_port() -> int:
 def newsqa_env(docs: Path, data: Path, **extra: str) -> dict[str, str]:
     """The environment of a newsqa subprocess indexing ``docs`` into ``data``, offline.
 
-    A developer's own NEWSQA_* variables are dropped so they cannot configure the process under test.
+    A developer's own NEWSQA_* variables are dropped so they cannot configure the process under test; the
+    tests' shared cache of ONNX exports (set by conftest) is kept, so no process exports the model again.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_") or k == "NEWSQA_ONNX_DIR"}
     env.update(
         NEWSQA_DOCUMENTS_DIR=str(docs),
         NEWSQA_DATA_DIR=str(data),
