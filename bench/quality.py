@@ -195,6 +195,8 @@ def main() -> None:
     ]
     print(table(rows))
     print(f"machine: {result['machine']}")
+    # Latency on a shared machine says as much about the other processes as about this code.
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"note: {TUNED_NOTE}")
     print(f"wrote {path}")
     _plot(result)
