@@ -63,11 +63,28 @@ class ArticleEntry:
 
 @dataclass(frozen=True, slots=True)
 class ArticleHits:
-    """What article-level BM25 found for a question."""
+    """What article-level BM25 found for a question. Scores stay in the index's arrays: turning every
+    matching chunk's into a dict would cost more than the search."""
 
     ranked: list[tuple[str, float]]  # top chunks by their article's score (their own score breaks ties), with it
-    articles: dict[str, float]  # every matching article's score, by doc id
-    chunks: dict[str, float]  # every matching chunk's own (chunk-level BM25) score, by chunk id
+    rows: dict[str, int]  # chunk id -> row of the arrays below
+    article: np.ndarray  # each chunk's article score, 0 where filtered out
+    chunk: np.ndarray  # each chunk's own (chunk-level BM25) score, 0 where filtered out
+
+    def scores(self, chunk_id: str) -> tuple[float, float]:
+        """(article score, chunk score) of ``chunk_id``; zeros for a chunk not in the index."""
+        row = self.rows.get(chunk_id)
+        return (0.0, 0.0) if row is None else (float(self.article[row]), float(self.chunk[row]))
+
+    def best(self) -> tuple[float, float]:
+        """The best article and the best chunk score, 0 when nothing matched."""
+        if not self.ranked:
+            return 0.0, 0.0
+        return float(self.article.max()), float(self.chunk.max())
+
+    def articles(self, doc_ids: np.ndarray) -> dict[str, float]:
+        """Every matching article's score by doc id (``doc_ids``: each chunk's)."""
+        return {str(doc_ids[i]): float(self.article[i]) for i in np.flatnonzero(self.article > 0)}
 
 
 class BM25Index:
@@ -133,7 +150,7 @@ class BM25Index:
     ) -> list[tuple[str, float]]:
         """Top ``k`` (chunk_id, score) with score > 0, honouring the same filters as the dense search."""
         mask = self._mask(Where(source, day_from, day_to, exclude_doc_ids))
-        scores = self._scores(self._model, self._vocab, query, mask)
+        scores = self._scores(self._model, self._vocab, tokenize([query])[0], mask)
         if scores is None or k <= 0:
             return []
         k = min(k, int(np.count_nonzero(scores)))
@@ -147,19 +164,21 @@ class BM25Index:
         """Articles scored as wholes, with every chunk's own score beside its article's (see :class:`ArticleHits`),
         honouring the same filters as :meth:`search`."""
         mask = self._mask(where or Where())
-        chunk_scores = self._scores(self._model, self._vocab, query, mask)
-        article_scores = self._scores(self._article_model, self._article_vocab, query, None)
+        tokens = tokenize([query])[0]
+        chunk_scores = self._scores(self._model, self._vocab, tokens, mask)
+        article_scores = self._scores(self._article_model, self._article_vocab, tokens, None)
         if chunk_scores is None or article_scores is None or k <= 0:
-            return ArticleHits([], {}, {})
-        has_article = self._article_of_chunk >= 0
-        per_chunk = np.where(has_article, article_scores[self._article_of_chunk], 0.0) * mask
+            empty = np.zeros(len(self.entries), dtype=np.float32)
+            return ArticleHits([], self._row, empty, empty)
+        per_chunk = np.where(self._article_of_chunk >= 0, article_scores[self._article_of_chunk], 0.0) * mask
         matching = np.flatnonzero(per_chunk > 0)
         order = matching[np.lexsort((-chunk_scores[matching], -per_chunk[matching]))][:k]
-        return ArticleHits(
-            [(self.entries[i].chunk_id, float(per_chunk[i])) for i in order],
-            {self.entries[i].doc_id: float(per_chunk[i]) for i in matching},
-            {self.entries[i].chunk_id: float(chunk_scores[i]) for i in np.flatnonzero(chunk_scores > 0)},
-        )
+        ranked = [(self.entries[i].chunk_id, float(per_chunk[i])) for i in order]
+        return ArticleHits(ranked, self._row, per_chunk, chunk_scores)
+
+    def article_scores(self, hits: ArticleHits) -> dict[str, float]:
+        """Every article ``hits`` matched, with its score, by doc id."""
+        return hits.articles(self._doc_ids)
 
     def _mask(self, where: Where) -> np.ndarray:
         """1 for every chunk the filters let through, else 0."""
@@ -175,11 +194,13 @@ class BM25Index:
         return mask
 
     @staticmethod
-    def _scores(model: bm25s.BM25 | None, vocab: set[str], query: str, mask: np.ndarray | None) -> np.ndarray | None:
+    def _scores(
+        model: bm25s.BM25 | None, vocab: set[str], tokens: list[str], mask: np.ndarray | None
+    ) -> np.ndarray | None:
         """The model's score of every row (times ``mask``); None when nothing can match."""
         if model is None or (mask is not None and not mask.any()):
             return None
-        terms = [t for t in tokenize([query])[0] if t in vocab]
+        terms = [t for t in tokens if t in vocab]
         if not terms:
             return None
         scores = model.get_scores(terms)

@@ -97,7 +97,7 @@ def test_the_article_that_covers_the_question_ranks_first(corpus: Corpus) -> Non
     (best_chunk, _), *_ = bm25.search(QUESTION, 5)
     assert bm25.entry(best_chunk).doc_id == corpus.packed
     # As wholes, the spread article holds all four.
-    articles = bm25.search_articles(QUESTION, 5).articles
+    articles = bm25.article_scores(bm25.search_articles(QUESTION, 5))
     assert articles[corpus.spread] > articles[corpus.packed] > 0
     got = corpus.retriever.retrieve(QUESTION, 3)
     assert got.passages[0].doc_id == corpus.spread, [(p.doc_id, p.score) for p in got.passages]
@@ -189,7 +189,7 @@ def test_deleting_an_article_removes_its_article_entry(
     assert services.indexer.delete_document(spread)
     bm25 = services.store.bm25
     assert spread not in {a.doc_id for a in bm25.articles}
-    articles = bm25.search_articles(QUESTION, 5).articles
+    articles = bm25.article_scores(bm25.search_articles(QUESTION, 5))
     assert spread not in articles and articles
     restarted = services_factory(services.settings)
     assert {a.doc_id for a in restarted.store.bm25.articles} == {doc_id_of(restarted, "packed.txt")}
