@@ -195,6 +195,8 @@ def _serve(args: argparse.Namespace, settings: object) -> int:
     # Chroma is opened here, where a StoreError ends in one line (a no-change reindex does not open it): in the
     # app's startup, uvicorn would print the error's whole stack trace.
     services.store.count()
+    # Likewise the embedding model: a backend that cannot run it ends here in one line, before uvicorn starts.
+    services.embedder.load()
     del services
     print(f"serving on http://{host}:{port} (chat page at /, API docs at /docs)", file=sys.stderr)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

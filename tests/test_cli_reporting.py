@@ -149,3 +149,16 @@ def test_serve_with_an_unreachable_chroma_server_fails_in_one_line(cli: CLI) -> 
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith(f"newsqa: cannot open Chroma at 127.0.0.1:{port} "), proc.stderr
     assert "serving on" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["ask", "serve"])
+def test_a_model_the_onnx_backend_cannot_run_fails_in_one_line(cli: CLI, command: str) -> None:
+    # A hub name is not a folder on disk: nothing to export from (and nothing may be downloaded).
+    env = {"NEWSQA_EMBEDDING_MODEL": "sentence-transformers/all-mpnet-base-v2", "NEWSQA_EMBEDDING_BACKEND": "onnx"}
+    args = ["Who runs the museum?"] if command == "ask" else ["--host", "127.0.0.1", "--port", str(free_port())]
+    proc = cli.run(command, *args, env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsqa: NEWSQA_EMBEDDING_BACKEND=onnx needs the model on disk"), proc.stderr
+    assert "serving on" not in proc.stderr
