@@ -23,7 +23,7 @@ import Stemmer
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STEMMER = Stemmer.Stemmer("english")
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: the header holds each document's chunk version
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -41,8 +41,12 @@ class BM25Entry:
 
 
 class BM25Index:
-    def __init__(self, entries: Sequence[BM25Entry]) -> None:
+    def __init__(self, entries: Sequence[BM25Entry], versions: dict[str, str] | None = None) -> None:
         self.entries: tuple[BM25Entry, ...] = tuple(entries)
+        # doc_id -> version of the chunks indexed: what a refresh compares with Chroma's committed records.
+        self.versions: dict[str, str] = dict(versions or {})
+        # The Chroma generation this snapshot was brought up to (set by the store; not saved).
+        self.generation: tuple[int, str] | None = None
         self._row = {e.chunk_id: i for i, e in enumerate(self.entries)}
         self._sources = np.array([e.source for e in self.entries], dtype=object)
         self._days = np.array([e.published_day for e in self.entries], dtype=np.int64)
@@ -70,10 +74,12 @@ class BM25Index:
     def chunk_ids(self) -> set[str]:
         return set(self._row)
 
-    def with_changes(self, remove_doc_ids: Iterable[str], add: Sequence[BM25Entry]) -> BM25Index:
+    def with_changes(
+        self, remove_doc_ids: Iterable[str], add: Sequence[BM25Entry], versions: dict[str, str]
+    ) -> BM25Index:
         removed = set(remove_doc_ids) | {e.doc_id for e in add}
         kept = [e for e in self.entries if e.doc_id not in removed]
-        return BM25Index([*kept, *add])
+        return BM25Index([*kept, *add], versions)
 
     def search(
         self,
@@ -113,9 +119,12 @@ class BM25Index:
     def save(self, folder: Path) -> None:
         """Write beside Chroma's data; a temp file plus rename, so a crash leaves the old snapshot whole."""
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "entries.jsonl.tmp"
+        # Unique per process: workers sharing a data folder may save at the same moment.
+        tmp = folder / f"entries.jsonl.{os.getpid()}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"version": _FORMAT_VERSION, "count": len(self.entries)}) + "\n")
+            fh.write(
+                json.dumps({"version": _FORMAT_VERSION, "count": len(self.entries), "versions": self.versions}) + "\n"
+            )
             for e in self.entries:
                 fh.write(json.dumps([e.chunk_id, e.doc_id, e.source, e.published_day, e.tokens]) + "\n")
             fh.flush()
@@ -138,7 +147,7 @@ class BM25Index:
             return None
         if len(entries) != header.get("count"):
             return None
-        return cls(entries)
+        return cls(entries, header.get("versions") or {})
 
     @staticmethod
     def remove(folder: Path) -> None:

@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     documents_dir: Path = Field(
         Path("seeds"), description="Folder of articles that reindex keeps the index in step with."
     )
-    data_dir: Path = Field(Path(".data"), description="Where the manifest and the BM25 index live.")
+    data_dir: Path = Field(Path(".data"), description="Where this process's caches (the BM25 index) and uploads live.")
     chroma_path: Path = Field(Path(".data/chroma"), description="Embedded Chroma (PersistentClient) folder.")
     chroma_host: str | None = Field(
         None, description="Chroma server host; when set, HttpClient is used instead of chroma_path."
@@ -90,9 +90,6 @@ class Settings(BaseSettings):
     def bm25_dir(self) -> Path:
         return self.data_dir / "bm25"
 
-    @property
-    def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.json"
 
 
 @lru_cache

@@ -41,7 +41,8 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         )
     folder = indexer.documents_dir / UPLOADS_DIR
     store = indexer.store
-    with store.write_lock:
+    # One transaction: the duplicate check and the write see the same records, whichever process writes next.
+    with store.transaction() as manifest:
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(data).hexdigest()[:10]
         final = folder / f"{_safe_stem(filename)}-{digest}{suffix}"
@@ -50,10 +51,10 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         tmp.write_bytes(data)
         try:
             docs = load_file(tmp, indexer.documents_dir)
-            known = store.manifest.by_content_hash()
+            known = manifest.by_content_hash()
             if all(d.content_hash in known for d in docs):
                 tmp.unlink(missing_ok=True)
-                existing = [store.manifest.documents[known[d.content_hash]] for d in docs]
+                existing = [manifest.documents[known[d.content_hash]] for d in docs]
                 return UploadResult("duplicate", existing)
             os.replace(tmp, final)
         except BaseException:
@@ -62,17 +63,17 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         try:
             report = indexer.ingest([final])
         except BaseException:
+            # The transaction repairs what the failed write left pending; the file must not stay behind either.
             final.unlink(missing_ok=True)
-            indexer.purge(indexer.file_key(final), [d.doc_id for d in docs])  # nothing half-written stays
             raise
         if report.skipped_files:
             final.unlink(missing_ok=True)
             raise LoadError(report.skipped_files[0][1], final.name)
-        records = [store.manifest.documents[r.doc_id] for r in report.documents if r.doc_id in store.manifest.documents]
-        status = "updated" if report.updated and not report.added else "added"
-        if report.duplicates and not (report.added or report.updated):
-            status = "duplicate"
-        return UploadResult(status, records)
+        records = [manifest.documents[r.doc_id] for r in report.documents if r.doc_id in manifest.documents]
+    status = "updated" if report.updated and not report.added else "added"
+    if report.duplicates and not (report.added or report.updated):
+        status = "duplicate"
+    return UploadResult(status, records)
 
 
 def add_text(

@@ -25,7 +25,7 @@ from ingest.chroma_embedding import ChromaEmbeddingFunction
 from ingest.indexing import Indexer, IndexReport
 from ingest.loading import load_file
 from ingest.settings import Settings
-from ingest.store import IndexStore
+from ingest.store import IndexStore, StoreError
 
 SUMMARY = re.compile(
     r"^added=\d+ updated=\d+ removed=\d+ unchanged=\d+ skipped=\d+ duplicates=\d+ chunks=\d+ seconds=\d+\.\d$"
@@ -412,13 +412,21 @@ def test_bad_files_are_skipped_with_reasons(small_docs: Path, services_factory: 
     assert_consistent(index.store)
 
 
-def test_chunking_settings_change_rebuilds_everything(
+def test_chunking_settings_change_stops_until_an_explicit_rebuild(
     small_docs: Path, services_factory: Callable[..., Services]
 ) -> None:
+    """Other processes may be serving from the index: a settings change never wipes it by itself."""
     index = build(small_docs, services_factory)
     old_ids = index.store.bm25.chunk_ids
     changed = services_factory(index.settings, chunk_tokens=64)
-    report = changed.indexer.reindex()
+    with pytest.raises(StoreError) as stopped:
+        changed.indexer.reindex()
+    assert "NEWSQA_CHUNK_TOKENS is 64 but the index was built with 200" in str(stopped.value)
+    assert "newsqa reindex --rebuild" in str(stopped.value)
+    assert index.store.count() == len(old_ids)  # untouched
+    assert services_factory(index.settings).indexer.reindex().chunks == 0
+
+    report = changed.indexer.reindex(rebuild=True)
     assert report.added == 4 and report.unchanged == 0
     assert report.chunks == changed.store.count() > len(old_ids)
     assert_consistent(changed.store)
