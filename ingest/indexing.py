@@ -26,11 +26,12 @@ log = logging.getLogger(__name__)
 # Chunks embedded per progress step: large enough that the model's own length-sorting pays off.
 _EMBED_BLOCK = 256
 # Chunks written and committed together: a crash or kill loses at most this much embedding work.
-_COMMIT_CHUNKS = 256
+_COMMIT_CHUNKS = 64
 # Removing chunks embeds nothing: no vectors, and no reason to load the model for their width.
 _NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
-# Uploads through the API are saved here, inside the documents folder, so reindex keeps them.
-UPLOADS_DIR = "uploads"
+# Keys of files uploaded through the API (kept in ``settings.uploads_dir``). Their articles live in Chroma, so a
+# reindex never removes one for being absent here: it may have come through another replica.
+UPLOAD_KEY = "upload:"
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Indexer:
         self.store = store
         self.embedder = embedder
         self.documents_dir = store.settings.documents_dir.resolve()
+        self.uploads_dir = store.settings.uploads_dir.resolve()
         self._chunker: Chunker | None = None
 
     @property
@@ -136,6 +138,9 @@ class Indexer:
             external = [Path(k) for k in self.store.manifest.files if Path(k).is_absolute()]
             files += [p for p in external if p.exists() and self.file_key(p) not in present]
             present |= {self.file_key(p) for p in external if p.exists()}
+            uploads = [k for k in self.store.manifest.files if k.startswith(UPLOAD_KEY)]
+            files += [p for p in map(self._path_of, uploads) if p is not None and p.exists()]
+            present |= set(uploads)
             removed = [k for k in self.store.manifest.files if k not in present]
             report.forgotten_files = [k for k in removed if Path(k).is_absolute()]
             self._sync_files(files, removed_keys=removed, report=report, progress=progress)
@@ -161,7 +166,7 @@ class Indexer:
         if file_record is None:
             return
         file_record.docs = [d for d in file_record.docs if d != doc_id]
-        if key.startswith(UPLOADS_DIR + "/") and not file_record.docs and path is not None:
+        if key.startswith(UPLOAD_KEY) and not file_record.docs and path is not None:
             # An upload exists only because of the API: deleting it deletes its file.
             path.unlink(missing_ok=True)
             del self.store.manifest.files[key]
@@ -172,6 +177,8 @@ class Indexer:
     def file_key(self, path: Path) -> str:
         """Files inside the documents folder are keyed by their relative path, so the folder can move."""
         resolved = path.resolve()
+        if resolved.parent == self.uploads_dir:
+            return UPLOAD_KEY + resolved.name
         try:
             return resolved.relative_to(self.documents_dir).as_posix()
         except ValueError:
@@ -366,14 +373,22 @@ class Indexer:
         return [d.file for d in documents if d.duplicate_of in gone and d.doc_id not in gone]
 
     def _path_of(self, key: str) -> Path | None:
+        if key.startswith(UPLOAD_KEY):
+            return self.uploads_dir / key.removeprefix(UPLOAD_KEY)
         path = Path(key)
         return path if path.is_absolute() else self.documents_dir / path
 
     def _load(self, path: Path, key: str, known: FileRecord | None) -> list[Document]:
-        # Outside the documents folder, the absolute path is the identity (root=None).
-        docs = load_file(path, None if Path(key).is_absolute() else self.documents_dir)
+        # Outside the documents folder, the absolute path is the identity (root=None); an upload is known as
+        # uploads/<name>, as when uploads were kept in the documents folder.
+        docs = load_file(path, self._root_of(key))
         excluded = set(known.excluded) if known else set()
         return [d for d in docs if d.doc_id not in excluded]
+
+    def _root_of(self, key: str) -> Path | None:
+        if key.startswith(UPLOAD_KEY):
+            return self.uploads_dir.parent
+        return None if Path(key).is_absolute() else self.documents_dir
 
     def _skip(self, report: IndexReport, key: str, reason: str) -> None:
         report.skipped += 1

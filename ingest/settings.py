@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     def bm25_dir(self) -> Path:
         return self.data_dir / "bm25"
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Articles uploaded over HTTP: data, not part of the documents folder or the checkout."""
+        return self.data_dir / "uploads"
+
 
 
 @lru_cache

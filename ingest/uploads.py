@@ -1,7 +1,8 @@
-"""Articles that arrive over HTTP: saved under ``<documents>/uploads/`` and indexed like any file.
+"""Articles that arrive over HTTP: saved under ``<data folder>/uploads/`` and indexed like any file.
 
-Keeping uploads as files in the documents folder means a later reindex keeps them, and the folder
-stays the one source of truth. A duplicate is detected before anything is written.
+They are data, so they are kept with the data, never in the documents folder or the checkout; their articles
+live in Chroma like every other, and the file lets a rebuild embed them again. A duplicate is detected before
+anything is written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.indexing import UPLOADS_DIR, Indexer
+from ingest.indexing import Indexer
 from ingest.loading import SUPPORTED_SUFFIXES, LoadError, load_file
 from ingest.store import DocumentRecord
 
@@ -39,7 +40,7 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         raise UnsupportedType(
             f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    folder = indexer.documents_dir / UPLOADS_DIR
+    folder = indexer.uploads_dir
     store = indexer.store
     # One transaction: the duplicate check and the write see the same records, whichever process writes next.
     with store.transaction() as manifest:
@@ -50,7 +51,7 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         tmp = folder / f".upload-{digest}{suffix}"
         tmp.write_bytes(data)
         try:
-            docs = load_file(tmp, indexer.documents_dir)
+            docs = load_file(tmp, folder.parent)
             known = manifest.by_content_hash()
             if all(d.content_hash in known for d in docs):
                 tmp.unlink(missing_ok=True)
