@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import fcntl
 import json
 import logging
 import os
@@ -25,7 +26,8 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -48,6 +50,12 @@ REFRESH_SECONDS = 1.0
 # A writer renews its lease every third of this; a writer killed mid-write blocks others at most this long.
 LEASE_SECONDS = 15.0
 LEASE_WAIT_SECONDS = 600.0
+# Rows per page when reading a whole collection.
+_PAGE = 5000
+# Rows per page when reading a whole collection.
+_PAGE = 5000
+# How long a write waits for other processes to close an embedded index before it is refused.
+EMBEDDED_WAIT_SECONDS = 10.0
 # Which setting each fingerprint entry comes from, for the message when they differ.
 _FINGERPRINT_SETTINGS = {
     "embedding_model": "NEWSQA_EMBEDDING_MODEL",
@@ -150,6 +158,58 @@ def _where(settings: Settings) -> str:
     return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
 
 
+class _EmbeddedGuard:
+    """Embedded Chroma is one process's: another process's writes are invisible to (and can break) an open
+    client. Every process that opens an embedded index holds a shared lock on it; writing needs it exclusively,
+    so a second process cannot write while another has the index open — it is refused with a clear message
+    instead. One per folder per process, shared by every store there (flock locks belong to the open file)."""
+
+    _guards: ClassVar[dict[Path, _EmbeddedGuard]] = {}
+    _guards_lock = threading.Lock()
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(folder / "newsqa.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+        self._writers = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, folder: Path) -> _EmbeddedGuard:
+        key = folder.resolve()
+        with cls._guards_lock:
+            if key not in cls._guards:
+                cls._guards[key] = cls(key)
+            return cls._guards[key]
+
+    def acquire_write(self, wait: float) -> None:
+        with self._lock:
+            if self._writers == 0:
+                deadline = time.monotonic() + wait
+                while True:
+                    try:
+                        fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            fcntl.flock(self._fd, fcntl.LOCK_SH)  # a failed upgrade may have dropped it
+                            raise StoreError(
+                                f"the embedded index at {self.folder} is open in another process (such as newsqa "
+                                "serve): an embedded index is one process's, so nothing was written. Stop that "
+                                "process and try again, or share one index between processes through a Chroma "
+                                "server (NEWSQA_CHROMA_HOST)"
+                            ) from None
+                        time.sleep(0.1)
+            self._writers += 1
+
+    def release_write(self) -> None:
+        with self._lock:
+            self._writers -= 1
+            if self._writers == 0:
+                fcntl.flock(self._fd, fcntl.LOCK_SH)
+
+
 class IndexStore:
     """Opens Chroma on first use; the server opens it, and the BM25 snapshot, at start-up."""
 
@@ -174,6 +234,9 @@ class IndexStore:
         self._pending: set[str] = set()
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lease_stop: threading.Event | None = None
+        self._guard: _EmbeddedGuard | None = None
+        # How long a write waits for other processes to close an embedded index (the server waits longer).
+        self.write_wait = EMBEDDED_WAIT_SECONDS
 
     # --- opening --------------------------------------------------------------------------------
     @property
@@ -201,6 +264,7 @@ class IndexStore:
                 collection = self._open_collection(client)
             except Exception as exc:  # chroma raises bare Exceptions for connection problems
                 raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {exc}") from exc
+            self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
             self._client, self._records = client, records
             if check:
                 self._check_fingerprint(collection)
@@ -301,7 +365,7 @@ class IndexStore:
             self._refresh_lock.release()
 
     def _load_records(self) -> Manifest:
-        got = self._records.get(where={"kind": {"$in": ["doc", "file"]}}, include=["metadatas"])
+        got = get_all(self._records, where={"kind": {"$in": ["doc", "file"]}}, include=["metadatas"])
         view = Manifest()
         for meta in got["metadatas"]:
             if meta["kind"] == "doc":
@@ -316,13 +380,17 @@ class IndexStore:
     def bm25(self) -> BM25Index:
         view = self.manifest if self._writer != threading.get_ident() else self._view
         if self._bm25 is None or self._bm25.generation != self._generation:
-            self._sync_bm25(view)
+            # While one request brings it up to date, the others keep answering from the snapshot they have
+            # (chunks deleted since are dropped when fetched from Chroma); only the very first one waits.
+            self._sync_bm25(view, wait=self._bm25 is None)
         assert self._bm25 is not None
         return self._bm25
 
-    def _sync_bm25(self, view: Manifest) -> None:
+    def _sync_bm25(self, view: Manifest, wait: bool = True) -> None:
         """Bring the BM25 snapshot to ``view``: only documents whose version changed are fetched from Chroma."""
-        with self._bm25_lock:
+        if not self._bm25_lock.acquire(blocking=wait):
+            return
+        try:
             generation = self._generation
             current = self._bm25 or BM25Index.load(self.settings.bm25_dir) or BM25Index([])
             if current.generation == generation and self._bm25 is not None:
@@ -342,6 +410,8 @@ class IndexStore:
             if changed or gone or self._bm25 is None:
                 current.save(self.settings.bm25_dir)
             self._bm25 = current
+        finally:
+            self._bm25_lock.release()
 
     def _committed_entries(self, doc_ids: Sequence[str], view: Manifest) -> list[BM25Entry]:
         """The chunks of ``doc_ids`` that belong to their committed version, complete documents only."""
@@ -368,7 +438,14 @@ class IndexStore:
         with self.write_lock:
             if self._depth == 0:
                 self._open()
-                self._acquire_lease()
+                if self._guard is not None:
+                    self._guard.acquire_write(self.write_wait)
+                try:
+                    self._acquire_lease()
+                except BaseException:
+                    if self._guard is not None:
+                        self._guard.release_write()
+                    raise
                 try:
                     self._refresh(force=True)
                     self._writer = threading.get_ident()
@@ -400,6 +477,8 @@ class IndexStore:
             self._draft, self._writer = None, None
             self._pending.clear()
             self._release_lease()
+            if self._guard is not None:
+                self._guard.release_write()
         # The view is what this writer committed (nobody else writes while it holds the lease); BM25 follows it.
         with contextlib.suppress(StoreError):
             self._sync_bm25(self._view)
@@ -499,7 +578,7 @@ class IndexStore:
         document, or not of its version, are deleted, and a document whose chunks are not exactly its own is
         dropped to be indexed again. Returns how many documents and stray chunk sets were repaired."""
         draft = self._draft_or_fail()
-        got = self.collection.get(include=["metadatas"])
+        got = get_all(self.collection, include=["metadatas"])
         found: dict[str, set[str]] = {}
         for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
             found.setdefault(str(meta.get("doc_id", "")), set()).add(cid if _current(meta, draft) else "")
@@ -622,6 +701,18 @@ class IndexStore:
         return [(cid, 1.0 - float(dist)) for cid, dist, meta in hits if _current(meta, view)]
 
 
+def get_all(collection: Any, **query: Any) -> dict[str, list[Any]]:
+    """``collection.get(**query)`` a page at a time: one call for every row fails beyond some 30k rows
+    (embedded Chroma binds one SQL variable per id)."""
+    got: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
+    while True:
+        page = collection.get(**query, limit=_PAGE, offset=len(got["ids"]))
+        for name in got:
+            got[name] += page.get(name) or []
+        if len(page["ids"]) < _PAGE:
+            return got
+
+
 def _current(meta: dict[str, Any], view: Manifest) -> bool:
     """Whether a chunk belongs to the committed version of its document."""
     record = view.documents.get(str(meta.get("doc_id", "")))
@@ -646,10 +737,6 @@ def _lease_abandoned(holder: dict[str, Any]) -> bool:
 
 def chunk_to_metadata(chunk: Chunk, version: str) -> dict[str, str | int]:
     return {**chunk.metadata, "start": chunk.start, "end": chunk.end, "chunk_index": chunk.index, "version": version}
-
-
-def bm25_entries_for_chunks(chunks: Sequence[Chunk]) -> list[BM25Entry]:
-    return bm25_entries([c.chunk_id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
 
 
 def bm25_entries(ids: Sequence[str], texts: Sequence[str], metas: Sequence[Any]) -> list[BM25Entry]:

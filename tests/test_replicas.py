@@ -5,6 +5,8 @@ settings stops with a message instead of resetting the index under the others.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +17,12 @@ from support import (
     SERVER_STARTUP_TIMEOUT,
     Server,
     log_tail,
+    newsqa_env,
     running_chroma,
+    running_server,
     start_server,
     stop_server,
+    summary_counts,
     wait_until_answering,
 )
 
@@ -130,3 +135,33 @@ def test_replicas_and_workers_over_one_chroma_server(
         finally:
             for s in servers:
                 stop_server(s)
+
+
+def test_ingest_while_serve_runs_over_an_embedded_index(
+    tmp_path: Path, seed_file: Path, corpus_files: Callable[..., list[Path]]
+) -> None:
+    """Embedded Chroma is one process's (another process's writes break an open client): `newsqa ingest` while
+    `newsqa serve` runs on the same folder is refused with a message and writes nothing; the server keeps taking
+    uploads, and once it stops the same ingest loses nothing."""
+    extra = corpus_files(3, max_bytes=3500)[-1]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / extra.name).write_bytes(extra.read_bytes())
+    env = newsqa_env(tmp_path / "serve" / "docs", tmp_path / "serve" / "data")
+    command = [sys.executable, "-m", "api.cli", "ingest", str(outside / extra.name)]
+    with running_server(tmp_path / "serve", [seed_file]) as server:
+        ingest = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        r = httpx.post(f"{server.url}/documents", json=article(7), timeout=300)
+        out, err = ingest.communicate(timeout=300)
+        assert r.status_code == 201, r.text
+        assert ingest.returncode == 1, (out, err)
+        message = err.decode()
+        assert "is open in another process" in message and "NEWSQA_CHROMA_HOST" in message, message
+        assert "Traceback" not in message, message
+        uploaded = r.json()["doc_id"]
+        ids = listed(server)
+        assert uploaded in ids and len(ids) == 2
+        assert uploaded in cited(server, question(7))
+    done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert summary_counts(done.stdout)["added"] == 1, done.stdout
