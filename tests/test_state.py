@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -136,6 +137,22 @@ def small_docs_factory(corpus_files: Callable[..., list[Path]]) -> Callable[[Pat
 
 
 # --------------------------------------------------------------------------- killed for real
+EMBEDDED = re.compile(rb"embedding:\s+\d+%\|[^|]*\|\s*(\d+)/")
+
+
+def wait_for_embedding_progress(proc: subprocess.Popen[bytes], log: Path, moved: bool) -> None:
+    """Until the run starts embedding (``moved``: until its progress bar first moves), or it ends."""
+    first: bytes | None = None
+    while proc.poll() is None:
+        done = EMBEDDED.findall(log.read_bytes())
+        if done and not moved:
+            return
+        if done and first is None:
+            first = done[-1]
+        if done and done[-1] != first:
+            return
+        time.sleep(0.05)
+
 
 # Not NEWSQA_*: conftest drops those. Fewer kills or articles make a quicker run.
 KILLS = int(os.environ.get("KILL_TEST_KILLS", "20"))
@@ -159,19 +176,22 @@ def test_reindex_killed_at_random_moments_leaves_a_consistent_index(
     print(f"kill test: {KILLS} kills, {KILL_ARTICLES} articles, seed {seed}")
     killed = 0
     finished_early = 0
-    log = tmp_path / "reindex.log"
     while killed < KILLS:
+        log = tmp_path / f"reindex-{killed + finished_early}.log"
         # A file, not a pipe: a full pipe would stall the process and the kill would land in the same place.
         with log.open("wb") as out:
             proc = subprocess.Popen([*cli.command, "reindex"], env=cli.env, cwd=cli.cwd, stdout=out, stderr=out)
-        # Most kills land while chunks and records are being written (after embedding starts); every fourth
-        # lands anywhere from start-up on, where the lease is taken over and the last crash repaired.
-        if killed % 4 == 3:
+        # A third of the kills land anywhere from start-up on (where the lease is taken over and the last crash
+        # repaired), a third while embedding and writing, and a third just as a batch's chunks start to be
+        # written (the progress bar moves right before each write): the windows a crash can tear.
+        if killed % 3 == 0:
             moment = time.monotonic() + rng.uniform(0.5, 15.0)
+        elif killed % 3 == 1:
+            wait_for_embedding_progress(proc, log, moved=False)
+            moment = time.monotonic() + rng.uniform(0.0, 25.0)
         else:
-            while proc.poll() is None and b"embedding:" not in log.read_bytes():
-                time.sleep(0.2)
-            moment = time.monotonic() + rng.uniform(0.0, 12.0)
+            wait_for_embedding_progress(proc, log, moved=True)
+            moment = time.monotonic() + rng.uniform(0.0, 0.3)
         try:
             proc.wait(timeout=max(0.0, moment - time.monotonic()))
             assert proc.returncode == 0, log_tail(log)
@@ -182,7 +202,13 @@ def test_reindex_killed_at_random_moments_leaves_a_consistent_index(
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             killed += 1
-    print(f"killed {killed} times; {finished_early} run(s) finished before their kill")
+    logs = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(tmp_path.glob("reindex-*.log"))]
+    repairs = sum("half-written" in text for text in logs)
+    takeovers = sum("taking over the index lease" in text for text in logs)
+    print(
+        f"killed {killed} times; {finished_early} run(s) finished before their kill; "
+        f"{repairs} restart(s) repaired a half-written write, {takeovers} took over a dead writer's lease"
+    )
     assert killed == KILLS or finished_early > 3
 
     # Finishing all the articles may take long on a busy machine: more than CLI.run allows a command.
