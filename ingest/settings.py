@@ -96,7 +96,6 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
 
-
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
