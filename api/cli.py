@@ -40,7 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="add or update files and folders in the index")
     p.add_argument("paths", nargs="+", type=Path)
 
-    sub.add_parser("reindex", help="sync the index with the documents folder (NEWSQA_DOCUMENTS_DIR)")
+    p = sub.add_parser("reindex", help="sync the index with the documents folder (NEWSQA_DOCUMENTS_DIR)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="drop every chunk and re-embed everything with the current settings (stop other newsqa processes first)",
+    )
 
     p = sub.add_parser("ask", help="answer a question from the indexed articles")
     p.add_argument("question")
@@ -109,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         return 0
     if args.command == "reindex":
-        return _print_report(services.indexer.reindex(progress=True))
+        return _print_report(services.indexer.reindex(progress=True, rebuild=args.rebuild))
     if args.command == "ask":
         return _ask(args, services)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command

@@ -20,6 +20,7 @@ from api.routes.pages import STATIC_DIR
 from api.services import Services, build_services
 from api.watch import watch_documents
 from ingest.settings import Settings
+from ingest.store import LEASE_WAIT_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services: Services = await run_in_threadpool(build_services, settings)
+        # The server outlives one-shot commands on an embedded index: it waits for them to finish, they give
+        # way to it (refused with a message) rather than both giving up.
+        services.store.write_wait = LEASE_WAIT_SECONDS
         # Load the models, open Chroma and the BM25 snapshot now, not on the first question.
         await run_in_threadpool(lambda: (services.embedder.max_tokens, services.store.bm25))
         await run_in_threadpool(services.preload_model)

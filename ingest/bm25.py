@@ -28,7 +28,7 @@ import Stemmer
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STEMMER = Stemmer.Stemmer("english")
-_FORMAT_VERSION = 2  # 2: article entries
+_FORMAT_VERSION = 3  # 2: article entries; 3: the header holds each document's chunk version too
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -88,9 +88,18 @@ class ArticleHits:
 
 
 class BM25Index:
-    def __init__(self, entries: Sequence[BM25Entry], articles: Sequence[ArticleEntry] = ()) -> None:
+    def __init__(
+        self,
+        entries: Sequence[BM25Entry],
+        articles: Sequence[ArticleEntry] = (),
+        versions: dict[str, str] | None = None,
+    ) -> None:
         self.entries: tuple[BM25Entry, ...] = tuple(entries)
         self.articles: tuple[ArticleEntry, ...] = tuple(articles)
+        # doc_id -> version of the chunks indexed: what a refresh compares with Chroma's committed records.
+        self.versions: dict[str, str] = dict(versions or {})
+        # The Chroma generation this snapshot was brought up to (set by the store; not saved).
+        self.generation: tuple[int, str] | None = None
         self._row = {e.chunk_id: i for i, e in enumerate(self.entries)}
         self._sources = np.array([e.source for e in self.entries], dtype=object)
         self._days = np.array([e.published_day for e in self.entries], dtype=np.int64)
@@ -132,12 +141,18 @@ class BM25Index:
         return None if row is None else self.entries[row]
 
     def with_changes(
-        self, remove_doc_ids: Iterable[str], add: Sequence[BM25Entry], add_articles: Sequence[ArticleEntry] = ()
+        self,
+        remove_doc_ids: Iterable[str],
+        add: Sequence[BM25Entry],
+        add_articles: Sequence[ArticleEntry] = (),
+        versions: dict[str, str] | None = None,
     ) -> BM25Index:
         removed = set(remove_doc_ids) | {e.doc_id for e in add} | {a.doc_id for a in add_articles}
         kept = [e for e in self.entries if e.doc_id not in removed]
         kept_articles = [a for a in self.articles if a.doc_id not in removed]
-        return BM25Index([*kept, *add], [*kept_articles, *add_articles])
+        return BM25Index(
+            [*kept, *add], [*kept_articles, *add_articles], self.versions if versions is None else versions
+        )
 
     def search(
         self,
@@ -210,9 +225,15 @@ class BM25Index:
     def save(self, folder: Path) -> None:
         """Write beside Chroma's data; a temp file plus rename, so a crash leaves the old snapshot whole."""
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "entries.jsonl.tmp"
+        # Unique per process: workers sharing a data folder may save at the same moment.
+        tmp = folder / f"entries.jsonl.{os.getpid()}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
-            header = {"version": _FORMAT_VERSION, "count": len(self.entries), "articles": len(self.articles)}
+            header = {
+                "version": _FORMAT_VERSION,
+                "count": len(self.entries),
+                "articles": len(self.articles),
+                "versions": self.versions,
+            }
             fh.write(json.dumps(header) + "\n")
             for e in self.entries:
                 fh.write(json.dumps([e.chunk_id, e.doc_id, e.source, e.published_day, e.tokens]) + "\n")
@@ -243,7 +264,7 @@ class BM25Index:
             return None
         if {a.doc_id for a in articles} != {e.doc_id for e in entries}:
             return None
-        return cls(entries, articles)
+        return cls(entries, articles, header.get("versions") or {})
 
     @staticmethod
     def remove(folder: Path) -> None:

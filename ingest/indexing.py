@@ -6,7 +6,8 @@ import hashlib
 import logging
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,10 +25,13 @@ log = logging.getLogger(__name__)
 
 # Chunks embedded per progress step: large enough that the model's own length-sorting pays off.
 _EMBED_BLOCK = 256
+# Chunks written and committed together: a crash or kill loses at most this much embedding work.
+_COMMIT_CHUNKS = 64
 # Removing chunks embeds nothing: no vectors, and no reason to load the model for their width.
 _NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
-# Uploads through the API are saved here, inside the documents folder, so reindex keeps them.
-UPLOADS_DIR = "uploads"
+# Keys of files uploaded through the API (kept in ``settings.uploads_dir``). Their articles live in Chroma, so a
+# reindex never removes one for being absent here: it may have come through another replica.
+UPLOAD_KEY = "upload:"
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Indexer:
         self.store = store
         self.embedder = embedder
         self.documents_dir = store.settings.documents_dir.resolve()
+        self.uploads_dir = store.settings.uploads_dir.resolve()
         self._chunker: Chunker | None = None
 
     @property
@@ -103,31 +108,39 @@ class Indexer:
     def ingest(self, paths: Sequence[Path], progress: bool = False) -> IndexReport:
         """Add or update the given files and folders (inside or outside the documents folder)."""
         started = time.perf_counter()
-        with self.store.write_lock:
+        with self.store.transaction():
             report = IndexReport()
-            self._ensure_fingerprint(report)
             files = iter_files([Path(p) for p in paths])
             self._sync_files(files, removed_keys=[], report=report, progress=progress)
         report.seconds = time.perf_counter() - started
         return report
 
-    def reindex(self, progress: bool = False) -> IndexReport:
+    def reindex(self, progress: bool = False, rebuild: bool = False) -> IndexReport:
         """Sync the documents folder (and files ingested from elsewhere): add new, replace changed,
         remove deleted, skip unchanged without embedding anything.
 
         A file ingested from outside the folder is followed while it loads: once it is gone or no longer
         loads, its documents are removed and it is reported (in ``forgotten_files`` or ``skipped_files``)
         this one time, then forgotten; ``ingest`` it again to bring it back.
+
+        Every chunk is first checked against the committed records (what a crash left half-written is
+        repaired and indexed again). ``rebuild`` first drops every chunk and document record, for new
+        embedding or chunking settings.
         """
         started = time.perf_counter()
-        with self.store.write_lock:
+        if rebuild:
+            self.store.rebuild()
+        with self.store.transaction():
             report = IndexReport()
-            self._ensure_fingerprint(report)
+            self.store.repair()
             files = iter_files([self.documents_dir]) if self.documents_dir.exists() else []
             present = {self.file_key(f) for f in files}
             external = [Path(k) for k in self.store.manifest.files if Path(k).is_absolute()]
             files += [p for p in external if p.exists() and self.file_key(p) not in present]
             present |= {self.file_key(p) for p in external if p.exists()}
+            uploads = [k for k in self.store.manifest.files if k.startswith(UPLOAD_KEY)]
+            files += [p for p in map(self._path_of, uploads) if p is not None and p.exists()]
+            present |= set(uploads)
             removed = [k for k in self.store.manifest.files if k not in present]
             report.forgotten_files = [k for k in removed if Path(k).is_absolute()]
             self._sync_files(files, removed_keys=removed, report=report, progress=progress)
@@ -136,8 +149,7 @@ class Indexer:
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove an article from the index, with any same-content copies (the content is what was asked to go)."""
-        with self.store.write_lock:
-            manifest = self.store.manifest
+        with self.store.transaction() as manifest:
             if doc_id not in manifest.documents:
                 return False
             copies = [d.doc_id for d in manifest.documents.values() if d.duplicate_of == doc_id]
@@ -154,7 +166,7 @@ class Indexer:
         if file_record is None:
             return
         file_record.docs = [d for d in file_record.docs if d != doc_id]
-        if key.startswith(UPLOADS_DIR + "/") and not file_record.docs and path is not None:
+        if key.startswith(UPLOAD_KEY) and not file_record.docs and path is not None:
             # An upload exists only because of the API: deleting it deletes its file.
             path.unlink(missing_ok=True)
             del self.store.manifest.files[key]
@@ -162,37 +174,17 @@ class Indexer:
             # The user's own file stays; it is left out of the index until it changes.
             file_record.excluded.append(doc_id)
 
-    def purge(self, file_key: str, doc_ids: Sequence[str]) -> None:
-        """Forget a file and its documents everywhere, whatever state a failed write left them in."""
-        with self.store.write_lock:
-            self.store.write(doc_ids, [], _NO_VECTORS)
-            self.store.manifest.files.pop(file_key, None)
-            for doc_id in doc_ids:
-                self.store.manifest.documents.pop(doc_id, None)
-            self.store.save_manifest()
-
     def file_key(self, path: Path) -> str:
         """Files inside the documents folder are keyed by their relative path, so the folder can move."""
         resolved = path.resolve()
+        if resolved.parent == self.uploads_dir:
+            return UPLOAD_KEY + resolved.name
         try:
             return resolved.relative_to(self.documents_dir).as_posix()
         except ValueError:
             return resolved.as_posix()
 
     # --- the sync itself ------------------------------------------------------------------------
-    def _ensure_fingerprint(self, report: IndexReport) -> None:
-        manifest = self.store.manifest
-        fingerprint = self.store.fingerprint()
-        if manifest.fingerprint != fingerprint:
-            if manifest.documents or self.store.count():
-                changed = ", ".join(
-                    f"{key} {manifest.fingerprint.get(key)} -> {value}"
-                    for key, value in fingerprint.items()
-                    if manifest.fingerprint.get(key) != value
-                )
-                log.warning("%s: rebuilding the whole index (%d documents)", changed, len(manifest.documents))
-            self.store.reset()
-
     def _sync_files(
         self, files: Sequence[Path], removed_keys: Sequence[str], report: IndexReport, progress: bool
     ) -> None:
@@ -213,8 +205,9 @@ class Indexer:
                         raise LoadError(known.error)
                     report.unchanged += len(known.docs)
                     continue
-                # The file changed: documents deleted through the API while it was unchanged come back.
-                loaded[key] = (digest, self._load(path, key, None))
+                # The file changed: documents deleted through the API while it was unchanged come back
+                # (unless only the index was rebuilt or repaired, which blanks the hash and keeps the rest).
+                loaded[key] = (digest, self._load(path, key, known if known and not known.file_hash else None))
             except (OSError, LoadError) as exc:
                 reason = exc.reason if isinstance(exc, LoadError) else f"unreadable: {exc.strerror or exc}"
                 if Path(key).is_absolute():
@@ -263,12 +256,13 @@ class Indexer:
 
         content_index = manifest.by_content_hash()
         pending: list[tuple[Document, str, str]] = []  # (doc, file key, status)
+        new_files: dict[str, FileRecord] = {}  # committed once their documents are
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for key, (digest, docs) in loaded.items():
             previous = manifest.files.get(key)
             # Deleted-through-the-API documents stay out until their file changes.
-            excluded = previous.excluded if previous is not None and previous.file_hash == digest else []
-            manifest.files[key] = FileRecord(file_hash=digest, docs=[d.doc_id for d in docs], excluded=excluded)
+            excluded = previous.excluded if previous is not None and previous.file_hash in (digest, "") else []
+            new_files[key] = FileRecord(file_hash=digest, docs=[d.doc_id for d in docs], excluded=excluded)
             for doc in docs:
                 existing = manifest.documents.get(doc.doc_id)
                 twin = content_index.get(doc.content_hash)
@@ -296,7 +290,7 @@ class Indexer:
                 pending.append((doc, key, status))
                 content_index[doc.content_hash] = doc.doc_id
 
-        self._embed_and_write(pending, removed, report, progress, now)
+        self._embed_and_write(pending, removed, report, progress, now, new_files)
         self.store.save_manifest()
 
     def _embed_and_write(
@@ -306,11 +300,18 @@ class Indexer:
         report: IndexReport,
         progress: bool,
         now: str,
+        new_files: dict[str, FileRecord],
     ) -> None:
+        """Embed and write ``pending`` a few files at a time, each batch committed on its own, so a crash
+        loses at most one batch. A file's record is committed only with the last of its documents: until
+        then a later reindex still finds the file changed and writes what is missing."""
         manifest = self.store.manifest
+        if removed:
+            self.store.write(removed, [], _NO_VECTORS)
+        waiting = Counter(key for _, key, _ in pending)
+        for key in [k for k in new_files if not waiting[k]]:
+            manifest.files[key] = new_files.pop(key)
         if not pending:
-            if removed:
-                self.store.write(removed, [], _NO_VECTORS)
             return
         per_doc = [
             (doc, key, status, self.chunker.chunk(doc))
@@ -318,25 +319,31 @@ class Indexer:
                 pending, desc="chunking", unit="doc", disable=not progress or len(pending) < 2, file=sys.stderr
             )
         ]
-        chunks: list[Chunk] = [c for *_, cs in per_doc for c in cs]
-        vectors = self._embed(chunks, progress)
-        self.store.write([*removed, *(d.doc_id for d, *_ in per_doc)], chunks, vectors)
-        for doc, key, status, doc_chunks in per_doc:
-            manifest.documents[doc.doc_id] = self._record(doc, key, len(doc_chunks), now)
-            setattr(report, status, getattr(report, status) + 1)
-            report.chunks += len(doc_chunks)
-            report.documents.append(DocumentResult(doc.doc_id, doc.title, status, len(doc_chunks)))
+        total = sum(len(cs) for *_, cs in per_doc)
+        with tqdm(total=total, desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
+            for batch in _commit_batches(per_doc):
+                chunks: list[Chunk] = [c for *_, cs in batch for c in cs]
+                vectors = self._embed(chunks, bar)
+                version = self.store.write([d.doc_id for d, *_ in batch], chunks, vectors)
+                for doc, key, status, doc_chunks in batch:
+                    manifest.documents[doc.doc_id] = self._record(doc, key, len(doc_chunks), now, version=version)
+                    setattr(report, status, getattr(report, status) + 1)
+                    report.chunks += len(doc_chunks)
+                    report.documents.append(DocumentResult(doc.doc_id, doc.title, status, len(doc_chunks)))
+                    waiting[key] -= 1
+                    if not waiting[key]:
+                        manifest.files[key] = new_files.pop(key)
+                self.store.save_manifest()
 
-    def _embed(self, chunks: list[Chunk], progress: bool) -> np.ndarray:
+    def _embed(self, chunks: list[Chunk], bar: tqdm) -> np.ndarray:
         texts = [self.chunker.embedding_input(c) for c in chunks]
         # Sorting by length across the whole batch (not only within the model's own blocks) keeps padding low.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         vectors = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
-        with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
-            for start in range(0, len(order), _EMBED_BLOCK):
-                block = order[start : start + _EMBED_BLOCK]
-                vectors[block] = self.embedder.embed([texts[i] for i in block])
-                bar.update(len(block))
+        for start in range(0, len(order), _EMBED_BLOCK):
+            block = order[start : start + _EMBED_BLOCK]
+            vectors[block] = self.embedder.embed([texts[i] for i in block])
+            bar.update(len(block))
         return vectors
 
     # --- helpers --------------------------------------------------------------------------------
@@ -366,14 +373,22 @@ class Indexer:
         return [d.file for d in documents if d.duplicate_of in gone and d.doc_id not in gone]
 
     def _path_of(self, key: str) -> Path | None:
+        if key.startswith(UPLOAD_KEY):
+            return self.uploads_dir / key.removeprefix(UPLOAD_KEY)
         path = Path(key)
         return path if path.is_absolute() else self.documents_dir / path
 
     def _load(self, path: Path, key: str, known: FileRecord | None) -> list[Document]:
-        # Outside the documents folder, the absolute path is the identity (root=None).
-        docs = load_file(path, None if Path(key).is_absolute() else self.documents_dir)
+        # Outside the documents folder, the absolute path is the identity (root=None); an upload is known as
+        # uploads/<name>, as when uploads were kept in the documents folder.
+        docs = load_file(path, self._root_of(key))
         excluded = set(known.excluded) if known else set()
         return [d for d in docs if d.doc_id not in excluded]
+
+    def _root_of(self, key: str) -> Path | None:
+        if key.startswith(UPLOAD_KEY):
+            return self.uploads_dir.parent
+        return None if Path(key).is_absolute() else self.documents_dir
 
     def _skip(self, report: IndexReport, key: str, reason: str) -> None:
         report.skipped += 1
@@ -382,7 +397,9 @@ class Indexer:
         log.info("skipped %s: %s", key, reason)
 
     @staticmethod
-    def _record(doc: Document, key: str, chunks: int, now: str, duplicate_of: str | None = None) -> DocumentRecord:
+    def _record(
+        doc: Document, key: str, chunks: int, now: str, duplicate_of: str | None = None, version: str = ""
+    ) -> DocumentRecord:
         return DocumentRecord(
             doc_id=doc.doc_id,
             title=doc.title,
@@ -395,4 +412,22 @@ class Indexer:
             chunks=chunks,
             duplicate_of=duplicate_of,
             indexed_at=now,
+            author=doc.author,
+            version=version,
         )
+
+
+def _commit_batches(
+    per_doc: list[tuple[Document, str, str, list[Chunk]]],
+) -> Iterator[list[tuple[Document, str, str, list[Chunk]]]]:
+    """Documents in runs of about ``_COMMIT_CHUNKS`` chunks, never splitting one."""
+    batch: list[tuple[Document, str, str, list[Chunk]]] = []
+    size = 0
+    for item in per_doc:
+        batch.append(item)
+        size += len(item[3])
+        if size >= _COMMIT_CHUNKS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

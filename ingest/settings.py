@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     documents_dir: Path = Field(
         Path("seeds"), description="Folder of articles that reindex keeps the index in step with."
     )
-    data_dir: Path = Field(Path(".data"), description="Where the manifest and the BM25 index live.")
+    data_dir: Path = Field(Path(".data"), description="Where this process's caches (the BM25 index) and uploads live.")
     chroma_path: Path = Field(Path(".data/chroma"), description="Embedded Chroma (PersistentClient) folder.")
     chroma_host: str | None = Field(
         None, description="Chroma server host; when set, HttpClient is used instead of chroma_path."
@@ -124,8 +124,9 @@ class Settings(BaseSettings):
         return self.data_dir / "bm25"
 
     @property
-    def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.json"
+    def uploads_dir(self) -> Path:
+        """Articles uploaded over HTTP: data, not part of the documents folder or the checkout."""
+        return self.data_dir / "uploads"
 
 
 @lru_cache

@@ -1,20 +1,33 @@
-"""The index on disk: Chroma (vectors), the BM25 snapshot and the manifest, kept in step.
+"""The index, with Chroma as its one state of record.
 
-``ingest`` writes through :meth:`IndexStore.write`; ``qa`` only reads. Writes are serialised by one
-lock; reads never take it (Chroma serves concurrent reads, the BM25 snapshot is swapped atomically).
+Chroma holds the chunks (collection ``<collection>``) and, beside them in ``<collection>_documents``, every
+document and file record, the settings fingerprint, a generation counter bumped by every committed write and
+the writers' lease. Everything else is a cache derived from Chroma: each process's view of the records and the
+BM25 snapshot are refreshed when the generation changes (checked at most once a second), so every process that
+opens the same Chroma, embedded or server, sees the same documents.
+
+Writes go through :meth:`IndexStore.transaction`, one writer at a time across processes (the lease), in an order
+a crash cannot break: records about to change are first marked pending, then chunks are deleted and written, then
+the records are committed and the generation bumped. Readers only trust committed records and chunks of their
+version; a crash leaves pending records (or stray chunks) that the next writer repairs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import fcntl
 import json
 import logging
 import os
+import socket
 import threading
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -25,11 +38,36 @@ from ingest.embedding import Embedder
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
-MANIFEST_VERSION = 1
+
+RECORDS_SUFFIX = "_documents"
+COMMITTED, PENDING = "committed", "pending"
+_META_ID, _LOCK_ID = "meta", "lock"
+_DOC, _FILE = "doc:", "file:"
+# Records mean nothing in vector space, but Chroma stores an embedding per row: every record gets this one.
+_RECORD_VECTOR = [1.0]
+# How stale a process's view of the records may be: the generation is read at most this often.
+REFRESH_SECONDS = 1.0
+# A writer renews its lease every third of this; a writer killed mid-write blocks others at most this long.
+LEASE_SECONDS = 15.0
+LEASE_WAIT_SECONDS = 600.0
+# Rows per page when reading a whole collection.
+_PAGE = 5000
+# Rows per page when reading a whole collection.
+_PAGE = 5000
+# How long a write waits for other processes to close an embedded index before it is refused.
+EMBEDDED_WAIT_SECONDS = 10.0
+# Which setting each fingerprint entry comes from, for the message when they differ.
+_FINGERPRINT_SETTINGS = {
+    "embedding_model": "NEWSQA_EMBEDDING_MODEL",
+    "embedding_backend": "NEWSQA_EMBEDDING_BACKEND",
+    "chunk_tokens": "NEWSQA_CHUNK_TOKENS",
+    "chunk_overlap": "NEWSQA_CHUNK_OVERLAP",
+    "chunker": "the chunker of this newsqa version",
+}
 
 
 class StoreError(RuntimeError):
-    """The index cannot be opened or written (Chroma unreachable, folder not writable)."""
+    """The index cannot be opened or written (Chroma unreachable, settings differ from the index's)."""
 
 
 @dataclass
@@ -40,62 +78,69 @@ class DocumentRecord:
     published: str
     url: str
     path: str
-    file: str  # manifest key of the file it came from
+    file: str  # key of the file it came from
     content_hash: str
     chunks: int
     duplicate_of: str | None = None
     indexed_at: str = ""
+    author: str = ""
+    version: str = ""  # the write that produced its chunks; each chunk carries it too
+    state: str = COMMITTED
+
+    def to_metadata(self) -> dict[str, str | int]:
+        return {"kind": "doc", **{k: "" if v is None else v for k, v in asdict(self).items()}}
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> DocumentRecord:
+        values = {f.name: meta[f.name] for f in fields(cls) if f.name in meta}
+        values["duplicate_of"] = values.get("duplicate_of") or None
+        return cls(**values)
 
 
 @dataclass
 class FileRecord:
-    file_hash: str
+    file_hash: str  # "" after a rebuild or a repair: the file is read again by the next reindex
     docs: list[str] = field(default_factory=list)
     error: str | None = None
     excluded: list[str] = field(default_factory=list)  # deleted through the API while the file stays
 
+    def to_metadata(self, key: str) -> dict[str, str | int]:
+        return {
+            "kind": "file",
+            "key": key,
+            "file_hash": self.file_hash,
+            "docs": json.dumps(self.docs),
+            "error": self.error or "",
+            "excluded": json.dumps(self.excluded),
+        }
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> FileRecord:
+        return cls(
+            file_hash=str(meta.get("file_hash", "")),
+            docs=json.loads(str(meta.get("docs", "[]"))),
+            error=str(meta.get("error") or "") or None,
+            excluded=json.loads(str(meta.get("excluded", "[]"))),
+        )
+
 
 @dataclass
 class Manifest:
-    fingerprint: dict[str, Any] = field(default_factory=dict)
+    """The records as one process sees them: a copy of what Chroma holds (or, inside a write, a draft of it)."""
+
     files: dict[str, FileRecord] = field(default_factory=dict)
     documents: dict[str, DocumentRecord] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, path: Path) -> Manifest:
-        if not path.exists():
-            return cls()
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            log.warning("manifest %s unreadable (%s); the next reindex rebuilds it", path, exc)
-            return cls()
-        if raw.get("version") != MANIFEST_VERSION:
-            return cls()
-        return cls(
-            fingerprint=raw.get("fingerprint", {}),
-            files={k: FileRecord(**v) for k, v in raw.get("files", {}).items()},
-            documents={k: DocumentRecord(**v) for k, v in raw.get("documents", {}).items()},
-        )
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        data = {
-            "version": MANIFEST_VERSION,
-            "fingerprint": self.fingerprint,
-            "files": {k: asdict(v) for k, v in self.files.items()},
-            "documents": {k: asdict(v) for k, v in self.documents.items()},
-        }
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-
     def by_content_hash(self) -> dict[str, str]:
-        return {d.content_hash: d.doc_id for d in self.documents.values() if d.duplicate_of is None}
+        return {d.content_hash: d.doc_id for d in self.listed()}
+
+    def listed(self) -> list[DocumentRecord]:
+        """Committed articles with their own chunks (not same-content copies): what readers are shown."""
+        return [d for d in list(self.documents.values()) if d.state == COMMITTED and d.duplicate_of is None]
 
 
 def open_chroma(settings: Settings) -> Any:
-    import chromadb  # imported here: a reindex that finds nothing changed never needs it
+    import chromadb  # imported here: commands that never touch the index never pay for it
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -105,74 +150,136 @@ def open_chroma(settings: Settings) -> Any:
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:  # chroma raises bare Exceptions for connection problems
-        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_path
-        raise StoreError(f"cannot open Chroma at {where} (NEWSQA_CHROMA_HOST / NEWSQA_CHROMA_PATH): {exc}") from exc
+        raise StoreError(
+            f"cannot open Chroma at {_where(settings)} (NEWSQA_CHROMA_HOST / NEWSQA_CHROMA_PATH): {exc}"
+        ) from exc
+
+
+def _where(settings: Settings) -> str:
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
+
+
+class _EmbeddedGuard:
+    """Embedded Chroma is one process's: another process's writes are invisible to (and can break) an open
+    client. Every process that opens an embedded index holds a shared lock on it; writing needs it exclusively,
+    so a second process cannot write while another has the index open — it is refused with a clear message
+    instead. One per folder per process, shared by every store there (flock locks belong to the open file)."""
+
+    _guards: ClassVar[dict[Path, _EmbeddedGuard]] = {}
+    _guards_lock = threading.Lock()
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(folder / "newsqa.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+        self._writers = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, folder: Path) -> _EmbeddedGuard:
+        key = folder.resolve()
+        with cls._guards_lock:
+            if key not in cls._guards:
+                cls._guards[key] = cls(key)
+            return cls._guards[key]
+
+    def acquire_write(self, wait: float) -> None:
+        with self._lock:
+            if self._writers == 0:
+                deadline = time.monotonic() + wait
+                while True:
+                    try:
+                        fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            fcntl.flock(self._fd, fcntl.LOCK_SH)  # a failed upgrade may have dropped it
+                            raise StoreError(
+                                f"the embedded index at {self.folder} is open in another process (such as newsqa "
+                                "serve): an embedded index is one process's, so nothing was written. Stop that "
+                                "process and try again, or share one index between processes through a Chroma "
+                                "server (NEWSQA_CHROMA_HOST)"
+                            ) from None
+                        time.sleep(0.1)
+            self._writers += 1
+
+    def release_write(self) -> None:
+        with self._lock:
+            self._writers -= 1
+            if self._writers == 0:
+                fcntl.flock(self._fd, fcntl.LOCK_SH)
 
 
 class IndexStore:
-    """Chroma and the BM25 snapshot open on first use, so a command that finds nothing to do stays fast;
-    the server opens both at start-up."""
+    """Opens Chroma on first use; the server opens it, and the BM25 snapshot, at start-up."""
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
         self.write_lock = threading.RLock()
         self._open_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._bm25_lock = threading.Lock()
         self._client: Any = None
         self._collection: Any = None
+        self._records: Any = None
         self._bm25: BM25Index | None = None
-        self.manifest = Manifest.load(settings.manifest_path)
+        self._view = Manifest()  # committed records as of generation ``_generation``
+        self._generation: tuple[int, str] | None = None
+        self._checked_at = float("-inf")
+        # Inside a transaction: the writer's thread, its draft of the records, and records it marked pending.
+        self._writer: int | None = None
+        self._draft: Manifest | None = None
+        self._depth = 0
+        self._pending: set[str] = set()
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lease_stop: threading.Event | None = None
+        self._guard: _EmbeddedGuard | None = None
+        # How long a write waits for other processes to close an embedded index (the server waits longer).
+        self.write_wait = EMBEDDED_WAIT_SECONDS
 
     # --- opening --------------------------------------------------------------------------------
     @property
     def collection(self) -> Any:
-        if self._collection is None:
-            with self._open_lock:
-                if self._collection is None:
-                    self._client = open_chroma(self.settings)
-                    self._collection = self._open_collection()
+        self._open()
         return self._collection
 
     @property
-    def bm25(self) -> BM25Index:
-        if self._bm25 is None:
-            collection = self.collection
-            with self._open_lock:
-                if self._bm25 is None:
-                    self._bm25 = self._load_bm25(collection)
-        return self._bm25
+    def records(self) -> Any:
+        self._open()
+        return self._records
 
-    def _open_collection(self) -> Any:
+    def _open(self, check: bool = True) -> None:
+        if self._collection is not None:
+            return
+        with self._open_lock:
+            if self._collection is not None:
+                return
+            client = open_chroma(self.settings)
+            try:
+                records = client.get_or_create_collection(
+                    name=self.settings.collection + RECORDS_SUFFIX,
+                    embedding_function=None,  # we pass the embeddings: records are never searched by meaning
+                )
+                collection = self._open_collection(client)
+            except Exception as exc:  # chroma raises bare Exceptions for connection problems
+                raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {exc}") from exc
+            self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
+            self._client, self._records = client, records
+            if check:
+                self._check_fingerprint(collection)
+            self._collection = collection
+
+    def _open_collection(self, client: Any) -> Any:
         from ingest.chroma_embedding import ChromaEmbeddingFunction
 
-        return self._client.get_or_create_collection(
+        return client.get_or_create_collection(
             name=self.settings.collection,
             embedding_function=ChromaEmbeddingFunction(self.embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
 
-    def _load_bm25(self, collection: Any) -> BM25Index:
-        snapshot = BM25Index.load(self.settings.bm25_dir)
-        count = collection.count()
-        if snapshot is not None and len(snapshot) == count and self._same_ids(snapshot, collection):
-            return snapshot
-        log.info("BM25 index missing or out of step with Chroma (%d chunks); rebuilding it from Chroma", count)
-        snapshot = self._bm25_from_chroma(collection)
-        snapshot.save(self.settings.bm25_dir)
-        return snapshot
-
-    def _same_ids(self, snapshot: BM25Index, collection: Any) -> bool:
-        # Only ids are compared: cheap (no documents or vectors fetched) and enough, since a chunk's
-        # text only changes together with its document's chunks being replaced.
-        return snapshot.chunk_ids == set(collection.get(include=[])["ids"])
-
-    def _bm25_from_chroma(self, collection: Any) -> BM25Index:
-        got = collection.get(include=["documents", "metadatas"])
-        texts, metas = got["documents"] or [], got["metadatas"] or []
-        starts = [int(m.get("start", 0)) for m in metas]
-        return BM25Index(bm25_entries(got["ids"], texts, metas), article_entries(texts, starts, metas))
-
-    # --- writing --------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
         return {
@@ -180,45 +287,397 @@ class IndexStore:
             "embedding_backend": self.embedder.backend,  # backends' vectors differ slightly: never mixed
             "chunk_tokens": self.settings.chunk_tokens,
             "chunk_overlap": self.settings.chunk_overlap,
-            "chunker": 3,  # 3: author in chunk metadata, trailing bylines read
+            "chunker": 4,  # 4: chunks carry the version of the write that made them
         }
 
-    def reset(self) -> None:
-        with self.write_lock:
-            _ = self.collection  # opens the client
-            with contextlib.suppress(Exception):  # chroma raises a bare error for an absent collection
-                self._client.delete_collection(self.settings.collection)
-            self._collection = self._open_collection()
-            self.manifest = Manifest(fingerprint=self.fingerprint())
-            self._bm25 = BM25Index([])
-            self._bm25.save(self.settings.bm25_dir)
-            self.save_manifest()
-
-    def write(self, remove_doc_ids: Sequence[str], chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Replace the chunks of ``remove_doc_ids`` and of the chunks' documents with ``chunks``."""
-        with self.write_lock:
-            stale = set(remove_doc_ids) | {c.doc_id for c in chunks}
-            bm25 = self.bm25  # opened (and checked against Chroma) before Chroma changes under it
-            for batch in _batches(sorted(stale), 500):
-                self.collection.delete(where={"doc_id": {"$in": batch}})
-            max_batch = self._client.get_max_batch_size()
-            for start in range(0, len(chunks), max_batch):
-                part = chunks[start : start + max_batch]
-                self.collection.add(
-                    ids=[c.chunk_id for c in part],
-                    documents=[c.text for c in part],
-                    embeddings=vectors[start : start + max_batch],
-                    metadatas=[chunk_to_metadata(c) for c in part],
+    def _check_fingerprint(self, collection: Any) -> None:
+        """Stop, naming the setting, when the index was built with other settings; never wipe it from here:
+        other processes may be serving from it."""
+        meta = self._read_meta()
+        stored = json.loads(str(meta["fingerprint"])) if meta and meta.get("fingerprint") else None
+        if stored is None:
+            if collection.count():
+                raise StoreError(
+                    f"the Chroma collection {self.settings.collection!r} at {_where(self.settings)} has chunks but no "
+                    "document records (written by an older newsqa): run `newsqa reindex --rebuild`"
                 )
-            self._bm25 = bm25.with_changes(
-                stale,
-                bm25_entries_for_chunks(chunks),
-                article_entries([c.text for c in chunks], [c.start for c in chunks], [c.metadata for c in chunks]),
+            # add, not upsert: when several processes start on an empty index at once, the first one's stays.
+            self._records.add(ids=[_META_ID], embeddings=[_RECORD_VECTOR], metadatas=[self._meta(0)])
+            meta = self._read_meta()
+            stored = json.loads(str(meta["fingerprint"])) if meta else self.fingerprint()
+        wanted = self.fingerprint()
+        differ = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
+        if differ:
+            what = "; ".join(
+                f"{_FINGERPRINT_SETTINGS.get(k, k)} is {wanted.get(k)!r} but the index was built with {stored.get(k)!r}"
+                for k in differ
             )
-            self._bm25.save(self.settings.bm25_dir)
+            raise StoreError(
+                f"settings differ from the index in Chroma ({_where(self.settings)}, collection "
+                f"{self.settings.collection!r}): {what}. Restore the setting, or stop every newsqa using this index "
+                "and run `newsqa reindex --rebuild` to re-embed everything"
+            )
+
+    def _meta(self, generation: int) -> dict[str, str | int]:
+        return {
+            "kind": "meta",
+            "fingerprint": json.dumps(self.fingerprint(), sort_keys=True),
+            "generation": generation,
+            "token": uuid.uuid4().hex,
+        }
+
+    def _read_meta(self) -> dict[str, Any] | None:
+        got = self._records.get(ids=[_META_ID], include=["metadatas"])
+        return dict(got["metadatas"][0]) if got["ids"] else None
+
+    # --- the records, as this process sees them -----------------------------------------------
+    @property
+    def manifest(self) -> Manifest:
+        """The records: the writer's draft in the writing thread, else the committed view (refreshed)."""
+        if self._draft is not None and self._writer == threading.get_ident():
+            return self._draft
+        self._open()
+        self._refresh()
+        return self._view
+
+    @property
+    def generation(self) -> int:
+        _ = self.manifest
+        return self._generation[0] if self._generation else 0
+
+    def _refresh(self, force: bool = False) -> bool:
+        """Reload the records when Chroma's generation moved; True when it did."""
+        if not force and time.monotonic() - self._checked_at < REFRESH_SECONDS:
+            return False
+        # One thread refreshes; the others answer from the view they have, at most a second old.
+        if not self._refresh_lock.acquire(blocking=force):
+            return False
+        try:
+            self._checked_at = time.monotonic()
+            meta = self._read_meta() or {}
+            stamp = (int(meta.get("generation", 0)), str(meta.get("token", "")))
+            if stamp == self._generation and not force:
+                return False
+            self._view = self._load_records()
+            self._generation = stamp
+            return True
+        except Exception as exc:
+            raise StoreError(f"cannot read the index from Chroma at {_where(self.settings)}: {exc}") from exc
+        finally:
+            self._refresh_lock.release()
+
+    def _load_records(self) -> Manifest:
+        got = get_all(self._records, where={"kind": {"$in": ["doc", "file"]}}, include=["metadatas"])
+        view = Manifest()
+        for meta in got["metadatas"]:
+            if meta["kind"] == "doc":
+                record = DocumentRecord.from_metadata(meta)
+                view.documents[record.doc_id] = record
+            else:
+                view.files[str(meta["key"])] = FileRecord.from_metadata(meta)
+        return view
+
+    # --- BM25, derived from Chroma ---------------------------------------------------------------
+    @property
+    def bm25(self) -> BM25Index:
+        view = self.manifest if self._writer != threading.get_ident() else self._view
+        if self._bm25 is None or self._bm25.generation != self._generation:
+            # While one request brings it up to date, the others keep answering from the snapshot they have
+            # (chunks deleted since are dropped when fetched from Chroma); only the very first one waits.
+            self._sync_bm25(view, wait=self._bm25 is None)
+        assert self._bm25 is not None
+        return self._bm25
+
+    def _sync_bm25(self, view: Manifest, wait: bool = True) -> None:
+        """Bring the BM25 snapshot to ``view``: only documents whose version changed are fetched from Chroma."""
+        if not self._bm25_lock.acquire(blocking=wait):
+            return
+        try:
+            generation = self._generation
+            current = self._bm25 or BM25Index.load(self.settings.bm25_dir) or BM25Index([])
+            if current.generation == generation and self._bm25 is not None:
+                return
+            wanted = {d.doc_id: d.version for d in view.listed() if d.chunks}
+            have = current.versions
+            present = {e.doc_id for e in current.entries}
+            changed = [d for d, v in wanted.items() if have.get(d) != v]
+            gone = (present | set(have)) - set(wanted)
+            if changed or gone:
+                log.info("BM25: %d document(s) changed, %d gone: refreshing from Chroma", len(changed), len(gone))
+                entries, articles = self._committed_entries(changed, view)
+                versions = {d: v for d, v in have.items() if d in wanted and d not in changed}
+                versions.update({d: wanted[d] for d in {e.doc_id for e in entries}})
+                current = current.with_changes({*gone, *changed}, entries, articles, versions)
+            current.generation = generation
+            if changed or gone or self._bm25 is None:
+                current.save(self.settings.bm25_dir)
+            self._bm25 = current
+        finally:
+            self._bm25_lock.release()
+
+    def _committed_entries(self, doc_ids: Sequence[str], view: Manifest) -> tuple[list[BM25Entry], list[ArticleEntry]]:
+        """The chunks of ``doc_ids`` that belong to their committed version, complete documents only, and
+        their articles' entries for article-level BM25."""
+        entries: list[BM25Entry] = []
+        articles: list[ArticleEntry] = []
+        for batch in _batches(sorted(doc_ids), 200):
+            got = self.collection.get(where={"doc_id": {"$in": batch}}, include=["documents", "metadatas"])
+            rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _current(r[2], view)]
+            counts: dict[str, int] = {}
+            for _, _, meta in rows:
+                counts[str(meta["doc_id"])] = counts.get(str(meta["doc_id"]), 0) + 1
+            # A document another writer is replacing right now shows up at the next generation instead.
+            rows = [r for r in rows if counts[str(r[2]["doc_id"])] == view.documents[str(r[2]["doc_id"])].chunks]
+            entries += bm25_entries([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+            articles += article_entries(
+                [r[1] for r in rows], [int(r[2].get("start", 0)) for r in rows], [r[2] for r in rows]
+            )
+        return entries, articles
+
+    # --- writing --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Manifest]:
+        """Hold the index for writing: the lease across processes, a fresh draft of the records to change.
+
+        Nested calls join the outer transaction. On an exception the draft is thrown away and what a failed
+        write left pending is repaired (or left for the next writer, if Chroma is unreachable).
+        """
+        with self.write_lock:
+            if self._depth == 0:
+                self._open()
+                if self._guard is not None:
+                    self._guard.acquire_write(self.write_wait)
+                try:
+                    self._acquire_lease()
+                except BaseException:
+                    if self._guard is not None:
+                        self._guard.release_write()
+                    raise
+                try:
+                    self._refresh(force=True)
+                    self._writer = threading.get_ident()
+                    self._draft = copy.deepcopy(self._view)
+                    self._repair_pending()
+                except BaseException:
+                    self._end_transaction()
+                    raise
+            self._depth += 1
+            failed = False
+            try:
+                yield self._draft  # type: ignore[misc]
+            except BaseException:
+                failed = True
+                raise
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._end_transaction(failed)
+
+    def _end_transaction(self, failed: bool = False) -> None:
+        try:
+            if failed:
+                with contextlib.suppress(Exception):
+                    self._refresh(force=True)
+                    self._draft = copy.deepcopy(self._view)
+                    self._repair_pending()
+        finally:
+            self._draft, self._writer = None, None
+            self._pending.clear()
+            self._release_lease()
+            if self._guard is not None:
+                self._guard.release_write()
+        # The view is what this writer committed (nobody else writes while it holds the lease); BM25 follows it.
+        with contextlib.suppress(StoreError):
+            self._sync_bm25(self._view)
+
+    def _draft_or_fail(self) -> Manifest:
+        if self._draft is None or self._writer != threading.get_ident():
+            raise RuntimeError("index writes must happen inside IndexStore.transaction()")
+        return self._draft
+
+    def write(self, remove_doc_ids: Sequence[str], chunks: Sequence[Chunk], vectors: np.ndarray) -> str:
+        """Replace the chunks of ``remove_doc_ids`` and of the chunks' documents with ``chunks``.
+
+        Their records are marked pending first (readers stop trusting them), and stay so until
+        :meth:`save_manifest` commits the new ones. Returns the version the new chunks carry.
+        """
+        self._draft_or_fail()
+        version = uuid.uuid4().hex[:12]
+        stale = sorted(set(remove_doc_ids) | {c.doc_id for c in chunks})
+        self._mark_pending(stale)
+        for batch in _batches(stale, 500):
+            self.collection.delete(where={"doc_id": {"$in": batch}})
+        max_batch = self._client.get_max_batch_size()
+        for start in range(0, len(chunks), max_batch):
+            part = chunks[start : start + max_batch]
+            self.collection.add(
+                ids=[c.chunk_id for c in part],
+                documents=[c.text for c in part],
+                embeddings=vectors[start : start + max_batch],
+                metadatas=[chunk_to_metadata(c, version) for c in part],
+            )
+        return version
+
+    def _mark_pending(self, doc_ids: Sequence[str]) -> None:
+        new = [d for d in doc_ids if d not in self._pending]
+        if not new:
+            return
+        marked = []
+        for doc_id in new:
+            known = self._view.documents.get(doc_id)
+            record = copy.copy(known) if known else DocumentRecord(doc_id, "", "", "", "", "", "", "", 0)
+            record.state = PENDING
+            marked.append(record)
+        self._upsert([_DOC + r.doc_id for r in marked], [r.to_metadata() for r in marked])
+        self._pending.update(new)
+        self._bump()
 
     def save_manifest(self) -> None:
-        self.manifest.save(self.settings.manifest_path)
+        """Commit the draft: write the records that changed (after their chunks), delete the gone, bump the
+        generation. The draft then is what Chroma holds."""
+        draft, base = self._draft_or_fail(), self._view
+        docs = [d for i, d in draft.documents.items() if i in self._pending or base.documents.get(i) != d]
+        files = [(k, f) for k, f in draft.files.items() if base.files.get(k) != f]
+        gone = [_DOC + i for i in {*base.documents, *self._pending} if i not in draft.documents]
+        gone += [_FILE + k for k in base.files if k not in draft.files]
+        for doc in docs:
+            doc.state = COMMITTED
+        if docs or files:
+            self._upsert(
+                [*(_DOC + d.doc_id for d in docs), *(_FILE + k for k, _ in files)],
+                [*(d.to_metadata() for d in docs), *(f.to_metadata(k) for k, f in files)],
+            )
+        for batch in _batches(gone, 500):
+            self.records.delete(ids=batch)
+        if docs or files or gone or self._pending:
+            self._bump()
+        self._pending.clear()
+        self._view = copy.deepcopy(draft)
+
+    def _upsert(self, ids: list[str], metadatas: list[dict[str, str | int]]) -> None:
+        max_batch = self._client.get_max_batch_size()
+        for start in range(0, len(ids), max_batch):
+            part = ids[start : start + max_batch]
+            self.records.upsert(
+                ids=part, embeddings=[_RECORD_VECTOR] * len(part), metadatas=metadatas[start : start + max_batch]
+            )
+
+    def _bump(self) -> None:
+        meta = self._read_meta() or {}
+        fresh = {**meta, **self._meta(int(meta.get("generation", 0)) + 1)}
+        fresh["fingerprint"] = meta.get("fingerprint") or fresh["fingerprint"]
+        self.records.upsert(ids=[_META_ID], embeddings=[_RECORD_VECTOR], metadatas=[fresh])
+        # Only the lease holder writes, so nothing changed in Chroma that this view does not know of.
+        self._generation = (int(fresh["generation"]), str(fresh["token"]))
+
+    # --- repair -----------------------------------------------------------------------------------
+    def _repair_pending(self) -> None:
+        """Undo what a crashed or failed writer left pending: its documents' chunks and records go, and their
+        files are read again by the next reindex (which brings back the new version)."""
+        draft = self._draft_or_fail()
+        broken = {d.doc_id for d in draft.documents.values() if d.state != COMMITTED}
+        if broken:
+            log.warning("repairing %d document(s) a crashed or failed write left half-written", len(broken))
+            self._forget(broken)
+
+    def repair(self) -> int:
+        """Check every chunk against the committed records (start-up and reindex): chunks of no committed
+        document, or not of its version, are deleted, and a document whose chunks are not exactly its own is
+        dropped to be indexed again. Returns how many documents and stray chunk sets were repaired."""
+        draft = self._draft_or_fail()
+        got = get_all(self.collection, include=["metadatas"])
+        found: dict[str, set[str]] = {}
+        for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+            found.setdefault(str(meta.get("doc_id", "")), set()).add(cid if _current(meta, draft) else "")
+        listed = {d.doc_id: d for d in draft.listed()}
+        broken = {d for d, rec in listed.items() if found.get(d, set()) != {f"{d}:{i:04d}" for i in range(rec.chunks)}}
+        strays = set(found) - set(listed)
+        if broken or strays:
+            log.warning("repairing %d document(s) and %d stray chunk set(s)", len(broken), len(strays))
+            for batch in _batches(sorted(strays), 500):
+                self.collection.delete(where={"doc_id": {"$in": batch}})
+            self._forget(broken)
+        return len(broken) + len(strays)
+
+    def _forget(self, doc_ids: set[str]) -> None:
+        draft = self._draft_or_fail()
+        doc_ids |= {d.doc_id for d in draft.documents.values() if d.duplicate_of in doc_ids}
+        for batch in _batches(sorted(doc_ids), 500):
+            self.collection.delete(where={"doc_id": {"$in": batch}})
+        for doc_id in doc_ids:
+            record = draft.documents.pop(doc_id)
+            file = draft.files.get(record.file)
+            if file is not None:
+                file.file_hash = ""
+        self._pending.update(doc_ids)
+        self.save_manifest()
+
+    def rebuild(self) -> None:
+        """Start the index over with the current settings (``newsqa reindex --rebuild``): chunks and document
+        records go; file records stay, so files ingested from elsewhere are still followed and articles
+        deleted through the API stay deleted. The caller's reindex then embeds everything again."""
+        self._open(check=False)
+        with self.transaction() as draft:
+            with contextlib.suppress(Exception):  # chroma raises a bare error for an absent collection
+                self._client.delete_collection(self.settings.collection)
+            self._collection = self._open_collection(self._client)
+            self._pending.update(draft.documents)
+            draft.documents.clear()
+            for file in draft.files.values():
+                file.file_hash = ""
+            meta = self._read_meta() or {}
+            fresh = self._meta(int(meta.get("generation", 0)))
+            self.records.upsert(ids=[_META_ID], embeddings=[_RECORD_VECTOR], metadatas=[fresh])
+            self.save_manifest()
+
+    # --- the lease: one writer across processes --------------------------------------------------
+    def _acquire_lease(self) -> None:
+        deadline = time.monotonic() + LEASE_WAIT_SECONDS
+        waited = False
+        while True:
+            mine = {"kind": "lock", "owner": self._owner, "expires": time.time() + LEASE_SECONDS}
+            # add is ignored when the id exists: whoever added first holds the lease.
+            self._records.add(ids=[_LOCK_ID], embeddings=[_RECORD_VECTOR], metadatas=[mine])
+            got = self._records.get(ids=[_LOCK_ID], include=["metadatas"])
+            holder = dict(got["metadatas"][0]) if got["ids"] else None
+            if holder is not None and holder.get("owner") == self._owner:
+                self._start_renewing()
+                return
+            if holder is not None and _lease_abandoned(holder):
+                log.warning("taking over the index lease of %s (expired or its process is gone)", holder["owner"])
+                self._records.delete(ids=[_LOCK_ID], where={"owner": holder["owner"]})
+                continue
+            if holder is not None and not waited:
+                log.warning("another newsqa (%s) is writing to the index: waiting for it", holder.get("owner"))
+                waited = True
+            if time.monotonic() > deadline:
+                who = holder.get("owner") if holder else "another process"
+                raise StoreError(
+                    f"the index is being written by {who} for over {LEASE_WAIT_SECONDS:.0f} s; try again later"
+                )
+            time.sleep(0.1)
+
+    def _start_renewing(self) -> None:
+        stop = threading.Event()
+        self._lease_stop = stop
+
+        def renew() -> None:
+            while not stop.wait(LEASE_SECONDS / 3):
+                with contextlib.suppress(Exception):
+                    self._records.update(
+                        ids=[_LOCK_ID],
+                        embeddings=[_RECORD_VECTOR],
+                        metadatas=[{"kind": "lock", "owner": self._owner, "expires": time.time() + LEASE_SECONDS}],
+                    )
+
+        threading.Thread(target=renew, name="newsqa-lease", daemon=True).start()
+
+    def _release_lease(self) -> None:
+        if self._lease_stop is not None:
+            self._lease_stop.set()
+            self._lease_stop = None
+        with contextlib.suppress(Exception):  # an unreachable Chroma: the lease expires by itself
+            self._records.delete(ids=[_LOCK_ID], where={"owner": self._owner})
 
     # --- reading --------------------------------------------------------------------------------
     def count(self) -> int:
@@ -231,8 +690,9 @@ class IndexStore:
         return {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
 
     def chunks_of(self, doc_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        view = self.manifest
         got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+        rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _current(r[2], view)]
         return sorted(rows, key=lambda r: r[2].get("chunk_index", 0))
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -243,20 +703,54 @@ class IndexStore:
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
     def dense_search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        view = self.manifest
         n = min(k, self.count())
         if n == 0:
             return []
-        res = self.collection.query(query_embeddings=[vector], n_results=n, where=where or None, include=["distances"])
-        # Cosine space: distance = 1 - cosine similarity.
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+        res = self.collection.query(
+            query_embeddings=[vector], n_results=n, where=where or None, include=["distances", "metadatas"]
+        )
+        # Cosine space: distance = 1 - cosine similarity. Chunks of uncommitted writes are left out.
+        hits = zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True)
+        return [(cid, 1.0 - float(dist)) for cid, dist, meta in hits if _current(meta, view)]
 
 
-def chunk_to_metadata(chunk: Chunk) -> dict[str, str | int]:
-    return {**chunk.metadata, "start": chunk.start, "end": chunk.end, "chunk_index": chunk.index}
+def get_all(collection: Any, **query: Any) -> dict[str, list[Any]]:
+    """``collection.get(**query)`` a page at a time: one call for every row fails beyond some 30k rows
+    (embedded Chroma binds one SQL variable per id)."""
+    got: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": []}
+    while True:
+        page = collection.get(**query, limit=_PAGE, offset=len(got["ids"]))
+        for name in got:
+            got[name] += page.get(name) or []
+        if len(page["ids"]) < _PAGE:
+            return got
 
 
-def bm25_entries_for_chunks(chunks: Sequence[Chunk]) -> list[BM25Entry]:
-    return bm25_entries([c.chunk_id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
+def _current(meta: dict[str, Any], view: Manifest) -> bool:
+    """Whether a chunk belongs to the committed version of its document."""
+    record = view.documents.get(str(meta.get("doc_id", "")))
+    return record is not None and record.state == COMMITTED and meta.get("version") == record.version
+
+
+def _lease_abandoned(holder: dict[str, Any]) -> bool:
+    if float(holder.get("expires", 0)) < time.time():
+        return True
+    host, _, rest = str(holder.get("owner", "")).partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def chunk_to_metadata(chunk: Chunk, version: str) -> dict[str, str | int]:
+    return {**chunk.metadata, "start": chunk.start, "end": chunk.end, "chunk_index": chunk.index, "version": version}
 
 
 def bm25_entries(ids: Sequence[str], texts: Sequence[str], metas: Sequence[Any]) -> list[BM25Entry]:
@@ -291,5 +785,5 @@ def article_entries(texts: Sequence[str], starts: Sequence[int], metas: Sequence
     return [ArticleEntry(d, tuple(t)) for d, t in zip(doc_ids, tokenize(bodies), strict=True)]
 
 
-def _batches(items: list[str], size: int) -> list[list[str]]:
+def _batches(items: Sequence[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]

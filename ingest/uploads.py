@@ -1,7 +1,8 @@
-"""Articles that arrive over HTTP: saved under ``<documents>/uploads/`` and indexed like any file.
+"""Articles that arrive over HTTP: saved under ``<data folder>/uploads/`` and indexed like any file.
 
-Keeping uploads as files in the documents folder means a later reindex keeps them, and the folder
-stays the one source of truth. A duplicate is detected before anything is written.
+They are data, so they are kept with the data, never in the documents folder or the checkout; their articles
+live in Chroma like every other, and the file lets a rebuild embed them again. A duplicate is detected before
+anything is written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.indexing import UPLOADS_DIR, Indexer
+from ingest.indexing import Indexer
 from ingest.loading import SUPPORTED_SUFFIXES, LoadError, load_file
 from ingest.store import DocumentRecord
 
@@ -39,9 +40,10 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         raise UnsupportedType(
             f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    folder = indexer.documents_dir / UPLOADS_DIR
+    folder = indexer.uploads_dir
     store = indexer.store
-    with store.write_lock:
+    # One transaction: the duplicate check and the write see the same records, whichever process writes next.
+    with store.transaction() as manifest:
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(data).hexdigest()[:10]
         final = folder / f"{_safe_stem(filename)}-{digest}{suffix}"
@@ -49,11 +51,11 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         tmp = folder / f".upload-{digest}{suffix}"
         tmp.write_bytes(data)
         try:
-            docs = load_file(tmp, indexer.documents_dir)
-            known = store.manifest.by_content_hash()
+            docs = load_file(tmp, folder.parent)
+            known = manifest.by_content_hash()
             if all(d.content_hash in known for d in docs):
                 tmp.unlink(missing_ok=True)
-                existing = [store.manifest.documents[known[d.content_hash]] for d in docs]
+                existing = [manifest.documents[known[d.content_hash]] for d in docs]
                 return UploadResult("duplicate", existing)
             os.replace(tmp, final)
         except BaseException:
@@ -62,17 +64,17 @@ def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
         try:
             report = indexer.ingest([final])
         except BaseException:
+            # The transaction repairs what the failed write left pending; the file must not stay behind either.
             final.unlink(missing_ok=True)
-            indexer.purge(indexer.file_key(final), [d.doc_id for d in docs])  # nothing half-written stays
             raise
         if report.skipped_files:
             final.unlink(missing_ok=True)
             raise LoadError(report.skipped_files[0][1], final.name)
-        records = [store.manifest.documents[r.doc_id] for r in report.documents if r.doc_id in store.manifest.documents]
-        status = "updated" if report.updated and not report.added else "added"
-        if report.duplicates and not (report.added or report.updated):
-            status = "duplicate"
-        return UploadResult(status, records)
+        records = [manifest.documents[r.doc_id] for r in report.documents if r.doc_id in manifest.documents]
+    status = "updated" if report.updated and not report.added else "added"
+    if report.duplicates and not (report.added or report.updated):
+        status = "duplicate"
+    return UploadResult(status, records)
 
 
 def add_text(

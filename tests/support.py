@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +128,9 @@ class Server:
         return log_tail(self.log, chars)
 
 
-def start_server(root: Path, documents: list[Path], extra_env: dict[str, str] | None = None) -> Server:
+def start_server(
+    root: Path, documents: list[Path], extra_env: dict[str, str] | None = None, args: Sequence[str] = ()
+) -> Server:
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     for f in documents:
@@ -138,9 +140,11 @@ def start_server(root: Path, documents: list[Path], extra_env: dict[str, str] | 
     log = root / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
             cwd=root,  # not the checkout: a developer's .env there must not configure the test server
-            env=env, stdout=out, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     return Server(f"http://127.0.0.1:{port}", proc, log, docs)
 
@@ -168,8 +172,33 @@ def running_server(root: Path, documents: list[Path], extra_env: dict[str, str] 
         yield server
     finally:
         stop_server(server)
+
+
 def doc_id_of(services: Services, file_name: str) -> str:
     """The doc id of the one document indexed from ``file_name``."""
     ids = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
     assert len(ids) == 1, f"{file_name} indexed {len(ids)} times"
     return ids[0]
+
+
+# --- a Chroma server (`chroma run`) in a subprocess -------------------------------------------------------
+@contextmanager
+def running_chroma(path: Path) -> Iterator[int]:
+    """``chroma run`` on a free localhost port with its data in ``path``; yields the port once it answers."""
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    assert chroma, "the chroma CLI comes with the chromadb package"
+    port = free_port()
+    path.mkdir(parents=True, exist_ok=True)
+    log = path / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [chroma, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )  # fmt: skip
+    try:
+        heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+        wait_until_answering(heartbeat, proc, log, time.monotonic() + 60, "chroma run")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support import free_port, wait_until_answering
+from support import running_chroma
 
 from api.services import Services
 from ingest.chroma_embedding import ChromaEmbeddingFunction
@@ -20,23 +16,8 @@ from ingest.settings import Settings
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    assert chroma, "the chroma CLI comes with the chromadb package"
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [chroma, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    try:
-        heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-        wait_until_answering(heartbeat, proc, log, time.monotonic() + 60, "chroma run")
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_index_and_answer_through_a_chroma_server(

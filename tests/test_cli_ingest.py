@@ -44,7 +44,9 @@ def test_reindex_prints_summary_and_progress(cli: CLI, first_reindex: subprocess
     assert counts["chunks"] > 0
     # tqdm's bar: "embedding: 100%|...| 12/12 [00:01<00:00, 9.1chunk/s]"
     assert re.search(r"embedding.*\b{0}/{0}\b.*chunk".format(counts["chunks"]), proc.stderr), proc.stderr
-    assert (Path(cli.env["NEWSQA_DATA_DIR"]) / "manifest.json").exists()
+    # The records live in Chroma; the data folder holds only caches derived from it.
+    assert not (Path(cli.env["NEWSQA_DATA_DIR"]) / "manifest.json").exists()
+    assert (Path(cli.env["NEWSQA_DATA_DIR"]) / "bm25" / "entries.jsonl").exists()
     assert Path(cli.env["NEWSQA_CHROMA_PATH"]).is_dir()
 
 

@@ -6,7 +6,6 @@ ONNX files are exported from the bundled model offline (HF_HUB_OFFLINE=1, set by
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
@@ -21,6 +20,7 @@ from api.services import Services
 from ingest.embedding import Embedder, resolve_model_path
 from ingest.onnx_export import model_fingerprint
 from ingest.settings import BUNDLED_EMBEDDING_MODEL, Settings
+from ingest.store import StoreError
 
 # Measured on all 11,161 corpus chunks: onnx-int8 cosine to the torch vectors mean 0.994, 1st percentile 0.988,
 # minimum 0.964 (bench/results/embedding-backends.json); fp32 ONNX is the same model: it agrees to rounding.
@@ -121,12 +121,11 @@ def test_a_model_the_onnx_backend_cannot_reproduce_is_refused_by_name(tmp_path: 
     assert not (tmp_path / "onnx").exists()  # refused before any export
 
 
-def test_switching_backend_rebuilds_the_index_with_a_message(
+def test_switching_backend_stops_until_an_explicit_rebuild(
     services_factory: Callable[..., Services],
     settings_factory: Callable[..., Settings],
     seed_file: Path,
     tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -139,10 +138,14 @@ def test_switching_backend_rebuilds_the_index_with_a_message(
 
     switched = services_factory(settings.model_copy(update={"embedding_backend": "onnx"}))
     assert switched.store.fingerprint() != first.store.fingerprint()
-    with caplog.at_level(logging.WARNING, logger="ingest.indexing"):
-        report = switched.indexer.reindex()
+    # Vectors of two backends are never mixed, and nothing is wiped under a service that may be running:
+    # the process stops, naming the setting, until the index is rebuilt on purpose.
+    with pytest.raises(
+        StoreError, match=r"NEWSQA_EMBEDDING_BACKEND is 'onnx' but the index was built with 'onnx-int8'.*--rebuild"
+    ):
+        switched.indexer.reindex()
+    report = switched.indexer.reindex(rebuild=True)
     assert (report.added, report.unchanged) == (1, 0)
-    assert "embedding_backend onnx-int8 -> onnx: rebuilding the whole index (1 documents)" in caplog.text
     assert switched.store.manifest.fingerprint["embedding_backend"] == "onnx"
     # Queries go through the same backend as the documents: the best passage is this document's, at the
     # similarity its own stored vector gives.

@@ -25,7 +25,7 @@ from ingest.chroma_embedding import ChromaEmbeddingFunction
 from ingest.indexing import Indexer, IndexReport
 from ingest.loading import load_file
 from ingest.settings import Settings
-from ingest.store import IndexStore
+from ingest.store import IndexStore, StoreError
 
 SUMMARY = re.compile(
     r"^added=\d+ updated=\d+ removed=\d+ unchanged=\d+ skipped=\d+ duplicates=\d+ chunks=\d+ seconds=\d+\.\d$"
@@ -412,13 +412,21 @@ def test_bad_files_are_skipped_with_reasons(small_docs: Path, services_factory: 
     assert_consistent(index.store)
 
 
-def test_chunking_settings_change_rebuilds_everything(
+def test_chunking_settings_change_stops_until_an_explicit_rebuild(
     small_docs: Path, services_factory: Callable[..., Services]
 ) -> None:
+    """Other processes may be serving from the index: a settings change never wipes it by itself."""
     index = build(small_docs, services_factory)
     old_ids = index.store.bm25.chunk_ids
     changed = services_factory(index.settings, chunk_tokens=64)
-    report = changed.indexer.reindex()
+    with pytest.raises(StoreError) as stopped:
+        changed.indexer.reindex()
+    assert "NEWSQA_CHUNK_TOKENS is 64 but the index was built with 200" in str(stopped.value)
+    assert "newsqa reindex --rebuild" in str(stopped.value)
+    assert index.store.count() == len(old_ids)  # untouched
+    assert services_factory(index.settings).indexer.reindex().chunks == 0
+
+    report = changed.indexer.reindex(rebuild=True)
     assert report.added == 4 and report.unchanged == 0
     assert report.chunks == changed.store.count() > len(old_ids)
     assert_consistent(changed.store)
@@ -523,3 +531,28 @@ def test_delete_document_removes_its_same_content_copies(
     assert_consistent(store)
     report = index.indexer.reindex()
     assert (report.added, report.chunks) == (0, 0), report.summary()
+
+
+def test_rebuild_keeps_outside_files_and_api_deletions(
+    tmp_path: Path, small_docs: Path, services_factory: Callable[..., Services], corpus_files: Callable[..., list[Path]]
+) -> None:
+    """``reindex --rebuild`` re-embeds everything but forgets nothing the user did: a file ingested from outside
+    the documents folder is still indexed, an article deleted through the API stays deleted."""
+    index = build(small_docs, services_factory)
+    source = next(p for p in corpus_files(20, max_bytes=3500) if not (small_docs / p.name).exists())
+    outside = tmp_path / "elsewhere" / source.name
+    outside.parent.mkdir()
+    shutil.copy2(source, outside)
+    [outside_id] = [d.doc_id for d in index.indexer.ingest([outside]).documents]
+    deleted = index.doc_id(articles_in(small_docs)[0].name)
+    assert index.indexer.delete_document(deleted)
+
+    changed = services_factory(index.settings, chunk_tokens=64)
+    report = changed.indexer.reindex(rebuild=True)
+    assert report.added == 4 and report.removed == 0, report.summary()  # 3 left in the folder + the outside one
+    listed = {d.doc_id for d in changed.store.manifest.listed()}
+    assert outside_id in listed and deleted not in listed
+    assert chroma_ids_of(changed.store, deleted) == set()
+    assert_consistent(changed.store)
+    again = changed.indexer.reindex()
+    assert (again.added, again.updated, again.removed, again.chunks) == (0, 0, 0, 0), again.summary()

@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from api.deps import IndexerDep, ReadAuth, SettingsDep, WriteAuth
 from api.errors import validation_message
 from api.schemas import DocumentDetail, DocumentIn, DocumentPage
-from ingest.store import DocumentRecord
+from ingest.store import COMMITTED, DocumentRecord
 from ingest.uploads import UnsupportedType, UploadResult, add_file, add_text
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -59,7 +59,7 @@ def list_documents(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     source: str | None = None,
 ) -> dict[str, object]:
-    records = [d for d in list(indexer.store.manifest.documents.values()) if d.duplicate_of is None]
+    records = indexer.store.manifest.listed()
     if source:
         records = [d for d in records if d.source == source]
     # Newest first, the order a news reader expects; undated last.
@@ -70,10 +70,11 @@ def list_documents(
 
 @router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[ReadAuth])
 def get_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
-    record = indexer.store.manifest.documents.get(doc_id)
-    if record is None:
+    manifest = indexer.store.manifest
+    record = manifest.documents.get(doc_id)
+    if record is None or record.state != COMMITTED:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {doc_id!r}")
-    canonical = indexer.store.manifest.documents.get(record.duplicate_of or doc_id, record)
+    canonical = manifest.documents.get(record.duplicate_of or doc_id, record)
     chunks = [
         {"chunk_id": cid, "text": text, "start": int(meta.get("start", 0)), "end": int(meta.get("end", 0))}
         for cid, text, meta in indexer.store.chunks_of(canonical.doc_id)

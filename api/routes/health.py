@@ -19,7 +19,7 @@ def health(services: ServicesDep) -> dict[str, object]:
         model = services.answerer().generator.name
     except ModelError as exc:
         model, model_error = settings.llm, str(exc)
-    documents = sum(1 for d in list(services.store.manifest.documents.values()) if d.duplicate_of is None)
+    documents = len(services.store.manifest.listed())
     return {
         "status": "ok" if model_error is None else "degraded",
         "documents": documents,

@@ -31,9 +31,14 @@ def article(title: str, body: str, source: str = "example.org", published: str =
     return f"{title}\n\nSource: {source}\nPublished: {published}\n\n{body}\n".encode()
 
 
-def uploads_in(docs: Path) -> list[str]:
-    folder = docs / UPLOADS
+def uploads_in(client: TestClient) -> list[str]:
+    """The files in the app's uploads folder (under its data folder)."""
+    folder = client.app.state.services.settings.uploads_dir  # type: ignore[attr-defined]
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def data_of(client: TestClient) -> Path:
+    return Path(client.app.state.services.settings.data_dir)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -145,7 +150,8 @@ def test_upload_a_file_then_delete_it(
         assert doc["chunks"] >= 1
         assert [d["doc_id"] for d in doc["documents"]] == [doc_id]
         assert doc["path"].startswith(UPLOADS + "/") and doc["path"].endswith(Path(filename).suffix)
-        assert (base_docs / doc["path"]).is_file(), "an upload is kept as a file in the documents folder"
+        assert (data_of(client) / doc["path"]).is_file(), "an upload is kept as a file in the data folder"
+        assert not (base_docs / UPLOADS).exists(), "nothing is written into the documents folder"
         after = consistent_ids(svc)
         added = after - before
         assert len(added) == doc["chunks"] and all(cid.startswith(doc_id + ":") for cid in added)
@@ -156,7 +162,7 @@ def test_upload_a_file_then_delete_it(
         r = client.delete(f"/documents/{doc_id}")
     assert r.status_code == 200 and r.json() == {"doc_id": doc_id, "deleted": True}
     assert consistent_ids(svc) == before, "the document's chunks left Chroma and BM25"
-    assert not (base_docs / doc["path"]).exists(), "deleting an upload deletes its file"
+    assert not (data_of(client) / doc["path"]).exists(), "deleting an upload deletes its file"
     assert client.get(f"/documents/{doc_id}").status_code == 404
     assert client.delete(f"/documents/{doc_id}").status_code == 404
 
@@ -192,31 +198,29 @@ def test_upload_json_body(
     assert again.json()["status"] == "duplicate" and again.json()["doc_id"] == doc["doc_id"]
 
 
-def test_same_content_again_is_a_duplicate(client: TestClient, base_docs: Path, cleanup: list[str]) -> None:
+def test_same_content_again_is_a_duplicate(client: TestClient, cleanup: list[str]) -> None:
     data = article("Harwick orchard festival", "The Harwick orchard festival drew record crowds for its cider.")
     first = client.post("/documents", files={"file": ("orchard.txt", data, "text/plain")})
     assert first.status_code == 201, first.text
     cleanup.append(first.json()["doc_id"])
-    files_before = uploads_in(base_docs)
+    files_before = uploads_in(client)
     again = client.post("/documents", files={"file": ("orchard-copy.txt", data, "text/plain")})
     assert again.status_code == 200, again.text
     assert again.json()["status"] == "duplicate"
     assert again.json()["doc_id"] == first.json()["doc_id"]
-    assert uploads_in(base_docs) == files_before, "a duplicate writes no file"
+    assert uploads_in(client) == files_before, "a duplicate writes no file"
 
 
-def test_uploading_an_indexed_article_is_a_duplicate(
-    client: TestClient, base_docs: Path, base_articles: list[Path]
-) -> None:
+def test_uploading_an_indexed_article_is_a_duplicate(client: TestClient, base_articles: list[Path]) -> None:
     original = base_articles[1]
     listed = {d["title"]: d["doc_id"] for d in client.get("/documents").json()["items"]}
     title = original.read_text(encoding="utf-8").splitlines()[0].strip()
-    files_before = uploads_in(base_docs)
+    files_before = uploads_in(client)
     r = client.post("/documents", files={"file": ("renamed.txt", original.read_bytes(), "text/plain")})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "duplicate"
     assert r.json()["doc_id"] == listed[title]
-    assert uploads_in(base_docs) == files_before
+    assert uploads_in(client) == files_before
     assert client.get("/documents").json()["total"] == len(base_articles)
 
 
@@ -249,7 +253,6 @@ def test_uploading_an_indexed_article_is_a_duplicate(
 )
 def test_bad_uploads_are_rejected_and_write_nothing(
     client: TestClient,
-    base_docs: Path,
     services: Callable[[TestClient], Services],
     consistent_ids: Callable[[Services], set[str]],
     kwargs: dict[str, Any],
@@ -257,12 +260,12 @@ def test_bad_uploads_are_rejected_and_write_nothing(
     mentions: str,
 ) -> None:
     before = consistent_ids(services(client))
-    files_before = uploads_in(base_docs)
+    files_before = uploads_in(client)
     r = client.post("/documents", **kwargs)
     assert r.status_code == status, r.text
     assert mentions.lower() in r.json()["detail"].lower()
     assert consistent_ids(services(client)) == before
-    assert uploads_in(base_docs) == files_before, "a rejected upload leaves no file behind"
+    assert uploads_in(client) == files_before, "a rejected upload leaves no file behind"
 
 
 def test_an_upload_cannot_choose_where_it_is_written(client: TestClient, base_docs: Path, cleanup: list[str]) -> None:
@@ -273,8 +276,9 @@ def test_an_upload_cannot_choose_where_it_is_written(client: TestClient, base_do
     cleanup.append(r.json()["doc_id"])
     path = r.json()["path"]
     assert path.startswith(UPLOADS + "/") and ".." not in path and path.endswith(".txt")
-    assert (base_docs / path).is_file()
+    assert (data_of(client) / path).is_file()
     assert sorted(p.name for p in base_docs.parent.iterdir()) == outside
+    assert uploads_in(client) == sorted(p.name for p in data_of(client).joinpath(UPLOADS).iterdir())
 
 
 # --- upload -> ask -> delete -> ask ---------------------------------------------------------------
@@ -356,8 +360,7 @@ def test_uploads_over_the_limit_are_413(small_limit_client: TestClient, size: in
     assert "0.01 MB" in r.json()["detail"]
     r = small_limit_client.post("/documents", json={"title": "Oversized", "text": "word " * (size // 5)})
     assert r.status_code == 413, r.text
-    folder = small_limit_client.app.state.services.settings.documents_dir / UPLOADS  # type: ignore[attr-defined]
-    assert not folder.exists() or not any(folder.iterdir())
+    assert uploads_in(small_limit_client) == []
     assert small_limit_client.get("/documents").json()["total"] == 0
 
 

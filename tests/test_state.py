@@ -1,0 +1,250 @@
+"""Chroma holds the state of record: document records, a generation counter and the chunks, written in an order
+that a failure or a kill cannot break. Real Chroma, the real model, real ``newsqa`` processes killed for real."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from support import CLI, log_tail, summary_counts
+
+from api.services import Services
+from ingest.bm25 import BM25Index
+from ingest.loading import load_file
+from ingest.store import COMMITTED, IndexStore
+from qa.retrieval import Filters
+
+T = TypeVar("T")
+VISIBLE_WITHIN = 2.0  # seconds: how soon a write through one process shows in another (the issue's bound)
+
+
+def eventually(check: Callable[[], T], what: str, within: float = VISIBLE_WITHIN) -> T:
+    """Poll ``check`` until it returns something truthy; fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {within} s: {what}")
+        time.sleep(0.05)
+
+
+def listed_ids(store: IndexStore) -> set[str]:
+    return {d.doc_id for d in store.manifest.listed()}
+
+
+def test_two_stores_over_one_chroma_see_the_same_documents(
+    tmp_path: Path, services_factory: Callable[..., Services], corpus_files: Callable[..., list[Path]]
+) -> None:
+    """Two processes' worth of state (separate data folders, so separate BM25 caches) over one Chroma: what one
+    writes, the other lists, searches and can delete, without anything kept in step between them but Chroma."""
+    files = corpus_files(4, max_bytes=3500)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for f in files[:3]:
+        shutil.copy2(f, docs / f.name)
+    one = services_factory(docs)
+    two = services_factory(one.settings, data_dir=tmp_path / "other-data")
+    assert one.store.manifest.listed() == [] and listed_ids(two.store) == set()  # both open, both empty
+    generation = two.store.generation
+
+    one.indexer.reindex()
+    expected = listed_ids(one.store)
+    assert len(expected) == 3
+    eventually(lambda: listed_ids(two.store) == expected, "the other store lists the new documents")
+    assert two.store.generation > generation
+    # Its BM25 cache follows Chroma, chunk for chunk.
+    chroma_ids = set(two.store.collection.get(include=[])["ids"])
+    assert two.store.bm25.chunk_ids == chroma_ids
+    disk = BM25Index.load(tmp_path / "other-data" / "bm25")
+    assert disk is not None and disk.chunk_ids == chroma_ids
+    assert not (one.settings.data_dir / "manifest.json").exists()
+    assert not (tmp_path / "other-data" / "manifest.json").exists()
+
+    # Added through the other one, deleted through the first: each sees the other's write.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy2(files[3], extra / files[3].name)
+    [added] = [d.doc_id for d in two.indexer.ingest([extra / files[3].name]).documents]
+    eventually(lambda: added in listed_ids(one.store), "the first store lists the document added by the other")
+    victim = sorted(expected)[0]
+    title = one.store.manifest.documents[victim].title
+    assert one.indexer.delete_document(victim)
+    eventually(lambda: victim not in listed_ids(two.store), "the other store drops the deleted document")
+    assert two.indexer.delete_document(victim) is False
+    passages = two.answerer().retriever.retrieve(title, 10, Filters())
+    assert passages.passages and victim not in {p.doc_id for p in passages.passages}
+    assert victim not in {e.doc_id for e in two.store.bm25.entries}
+    assert two.store.bm25.chunk_ids == set(one.store.collection.get(include=[])["ids"])
+
+
+def test_a_failed_chroma_write_leaves_the_old_state_and_is_retried(
+    small_docs_factory: Callable[[Path], Path],
+    tmp_path: Path,
+    services_factory: Callable[..., Services],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chroma refusing a write mid-way (its own ``add`` raising) must not leave an article recorded as indexed:
+    the next reindex writes it."""
+    docs = small_docs_factory(tmp_path / "docs")
+    services = services_factory(docs)
+    services.indexer.reindex()
+    store = services.store
+    target = sorted(docs.glob("*.txt"))[-1]
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nThe lighthouse keeper painted gondolas.\n", "utf-8")
+    [doc_id] = store.manifest.files[target.name].docs
+
+    collection = store.collection
+    real_add = collection.add
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("chroma write refused")
+
+    monkeypatch.setattr(collection, "add", refuse)
+    with pytest.raises(RuntimeError, match="refused"):
+        services.indexer.reindex()
+    monkeypatch.setattr(collection, "add", real_add)
+
+    # Nothing half-written is shown: the article is out (repaired), not listed with missing chunks.
+    record = store.manifest.documents.get(doc_id)
+    assert record is None or (record.state == COMMITTED and record.chunks == len(store.chunks_of(doc_id)))
+    report = services.indexer.reindex()
+    assert report.added + report.updated == 1 and report.chunks > 0, report.summary()
+    assert len(store.chunks_of(doc_id)) == store.manifest.documents[doc_id].chunks == report.chunks
+    assert "gondolas" in " ".join(text for _, text, _ in store.chunks_of(doc_id))
+    assert services.indexer.reindex().chunks == 0
+
+
+@pytest.fixture
+def small_docs_factory(corpus_files: Callable[..., list[Path]]) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in corpus_files(3, max_bytes=3500):
+            shutil.copy2(f, folder / f.name)
+        return folder
+
+    return make
+
+
+# --------------------------------------------------------------------------- killed for real
+EMBEDDED = re.compile(rb"embedding:\s+\d+%\|[^|]*\|\s*(\d+)/")
+
+
+def wait_for_embedding_progress(proc: subprocess.Popen[bytes], log: Path, moved: bool) -> None:
+    """Until the run starts embedding (``moved``: until its progress bar first moves), or it ends."""
+    first: bytes | None = None
+    while proc.poll() is None:
+        done = EMBEDDED.findall(log.read_bytes())
+        if done and not moved:
+            return
+        if done and first is None:
+            first = done[-1]
+        if done and done[-1] != first:
+            return
+        time.sleep(0.05)
+
+
+# Not NEWSQA_*: conftest drops those. Fewer kills or articles make a quicker run.
+# `make test` runs a short version (about 3 minutes here); the issue's full run, 20 kills over 200 articles
+# (about 18 minutes on 2 cores), is KILL_TEST_KILLS=20 KILL_TEST_ARTICLES=200.
+KILLS = int(os.environ.get("KILL_TEST_KILLS", "6"))
+KILL_ARTICLES = int(os.environ.get("KILL_TEST_ARTICLES", "60"))
+
+
+def test_reindex_killed_at_random_moments_leaves_a_consistent_index(
+    tmp_path: Path,
+    corpus_files: Callable[..., list[Path]],
+    services_factory: Callable[..., Services],
+    settings_factory: Callable[..., Any],
+) -> None:
+    """``newsqa reindex`` over a few hundred articles, SIGKILLed at random moments and restarted each time:
+    afterwards every record matches its chunks and content, nothing is orphaned, BM25 equals Chroma, and a
+    final reindex has nothing to add."""
+    cli = CLI.under(tmp_path)
+    for f in corpus_files(KILL_ARTICLES):
+        shutil.copy2(f, cli.docs / f.name)
+    seed = int(os.environ.get("KILL_TEST_SEED", str(random.randrange(1 << 30))))
+    rng = random.Random(seed)
+    print(f"kill test: {KILLS} kills, {KILL_ARTICLES} articles, seed {seed}")
+    killed = 0
+    finished_early = 0
+    while killed < KILLS:
+        log = tmp_path / f"reindex-{killed + finished_early}.log"
+        # A file, not a pipe: a full pipe would stall the process and the kill would land in the same place.
+        with log.open("wb") as out:
+            proc = subprocess.Popen([*cli.command, "reindex"], env=cli.env, cwd=cli.cwd, stdout=out, stderr=out)
+        # A third of the kills land anywhere from start-up on (where the lease is taken over and the last crash
+        # repaired), a third while embedding and writing, and a third just as a batch's chunks start to be
+        # written (the progress bar moves right before each write): the windows a crash can tear.
+        if killed % 3 == 0:
+            moment = time.monotonic() + rng.uniform(0.5, 15.0)
+        elif killed % 3 == 1:
+            wait_for_embedding_progress(proc, log, moved=False)
+            moment = time.monotonic() + rng.uniform(0.0, 25.0)
+        else:
+            wait_for_embedding_progress(proc, log, moved=True)
+            moment = time.monotonic() + rng.uniform(0.0, 0.3)
+        try:
+            proc.wait(timeout=max(0.0, moment - time.monotonic()))
+            assert proc.returncode == 0, log_tail(log)
+            finished_early += 1
+            if finished_early > 3:
+                break  # the index is complete; later runs have nothing left to interrupt
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            killed += 1
+    logs = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(tmp_path.glob("reindex-*.log"))]
+    repairs = sum("half-written" in text for text in logs)
+    takeovers = sum("taking over the index lease" in text for text in logs)
+    print(
+        f"killed {killed} times; {finished_early} run(s) finished before their kill; "
+        f"{repairs} restart(s) repaired a half-written write, {takeovers} took over a dead writer's lease"
+    )
+    assert killed == KILLS or finished_early > 3
+
+    # Finishing all the articles may take long on a busy machine: more than CLI.run allows a command.
+    final = subprocess.run(
+        [*cli.command, "reindex"], env=cli.env, cwd=cli.cwd, capture_output=True, text=True, timeout=1800, check=False
+    )
+    assert final.returncode == 0, final.stderr[-3000:]
+    assert "Traceback" not in final.stderr
+    last = cli.run("reindex")
+    counts = summary_counts(last.stdout)
+    assert (counts["added"], counts["updated"], counts["removed"], counts["chunks"]) == (0, 0, 0, 0), last.stdout
+
+    settings = settings_factory(
+        cli.docs,
+        data_dir=Path(cli.env["NEWSQA_DATA_DIR"]),
+        chroma_path=Path(cli.env["NEWSQA_CHROMA_PATH"]),
+        collection="news",
+    )
+    store = services_factory(settings).store
+    manifest = store.manifest
+    assert all(d.state == COMMITTED for d in manifest.documents.values())
+    got = store.collection.get(include=["metadatas"])
+    chunks_by_doc: dict[str, dict[str, str]] = {}
+    for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+        chunks_by_doc.setdefault(str(meta["doc_id"]), {})[cid] = str(meta["version"])
+    listed = {d.doc_id: d for d in manifest.listed()}
+    assert set(chunks_by_doc) == set(listed)  # no orphaned chunks, no listed article without chunks
+    for doc_id, record in listed.items():
+        assert chunks_by_doc[doc_id] == {f"{doc_id}:{i:04d}": record.version for i in range(record.chunks)}
+        [doc] = [d for d in load_file(cli.docs / record.file, cli.docs) if d.doc_id == doc_id]
+        assert doc.content_hash == record.content_hash
+    assert len(manifest.documents) == KILL_ARTICLES
+    assert set(manifest.files) == {f.name for f in cli.docs.glob("*.txt")}
+    ids = set(got["ids"])
+    assert store.bm25.chunk_ids == ids
+    disk = BM25Index.load(settings.bm25_dir)
+    assert disk is not None and disk.chunk_ids == ids
