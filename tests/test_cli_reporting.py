@@ -155,6 +155,10 @@ def test_serve_with_an_unreachable_chroma_server_fails_in_one_line(cli: CLI) -> 
 def test_a_model_the_onnx_backend_cannot_run_fails_in_one_line(cli: CLI, command: str) -> None:
     # A hub name is not a folder on disk: nothing to export from (and nothing may be downloaded).
     env = {"NEWSQA_EMBEDDING_MODEL": "sentence-transformers/all-mpnet-base-v2", "NEWSQA_EMBEDDING_BACKEND": "onnx"}
+    # A fresh index: over the module's existing one, the settings check would stop the process first (also in
+    # one line, but about the index, not the model).
+    fresh = cli.cwd / f"fresh-{command}"
+    env.update(NEWSQA_DATA_DIR=str(fresh), NEWSQA_CHROMA_PATH=str(fresh / "chroma"))
     args = ["Who runs the museum?"] if command == "ask" else ["--host", "127.0.0.1", "--port", str(free_port())]
     proc = cli.run(command, *args, env=env)
     assert proc.returncode == 1, proc.stderr
