@@ -8,13 +8,19 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+# newsqa ask --passages: how much of each passage, wrapped how.
+_PASSAGE_CHARS = 300
+_WIDTH = 100
+_INDENT = " " * 6
 
 
 def _parse_date(value: str) -> date:
@@ -61,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from pydantic import ValidationError
 
+    from ingest.embedding import EmbeddingError
     from ingest.store import StoreError
     from qa.generation import ModelError
 
@@ -70,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors = "; ".join(f"NEWSQA_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         print(f"newsqa: invalid settings: {errors}", file=sys.stderr)
         return EXIT_USAGE
-    except (ModelError, StoreError, OSError) as exc:
+    except (ModelError, StoreError, EmbeddingError, OSError) as exc:
         print(f"newsqa: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -94,7 +101,13 @@ def _run(args: argparse.Namespace) -> int:
             print(f"newsqa: no such file or folder: {', '.join(missing)}", file=sys.stderr)
             return EXIT_USAGE
         report = services.indexer.ingest(args.paths, progress=True)
-        return _print_report(report)
+        _print_report(report)
+        if report.skipped == report.files:
+            given = ", ".join(map(str, args.paths))
+            why = f"none of the {report.files} file(s) could be read" if report.files else "no files there"
+            print(f"newsqa: nothing ingested from {given}: {why}", file=sys.stderr)
+            return EXIT_ERROR
+        return 0
     if args.command == "reindex":
         return _print_report(services.indexer.reindex(progress=True))
     if args.command == "ask":
@@ -108,6 +121,12 @@ def _print_report(report: object) -> int:
     assert isinstance(report, IndexReport)
     for path, reason in report.skipped_files:
         print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path in report.forgotten_files:
+        print(
+            f"gone {path}: ingested from outside the documents folder and no longer there; "
+            "its articles are removed and it is no longer followed",
+            file=sys.stderr,
+        )
     for doc in report.documents:
         if doc.status == "duplicate":
             print(f"duplicate: {doc.title!r} has the same content as {doc.duplicate_of}; indexed once", file=sys.stderr)
@@ -139,7 +158,10 @@ def _ask(args: argparse.Namespace, services: object) -> int:
     if args.passages:
         print("\nRetrieved passages:")
         for p in answer.passages:
-            print(f"  [{p.n}] score={p.score:.4f} similarity={p.similarity:.3f} {p.title}\n      {p.snippet(200)}")
+            print(f"  [{p.n}] {p.title}\n      score={p.score:.4f} similarity={p.similarity:.3f}")
+            # The passage's own line breaks and blank lines would break the indentation: rewrap it.
+            snippet = " ".join(p.snippet(_PASSAGE_CHARS).split())
+            print(textwrap.fill(snippet, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT))
     return 0
 
 
@@ -158,16 +180,41 @@ def _serve(args: argparse.Namespace, settings: object) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    if not args.no_index:
-        from api.services import build_services
+    # Found out now, not after indexing and loading the models, when uvicorn would fail to bind.
+    busy = _bind_error(host, port)
+    if busy:
+        advice = "choose another with --port or NEWSQA_PORT"
+        print(f"newsqa: cannot listen on {host}:{port}: {busy}; {advice}", file=sys.stderr)
+        return EXIT_ERROR
+    from api.services import build_services
 
-        services = build_services(settings)
+    services = build_services(settings)
+    if not args.no_index:
         print(f"indexing {settings.documents_dir} ...", file=sys.stderr)
         _print_report(services.indexer.reindex(progress=True))
-        del services
+    # Chroma is opened here, where a StoreError ends in one line (a no-change reindex does not open it): in the
+    # app's startup, uvicorn would print the error's whole stack trace.
+    services.store.count()
+    # Likewise the embedding model: a backend that cannot run it ends here in one line, before uvicorn starts.
+    services.embedder.load()
+    del services
     print(f"serving on http://{host}:{port} (chat page at /, API docs at /docs)", file=sys.stderr)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
     return 0
+
+
+def _bind_error(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (address in use, unknown host), or None when it can."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free to use.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 if __name__ == "__main__":

@@ -1,12 +1,20 @@
-"""Every error leaves as JSON with a message; no stack trace ever reaches a client."""
+"""Every error leaves as JSON with a message; no stack trace ever reaches a client.
+
+The API's own routes answer ``{"detail": "..."}``. Under ``/v1/`` (the OpenAI-compatible routes) errors take
+OpenAI's shape, ``{"error": {"message", "type", "param", "code"}}``, with the status OpenAI would use, because
+the clients written for that API read them so (the official one raises ``BadRequestError`` and so on).
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from ingest.loading import LoadError
 from ingest.store import StoreError
@@ -14,6 +22,14 @@ from ingest.uploads import UnsupportedType
 from qa.generation import ModelError
 
 log = logging.getLogger(__name__)
+
+OPENAI_PREFIX = "/v1/"
+# OpenAI's codes for the statuses its clients meet here; others go without one.
+_OPENAI_CODES = {
+    status.HTTP_401_UNAUTHORIZED: "invalid_api_key",
+    status.HTTP_404_NOT_FOUND: "not_found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+}
 
 
 def validation_message(errors: list[dict[str, object]]) -> str:
@@ -24,36 +40,67 @@ def validation_message(errors: list[dict[str, object]]) -> str:
     return "; ".join(parts)
 
 
+def is_openai(request: Request) -> bool:
+    return request.url.path.startswith(OPENAI_PREFIX)
+
+
+def openai_error(message: str, status_code: int, code: str | None = None, param: str | None = None) -> dict[str, Any]:
+    """OpenAI's error object; its ``type`` follows the status as OpenAI's does."""
+    kind = "invalid_request_error" if status_code < 500 else "server_error"
+    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
+
+
+def _error(
+    request: Request, status_code: int, message: str, code: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    content = openai_error(message, status_code, code) if is_openai(request) else {"detail": message}
+    return JSONResponse(status_code=status_code, content=content, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        message = validation_message(errors)
+        if is_openai(request):
+            # OpenAI answers a malformed request with 400 and names the first bad parameter.
+            loc = [str(x) for x in errors[0]["loc"] if x != "body"] if errors else []  # type: ignore[union-attr]
+            body = openai_error(message, 400, "invalid_request", ".".join(loc[:1]) or None)
+            return JSONResponse(status_code=status.HTTP_400_BAD_REQUEST, content=body)
         return JSONResponse(
-            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-            content={"detail": validation_message(errors), "errors": errors},
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": message, "errors": errors}
+        )
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if not is_openai(request):
+            return await http_exception_handler(request, exc)
+        code = _OPENAI_CODES.get(exc.status_code, "invalid_request" if exc.status_code < 500 else None)
+        return JSONResponse(
+            status_code=exc.status_code,
+            content=openai_error(str(exc.detail), exc.status_code, code),
+            headers=exc.headers,
         )
 
     @app.exception_handler(ModelError)
-    async def _model(_: Request, exc: ModelError) -> JSONResponse:
-        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(exc)})
+    async def _model(request: Request, exc: ModelError) -> JSONResponse:
+        return _error(request, status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), "model_unavailable")
 
     @app.exception_handler(StoreError)
-    async def _store(_: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(exc)})
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        return _error(request, status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), "index_unavailable")
 
     @app.exception_handler(UnsupportedType)
-    async def _unsupported(_: Request, exc: UnsupportedType) -> JSONResponse:
-        return JSONResponse(status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, content={"detail": str(exc)})
+    async def _unsupported(request: Request, exc: UnsupportedType) -> JSONResponse:
+        return _error(request, status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(exc), "unsupported_media_type")
 
     @app.exception_handler(LoadError)
-    async def _unloadable(_: Request, exc: LoadError) -> JSONResponse:
-        return JSONResponse(
-            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": f"cannot index file: {exc.reason}"}
-        )
+    async def _unloadable(request: Request, exc: LoadError) -> JSONResponse:
+        message = f"cannot index file: {exc.reason}"
+        return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, message, "unprocessable_file")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            status_code=500, content={"detail": f"internal error ({type(exc).__name__}); see server log"}
-        )
+        message = f"internal error ({type(exc).__name__}); see server log"
+        return _error(request, status.HTTP_500_INTERNAL_SERVER_ERROR, message, "internal_error")

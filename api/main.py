@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.routes import ask, documents, health, openai, pages, reindex
@@ -43,7 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await asyncio.wait_for(watcher, timeout=5)
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served by the app itself (FastAPI's own pages load them from a
+    # CDN, and this service is meant to run on machines without the internet).
+    app = FastAPIOffline(
         title="newsqa",
         summary="Ask questions about news articles; every answer cites the passages it rests on.",
         version="0.1.0",

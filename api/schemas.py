@@ -157,6 +157,7 @@ class HealthOut(BaseModel):
     model: str
     model_error: str | None = None
     embedding_model: str
+    embedding_backend: str
     auth: AuthInfo
 
 

@@ -53,6 +53,8 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    embedder = Embedder.shared(settings.embedding_model, settings.embedding_batch_size)
+    embedder = Embedder.shared(
+        settings.embedding_model, settings.embedding_batch_size, settings.embedding_backend, settings.onnx_cache_dir
+    )
     store = IndexStore(settings, embedder)
     return Services(settings, embedder, store, Indexer(store, embedder))

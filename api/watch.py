@@ -32,6 +32,8 @@ async def watch_documents(indexer: Indexer, stop: asyncio.Event) -> None:
         log.info("%d change(s) in %s: re-indexing", len(changes), folder)
         try:
             report = await run_in_threadpool(indexer.reindex)
+            for path, reason in report.skipped_files:
+                log.warning("skipped %s: %s", path, reason)
             log.info("watch reindex: %s", report.summary())
         except Exception:
             log.exception("watch reindex failed")

@@ -42,8 +42,9 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         return ["cosine"]
 
     def get_config(self) -> dict[str, Any]:
-        return {"model": self._embedder.name}
+        return {"model": self._embedder.name, "backend": self._embedder.backend}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
-        return ChromaEmbeddingFunction(Embedder.shared(config["model"]))
+        # Collections written before the backend setting existed were embedded by torch.
+        return ChromaEmbeddingFunction(Embedder.shared(config["model"], backend=config.get("backend", "torch")))

@@ -1,4 +1,9 @@
-"""The embedding model: one sentence-transformers model shared by chunking (token counts), indexing and queries."""
+"""The embedding model: one instance shared by chunking (token counts), indexing and queries.
+
+It runs on one of the backends of ``NEWSQA_EMBEDDING_BACKEND``, chosen here and nowhere else: ``torch``
+(:mod:`ingest.torch_encoder`) or ``onnx`` / ``onnx-int8`` (:mod:`ingest.onnx_encoder`, files from
+:mod:`ingest.onnx_export`). Documents and queries go through the same instance, so through the same backend.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,31 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 
-from ingest.settings import BUNDLED_EMBEDDING_MODEL
+from ingest.settings import BUNDLED_EMBEDDING_MODEL, DEFAULT_EMBEDDING_BACKEND, EmbeddingBackend
 
 log = logging.getLogger(__name__)
+
+
+class EmbeddingError(RuntimeError):
+    """The configured model cannot run on the configured backend."""
+
+
+class Encoder(Protocol):
+    """What a backend provides: its word pieces (to size chunks) and unit-length vectors."""
+
+    backend: str
+    max_tokens: int  # word pieces the model reads, [CLS]/[SEP] included; the rest is cut off
+    dimension: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]: ...
+
+    def encode(self, texts: Sequence[str], batch_size: int, show_progress: bool = False) -> np.ndarray: ...
 
 
 def resolve_model_path(name: str) -> str:
@@ -24,96 +47,102 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+def load_encoder(model: str, backend: str, onnx_dir: Path) -> Encoder:
+    """The one place a backend is chosen."""
+    path = resolve_model_path(model)
+    # Never reach a model hub at run time for a model that is on disk.
+    if Path(path).exists():
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if backend == "torch":
+        from ingest.torch_encoder import TorchEncoder
+
+        return TorchEncoder(path)
+    if backend not in ("onnx", "onnx-int8"):
+        raise EmbeddingError(f"NEWSQA_EMBEDDING_BACKEND={backend!r}: expected 'torch', 'onnx' or 'onnx-int8'")
+    from ingest.onnx_encoder import OnnxEncoder, OnnxLayoutError, sentence_layout
+    from ingest.onnx_export import onnx_file
+
+    model_dir = Path(path)
+    if not model_dir.is_dir():
+        raise EmbeddingError(
+            f"NEWSQA_EMBEDDING_BACKEND={backend} needs the model on disk; {model!r} is not a folder "
+            "(use a local sentence-transformers folder, or the torch backend)"
+        )
+    try:
+        sentence_layout(model_dir)  # refused before any export is attempted
+    except OnnxLayoutError as exc:
+        raise EmbeddingError(str(exc)) from exc
+    return OnnxEncoder(model_dir, onnx_file(model_dir, onnx_dir, quantized=backend == "onnx-int8"), backend)
+
+
 class Embedder:
-    """Wraps a SentenceTransformer loaded from disk; normalised vectors, so cosine = dot product.
+    """Normalised vectors, so cosine = dot product.
 
     The model loads on first use: a reindex that finds nothing changed never pays for it.
     """
 
-    _shared: ClassVar[dict[tuple[str, int], Embedder]] = {}
+    _shared: ClassVar[dict[tuple[str, int, str], Embedder]] = {}
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, model: str = BUNDLED_EMBEDDING_MODEL, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model: str = BUNDLED_EMBEDDING_MODEL,
+        batch_size: int = 32,
+        backend: EmbeddingBackend = DEFAULT_EMBEDDING_BACKEND,
+        onnx_dir: Path | None = None,
+    ) -> None:
         self.name = model
         self.batch_size = batch_size
-        self._model: Any = None
+        self.backend = backend
+        self.onnx_dir = onnx_dir if onnx_dir is not None else Path(".data") / "onnx"
+        self._encoder: Encoder | None = None
         self._load_lock = threading.Lock()
 
     @classmethod
-    def shared(cls, model: str = BUNDLED_EMBEDDING_MODEL, batch_size: int = 32) -> Embedder:
-        """One instance per model in a process: Chroma rebuilding its embedding function must not load a second copy."""
+    def shared(
+        cls,
+        model: str = BUNDLED_EMBEDDING_MODEL,
+        batch_size: int = 32,
+        backend: EmbeddingBackend = DEFAULT_EMBEDDING_BACKEND,
+        onnx_dir: Path | None = None,
+    ) -> Embedder:
+        """One instance per model and backend in a process: Chroma rebuilding its embedding function, or
+        another index in the same process, must not load a second copy. The ONNX files of one model are
+        the same wherever they are cached, so the first instance's ``onnx_dir`` serves them all."""
         with cls._shared_lock:
-            key = (model, batch_size)
+            key = (model, batch_size, backend)
             if key not in cls._shared:
-                cls._shared[key] = cls(model, batch_size)
+                cls._shared[key] = cls(model, batch_size, backend, onnx_dir)
             return cls._shared[key]
 
-    @property
-    def model(self) -> Any:
-        if self._model is None:
+    def load(self) -> Encoder:
+        if self._encoder is None:
             with self._load_lock:
-                if self._model is None:
-                    self._model = self._load()
-        return self._model
-
-    def _load(self) -> Any:
-        path = resolve_model_path(self.name)
-        # Never reach a model hub at run time for a model that is on disk.
-        if Path(path).exists():
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import transformers
-        from sentence_transformers import SentenceTransformer
-
-        transformers.logging.set_verbosity_error()
-        transformers.logging.disable_progress_bar()
-        log.info("loading embedding model %s", path)
-        return SentenceTransformer(path, device="cpu")
-
-    @property
-    def tokenizer(self) -> Any:
-        return self.model.tokenizer
+                if self._encoder is None:
+                    self._encoder = load_encoder(self.name, self.backend, self.onnx_dir)
+        return self._encoder
 
     @property
     def max_tokens(self) -> int:
-        # max_seq_length counts the [CLS]/[SEP] special tokens the model adds itself.
-        return int(self.model.max_seq_length)
+        return self.load().max_tokens
 
     @property
     def dimension(self) -> int:
-        get = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        return int(get() or 0)
+        return self.load().dimension
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces the model would see for each text, special tokens included, without truncation."""
-        if not texts:
-            return []
-        encoded = self.tokenizer(
-            list(texts),
-            add_special_tokens=True,
-            truncation=False,
-            return_attention_mask=False,
-            return_token_type_ids=False,
-            verbose=False,
-        )
-        return [len(ids) for ids in encoded["input_ids"]]
+        return self.load().count_tokens(texts) if texts else []
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character span of every word piece of ``text`` (no special tokens), from the fast tokenizer."""
-        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-        return [tuple(span) for span in encoded["offset_mapping"]]
+        return self.load().token_offsets(text)
 
     def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        return self.load().encode(texts, self.batch_size, show_progress)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

@@ -49,7 +49,10 @@ class IndexReport:
     duplicates: int = 0
     chunks: int = 0
     seconds: float = 0.0
+    files: int = 0  # files looked at (skipped ones included)
     skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    # Files ingested from outside the documents folder that are gone: removed and no longer followed.
+    forgotten_files: list[str] = field(default_factory=list)
     documents: list[DocumentResult] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -110,7 +113,12 @@ class Indexer:
 
     def reindex(self, progress: bool = False) -> IndexReport:
         """Sync the documents folder (and files ingested from elsewhere): add new, replace changed,
-        remove deleted, skip unchanged without embedding anything."""
+        remove deleted, skip unchanged without embedding anything.
+
+        A file ingested from outside the folder is followed while it loads: once it is gone or no longer
+        loads, its documents are removed and it is reported (in ``forgotten_files`` or ``skipped_files``)
+        this one time, then forgotten; ``ingest`` it again to bring it back.
+        """
         started = time.perf_counter()
         with self.store.write_lock:
             report = IndexReport()
@@ -121,6 +129,7 @@ class Indexer:
             files += [p for p in external if p.exists() and self.file_key(p) not in present]
             present |= {self.file_key(p) for p in external if p.exists()}
             removed = [k for k in self.store.manifest.files if k not in present]
+            report.forgotten_files = [k for k in removed if Path(k).is_absolute()]
             self._sync_files(files, removed_keys=removed, report=report, progress=progress)
         report.seconds = time.perf_counter() - started
         return report
@@ -176,7 +185,12 @@ class Indexer:
         fingerprint = self.store.fingerprint()
         if manifest.fingerprint != fingerprint:
             if manifest.documents or self.store.count():
-                log.warning("embedding model or chunking changed: rebuilding the whole index")
+                changed = ", ".join(
+                    f"{key} {manifest.fingerprint.get(key)} -> {value}"
+                    for key, value in fingerprint.items()
+                    if manifest.fingerprint.get(key) != value
+                )
+                log.warning("%s: rebuilding the whole index (%d documents)", changed, len(manifest.documents))
             self.store.reset()
 
     def _sync_files(
@@ -185,30 +199,35 @@ class Indexer:
         manifest = self.store.manifest
         loaded: dict[str, tuple[str, list[Document]]] = {}
         stale: list[str] = []  # documents of known files that no longer load
+        # Outside the documents folder nothing would list a broken file again: it is reported now and
+        # forgotten (with any documents it had), rather than re-reported by every later reindex.
+        dropped: list[str] = []
+        report.files += len(files)
         for path in tqdm(files, desc="loading", unit="file", disable=not progress or len(files) < 2, file=sys.stderr):
             key = self.file_key(path)
+            known = manifest.files.get(key)
             try:
                 digest = file_hash(path)
-            except OSError as exc:
-                self._skip(report, key, f"unreadable: {exc.strerror or exc}")
-                continue
-            known = manifest.files.get(key)
-            if known is not None and known.file_hash == digest:
-                if known.error:
-                    self._skip(report, key, known.error)
-                else:
+                if known is not None and known.file_hash == digest:
+                    if known.error:
+                        raise LoadError(known.error)
                     report.unchanged += len(known.docs)
-                continue
-            try:
+                    continue
                 # The file changed: documents deleted through the API while it was unchanged come back.
-                docs = self._load(path, key, None)
-            except LoadError as exc:
-                self._skip(report, key, exc.reason)
-                manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=exc.reason)
-                stale += known.docs if known else []
-                continue
-            loaded[key] = (digest, docs)
-        self._apply(loaded, removed_keys, report, progress, stale)
+                loaded[key] = (digest, self._load(path, key, None))
+            except (OSError, LoadError) as exc:
+                reason = exc.reason if isinstance(exc, LoadError) else f"unreadable: {exc.strerror or exc}"
+                if Path(key).is_absolute():
+                    followed = " (no longer followed: ingest it again once it is fixed)" if known else ""
+                    self._skip(report, key, reason + followed)
+                    dropped.append(key)
+                    continue
+                self._skip(report, key, reason)
+                if isinstance(exc, LoadError):
+                    # Inside the folder the failure is remembered: an unchanged broken file is not parsed again.
+                    manifest.files[key] = FileRecord(file_hash=digest, docs=[], error=reason)
+                    stale += known.docs if known else []
+        self._apply(loaded, [*removed_keys, *dropped], report, progress, stale)
 
     def _apply(
         self,
@@ -271,7 +290,7 @@ class Indexer:
                     manifest.documents[doc.doc_id] = self._record(doc, key, 0, now, duplicate_of=twin)
                     report.duplicates += 1
                     report.documents.append(DocumentResult(doc.doc_id, doc.title, "duplicate", 0, twin))
-                    log.warning("%s has the same content as %s: indexed once", key, twin)
+                    log.info("%s has the same content as %s: indexed once", key, twin)
                     continue
                 status = "updated" if existing is not None and existing.duplicate_of is None else "added"
                 pending.append((doc, key, status))
@@ -359,7 +378,8 @@ class Indexer:
     def _skip(self, report: IndexReport, key: str, reason: str) -> None:
         report.skipped += 1
         report.skipped_files.append((key, reason))
-        log.warning("skipped %s: %s", key, reason)
+        # The caller reports it, once: the CLI prints it, the API returns it, the watcher logs it.
+        log.info("skipped %s: %s", key, reason)
 
     @staticmethod
     def _record(doc: Document, key: str, chunks: int, now: str, duplicate_of: str | None = None) -> DocumentRecord:

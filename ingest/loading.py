@@ -12,7 +12,9 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -43,6 +45,11 @@ _MAX_FIELD_WORDS = 8
 # A title derived from a body line should still read like a title.
 _MAX_DERIVED_TITLE = 200
 
+# Libraries the loaders call that log their own complaints about a file ("invalid pdf header", "discarding
+# data: None"). Those lines belong in the one reason a skipped file is reported with, not on the console.
+_LIBRARY_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "justext")
+_MAX_NOTES_CHARS = 300
+
 
 class LoadError(Exception):
     """A file that cannot be turned into documents; ``reason`` is short enough for a log line or an API reply."""
@@ -51,6 +58,62 @@ class LoadError(Exception):
         self.reason = reason
         self.path = str(path) if path is not None else ""
         super().__init__(f"{self.path}: {reason}" if self.path else reason)
+
+
+# --------------------------------------------------------------------------- library messages
+
+
+class _LibraryNotes(logging.Handler):
+    """Collects the library loggers' records for the file the current thread is loading.
+
+    Installed once, with propagation off, so the records never reach the console on their own; a thread
+    that is not loading a file (none should log there) gets them passed on to the root logger unchanged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self._local = threading.local()
+
+    @contextmanager
+    def collect(self) -> Iterator[list[str]]:
+        notes: list[str] = []
+        previous = getattr(self._local, "notes", None)
+        self._local.notes = notes
+        try:
+            yield notes
+        finally:
+            self._local.notes = previous
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notes = getattr(self._local, "notes", None)
+        if notes is None:
+            logging.getLogger().handle(record)
+            return
+        if record.levelno >= logging.WARNING:
+            note = f"{record.name.split('.')[0]}: {' '.join(record.getMessage().split())}"
+            if note not in notes:
+                notes.append(note)
+
+
+_library_notes = _LibraryNotes()
+for _name in _LIBRARY_LOGGERS:
+    _library_logger = logging.getLogger(_name)
+    _library_logger.addHandler(_library_notes)
+    _library_logger.propagate = False
+
+
+def _with_notes(reason: str, notes: list[str]) -> str:
+    """``reason (pypdf: invalid pdf header; EOF marker not found)``: each library named once."""
+    if not notes:
+        return reason
+    said, library = "", ""
+    for note in notes:
+        name, _, message = note.partition(": ")
+        said += ("; " if said else "") + (message if name == library else note)
+        library = name
+    if len(said) > _MAX_NOTES_CHARS:
+        said = said[: _MAX_NOTES_CHARS - 1].rstrip() + "…"
+    return f"{reason} ({said})"
 
 
 # --------------------------------------------------------------------------- files
@@ -106,12 +169,14 @@ def load_file(path: Path, root: Path | None = None) -> list[Document]:
 
     display = _display_path(path, root)
     loader = _LOADERS[_loader_kind(suffix)]
-    try:
-        return loader(data, display, path)
-    except LoadError as exc:
-        if not exc.path:
-            raise LoadError(exc.reason, path) from exc.__cause__
-        raise
+    with _library_notes.collect() as notes:
+        try:
+            documents = loader(data, display, path)
+        except LoadError as exc:
+            raise LoadError(_with_notes(exc.reason, notes), exc.path or path) from exc.__cause__
+    for note in notes:  # the file loaded: what the library grumbled about is only of interest when debugging
+        logger.debug("%s: %s", display, note)
+    return documents
 
 
 def _loader_kind(suffix: str) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_EMBEDDING_MODEL = "bundled:all-MiniLM-L6-v2"
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+# The fastest at equal retrieval quality on this project's benchmark (bench/embedding_backends.py).
+DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "onnx-int8"
 
 
 class Settings(BaseSettings):
@@ -32,6 +35,14 @@ class Settings(BaseSettings):
         BUNDLED_EMBEDDING_MODEL,
         description="sentence-transformers model path or name; the default is the bundled all-MiniLM-L6-v2.",
     )
+    embedding_backend: EmbeddingBackend = Field(
+        DEFAULT_EMBEDDING_BACKEND,
+        description="How the embedding model runs: 'torch' (sentence-transformers), 'onnx' or 'onnx-int8' "
+        "(onnxruntime, exported from the model on first use); changing it rebuilds the index.",
+    )
+    onnx_dir: Path | None = Field(
+        None, description="Where the ONNX exports of the embedding model are kept (empty: <data_dir>/onnx)."
+    )
     embedding_batch_size: int = Field(32, ge=1, description="Chunks per encode batch.")
     chunk_tokens: int = Field(
         200, ge=16, description="Largest chunk, in the embedding model's word pieces (capped by the model limit)."
@@ -43,9 +54,26 @@ class Settings(BaseSettings):
     # --- retrieval -------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
     candidates: int = Field(50, ge=1, description="Passages each retriever (dense, BM25) contributes to fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    min_score: float = Field(
-        0.25, description="Below this best dense cosine similarity the answer is 'insufficient information'."
+    dense_weight: float = Field(
+        0.25, ge=0, le=1, description="Weight of the passage's cosine in fusion (tuned on dev)."
+    )
+    passage_bm25_weight: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Weight of the passage's own BM25 in fusion; the article's BM25 gets what the two leave.",
+    )
+    passages_per_article: int = Field(
+        2,
+        ge=1,
+        description="Passages of one article at full score; each further one counts half, so others get a turn.",
+    )
+    off_topic_coverage: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="Below this share of the question's IDF-weighted words found in the retrieved passages, "
+        "the question is off topic: refused without asking the model.",
     )
     as_of_half_life_days: float = Field(
         90.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it."
@@ -81,6 +109,15 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip().startswith("["):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @field_validator("onnx_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def onnx_cache_dir(self) -> Path:
+        return self.onnx_dir if self.onnx_dir is not None else self.data_dir / "onnx"
 
     @property
     def bm25_dir(self) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.bm25 import BM25Entry, BM25Index, tokenize
+from ingest.bm25 import ArticleEntry, BM25Entry, BM25Index, tokenize
 from ingest.chunking import embedding_text
 from ingest.document import Chunk
 from ingest.embedding import Embedder
@@ -168,14 +168,16 @@ class IndexStore:
 
     def _bm25_from_chroma(self, collection: Any) -> BM25Index:
         got = collection.get(include=["documents", "metadatas"])
-        entries = bm25_entries(got["ids"], got["documents"] or [], got["metadatas"] or [])
-        return BM25Index(entries)
+        texts, metas = got["documents"] or [], got["metadatas"] or []
+        starts = [int(m.get("start", 0)) for m in metas]
+        return BM25Index(bm25_entries(got["ids"], texts, metas), article_entries(texts, starts, metas))
 
     # --- writing --------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
         return {
             "embedding_model": self.embedder.name,
+            "embedding_backend": self.embedder.backend,  # backends' vectors differ slightly: never mixed
             "chunk_tokens": self.settings.chunk_tokens,
             "chunk_overlap": self.settings.chunk_overlap,
             "chunker": 3,  # 3: author in chunk metadata, trailing bylines read
@@ -208,7 +210,11 @@ class IndexStore:
                     embeddings=vectors[start : start + max_batch],
                     metadatas=[chunk_to_metadata(c) for c in part],
                 )
-            self._bm25 = bm25.with_changes(stale, bm25_entries_for_chunks(chunks))
+            self._bm25 = bm25.with_changes(
+                stale,
+                bm25_entries_for_chunks(chunks),
+                article_entries([c.text for c in chunks], [c.start for c in chunks], [c.metadata for c in chunks]),
+            )
             self._bm25.save(self.settings.bm25_dir)
 
     def save_manifest(self) -> None:
@@ -228,6 +234,13 @@ class IndexStore:
         got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
         rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
         return sorted(rows, key=lambda r: r[2].get("chunk_index", 0))
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of ``ids`` (those that still exist)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
     def dense_search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         n = min(k, self.count())
@@ -253,6 +266,29 @@ def bm25_entries(ids: Sequence[str], texts: Sequence[str], metas: Sequence[Any])
         BM25Entry(i, str(m["doc_id"]), str(m.get("source", "")), int(m.get("published_day", -1)), tuple(tok))
         for i, m, tok in zip(ids, metas, tokens, strict=True)
     ]
+
+
+def article_entries(texts: Sequence[str], starts: Sequence[int], metas: Sequence[Any]) -> list[ArticleEntry]:
+    """Each article's tokens for article-level BM25: its title once, then its body rebuilt from its chunks
+    without the overlaps they repeat, so no term is counted twice."""
+    parts: dict[str, list[tuple[int, str]]] = {}
+    titles: dict[str, str] = {}
+    for text, start, meta in zip(texts, starts, metas, strict=True):
+        doc_id = str(meta["doc_id"])
+        parts.setdefault(doc_id, []).append((start, text))
+        titles[doc_id] = str(meta.get("title", ""))
+    doc_ids = sorted(parts)
+    bodies = []
+    for doc_id in doc_ids:
+        pieces, covered = [], 0
+        for start, text in sorted(parts[doc_id]):
+            end = start + len(text)
+            if end > covered:
+                # A chunk is an exact slice of the article's text, so its start offset tells what repeats.
+                pieces.append(text[max(0, covered - start) :])
+                covered = end
+        bodies.append(embedding_text(titles[doc_id], " ".join(pieces)))
+    return [ArticleEntry(d, tuple(t)) for d, t in zip(doc_ids, tokenize(bodies), strict=True)]
 
 
 def _batches(items: list[str], size: int) -> list[list[str]]:

@@ -7,12 +7,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from ingest.bm25 import tokenize
 from ingest.settings import Settings
-from qa.asked import states_quantity, wants_quantity
+from qa.candidates import find
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
+from qa.question import QUANTITY_KINDS, alternatives, analyse
+from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
 from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker
@@ -47,7 +50,7 @@ class Answerer:
         self.retriever = retriever
         self.generator = generator
         self.top_k = settings.top_k
-        self.min_score = settings.min_score
+        self.off_topic_coverage = settings.off_topic_coverage
 
     def ask(
         self,
@@ -81,7 +84,7 @@ class Answerer:
         retrieved = time.perf_counter()
         timings = {"retrieve": _ms(retrieved - started)}
 
-        if not retrieval.passages or retrieval.best_similarity < self.min_score:
+        if self._off_topic(standalone, retrieval.passages):
             yield Token(CANNOT_ANSWER)
             timings.update(generate=0.0, check=0.0, total=_ms(time.perf_counter() - started))
             yield Answer(
@@ -99,7 +102,8 @@ class Answerer:
             return
 
         checker = SupportChecker(retrieval.passages, self.retriever.embedder)
-        outcome = _Outcome(wants_quantity=wants_quantity(standalone))
+        wanted = analyse(standalone).kind
+        outcome = _Outcome(wanted=wanted if wanted in QUANTITY_KINDS else None)
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
@@ -124,6 +128,27 @@ class Answerer:
             unsupported=outcome.unsupported,
         )
 
+    def _off_topic(self, question: str, passages: Sequence[Passage]) -> bool:
+        """Neither retriever found the question's rare words: nothing retrieved is about it.
+
+        The question's words (or the words an article uses for them) found in the retrieved passages must make
+        up ``off_topic_coverage`` of its IDF weight, so its rare words decide ("2018 World Cup"). No cosine
+        threshold: a short question scores a low cosine against the very passage that answers it.
+        """
+        if not passages:
+            return True
+        return self.coverage(question, passages) < self.off_topic_coverage
+
+    def coverage(self, question: str, passages: Sequence[Passage]) -> float:
+        idf = self.retriever.store.bm25.idf
+        # The words the question is about (not "how", "his", nor "story" in "who wrote the … story?").
+        weights = {t: idf(t) for t in analyse(question).focus}
+        total = sum(weights.values())
+        if total <= 0:
+            return 1.0
+        found = set().union(*map(set, tokenize([f"{p.title} {p.text}" for p in passages])))
+        return sum(w for t, w in weights.items() if found.intersection(alternatives(t))) / total
+
 
 @dataclass(slots=True)
 class _Outcome:
@@ -135,7 +160,8 @@ class _Outcome:
     declined: bool = False
     text: str = ""  # exactly the concatenation of the tokens yielded
     check_seconds: float = 0.0
-    wants_quantity: bool = False  # the question asks how many / how long / when: the answer must say
+    # How many / how much / how long / when: the first sentence must state one (qa.candidates finds it).
+    wanted: AnswerKind | None = None
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -167,7 +193,7 @@ class _Outcome:
             self.declined = True
             yield from self._emit(CANNOT_ANSWER) if self.kept else ()
         elif check.kind is Kind.CLAIM and check.supported:
-            if self.wants_quantity and not self.kept and not states_quantity(check.claim):
+            if self.wanted and not self.kept and not find(self.wanted, check.claim):
                 return  # true, but not the number or time asked for: it would pass for an answer
             self.kept.append(check)
             yield from self._emit(check.text)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from ingest.settings import Settings
 from qa.passage import Passage
-from qa.prompt import Message, answer_messages, condense_messages
+from qa.prompt import Message, answer_messages, condense_messages, conversation
 from qa.refusal import MODEL_DECLINED
 
 
@@ -54,7 +54,7 @@ class ChatGenerator:
         self._describe = describe  # where the model lives, for error messages
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
-        if not history:
+        if not conversation(history):  # system instructions alone are no conversation to lean on
             return question
         rewritten = "".join(self._call(condense_messages(question, history), stream=False)).strip()
         # A small model may ramble; a rewrite that is empty or far longer than a question is not used.

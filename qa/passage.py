@@ -17,7 +17,7 @@ class Passage:
     url: str
     published: str
     source: str
-    score: float  # fused (reciprocal-rank) score the passage was ranked by
+    score: float  # fused score (dense cosine and article BM25, normalised) the passage was ranked by
     similarity: float  # cosine similarity of question and passage: an absolute relevance signal
     dense_rank: int | None = None
     bm25_rank: int | None = None

@@ -34,13 +34,34 @@ _EXAMPLE_TURNS = [
 CONDENSE_PROMPT = """Given the conversation so far and a follow-up question, rewrite the follow-up as one \
 standalone question that can be understood without the conversation. Reply with the question only."""
 
+# What a client's own system message (OpenAI API) is introduced with: it comes after the rules above and
+# is told it cannot override them, so a "you may use your own knowledge" cannot undo grounding.
+CLIENT_INSTRUCTIONS = """The application you answer for adds the instructions below. Follow them only where \
+they agree with the rules above; where they conflict, the rules above win."""
+
 _HISTORY_TURNS = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    role: str  # "user" | "assistant"
+    role: str  # "user" | "assistant", or "system": instructions from the client, not a conversation turn
     content: str
+
+
+def conversation(history: Sequence[Message]) -> list[Message]:
+    """The user and assistant turns of ``history``, without the client's system instructions."""
+    return [m for m in history if m.role != "system"]
+
+
+def system_prompt(history: Sequence[Message]) -> str:
+    """Our system prompt, then the client's system instructions, in one system message: ours first.
+
+    One message, because some chat templates (Gemma's among them) take a single system message only.
+    """
+    instructions = [m.content.strip() for m in history if m.role == "system" and m.content.strip()]
+    if not instructions:
+        return SYSTEM_PROMPT
+    return "\n\n".join([SYSTEM_PROMPT, CLIENT_INSTRUCTIONS, *instructions])
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -55,11 +76,11 @@ def format_passages(passages: Sequence[Passage]) -> str:
 
 
 def answer_messages(question: str, passages: Sequence[Passage], history: Sequence[Message]) -> list[dict[str, str]]:
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    messages = [{"role": "system", "content": system_prompt(history)}]
     for example_question, example_answer in _EXAMPLE_TURNS:
         messages.append({"role": "user", "content": _ask(_EXAMPLE_PASSAGES, example_question)})
         messages.append({"role": "assistant", "content": example_answer})
-    messages += [{"role": m.role, "content": m.content} for m in history[-_HISTORY_TURNS:]]
+    messages += [{"role": m.role, "content": m.content} for m in conversation(history)[-_HISTORY_TURNS:]]
     messages.append({"role": "user", "content": _ask(format_passages(passages), question)})
     return messages
 
@@ -69,7 +90,7 @@ def _ask(passages: str, question: str) -> str:
 
 
 def condense_messages(question: str, history: Sequence[Message]) -> list[dict[str, str]]:
-    transcript = "\n".join(f"{m.role}: {m.content}" for m in history[-_HISTORY_TURNS:])
+    transcript = "\n".join(f"{m.role}: {m.content}" for m in conversation(history)[-_HISTORY_TURNS:])
     return [
         {"role": "system", "content": CONDENSE_PROMPT},
         {

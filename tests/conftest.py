@@ -15,9 +15,12 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 # A developer's NEWSQA_* variables must not leak into the tests' settings.
 for _name in [n for n in os.environ if n.startswith("NEWSQA_")]:
     del os.environ[_name]
+# One cache of the embedding model's ONNX exports for every index and newsqa process the tests make: it is
+# keyed by the model's fingerprint, so it is made once, not once per tmp data folder.
+os.environ["NEWSQA_ONNX_DIR"] = os.path.join(os.path.dirname(os.path.dirname(__file__)), ".data", "test-onnx")
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,11 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "eval" / "realtimeqa" / "corpus"
 SEED = REPO / "seeds" / "000_06bb106c697d14b6.txt"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 
 def first_corpus_files(n: int, max_bytes: int | None = None) -> list[Path]:
@@ -56,9 +64,10 @@ def copy_into(folder: Path, files: Iterable[Path]) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The real bundled all-MiniLM-L6-v2 model, the same instance ``build_services`` uses."""
-    shared = Embedder.shared()
-    _ = shared.model  # load once, up front, so per-test timings don't include it
+    """The real bundled all-MiniLM-L6-v2 model on the default backend, the same instance ``build_services`` uses."""
+    s = Settings(_env_file=None)
+    shared = Embedder.shared(s.embedding_model, s.embedding_batch_size, s.embedding_backend, s.onnx_cache_dir)
+    shared.load()  # load once, up front, so per-test timings don't include it
     return shared
 
 
@@ -106,3 +115,19 @@ def services_factory(embedder: Embedder, settings_factory: Callable[..., Setting
         return build_services(settings)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (``make test`` installs both; missing is a failure)."""
+    # Imported here: only the browser tests need Playwright.
+    from playwright import sync_api
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian chromium not installed at {CHROMIUM} (make test installs it: apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,17 +19,13 @@ from pathlib import Path
 import pytest
 
 # `make test` installs playwright and Debian's chromium: a missing one is a failed install, not a skip.
-from playwright import sync_api
 from playwright.sync_api import Browser, Locator, Page, expect
-from support import free_port, log_tail, newsqa_env, wait_until_answering
+from support import Server, start_server, stop_server, wait_until_answering
+
+from qa.refusal import CANNOT_ANSWER
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 API_KEY = "s3cret"
@@ -88,51 +81,13 @@ CONTRAST = """(el) => {
 # ---------------------------------------------------------------------------------------------- servers
 
 
-@dataclass
-class Server:
-    url: str
-    proc: subprocess.Popen[bytes]
-    log: Path
-    documents: Path
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return log_tail(self.log, chars)
-
-
-def _start_server(root: Path, documents: list[Path], extra_env: dict[str, str] | None = None) -> Server:
-    docs = root / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for f in documents:
-        shutil.copy2(f, docs / f.name)
-    port = free_port()
-    env = newsqa_env(docs, root / "data", **(extra_env or {}))
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=root,  # not the checkout: a developer's .env there must not configure the test server
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    return Server(f"http://127.0.0.1:{port}", proc, log, docs)
-
-
-def _stop(server: Server) -> None:
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory, seed_file: Path, corpus_files) -> Iterator[dict[str, Server]]:
     articles = [seed_file, *corpus_files(5)]
     started: dict[str, Server] = {}
     try:
-        started["open"] = _start_server(tmp_path_factory.mktemp("server-open"), articles)
-        started["keyed"] = _start_server(
+        started["open"] = start_server(tmp_path_factory.mktemp("server-open"), articles)
+        started["keyed"] = start_server(
             tmp_path_factory.mktemp("server-keyed"), [seed_file], {"NEWSQA_API_KEY": API_KEY}
         )
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -141,7 +96,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory, seed_file: Path, corpus_fi
         yield started
     finally:
         for server in started.values():
-            _stop(server)
+            stop_server(server)
 
 
 @pytest.fixture(scope="module")
@@ -155,18 +110,6 @@ def keyed_server(servers: dict[str, Server]) -> Server:
 
 
 # ---------------------------------------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Debian chromium not installed at {CHROMIUM} (make test installs it: apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @dataclass
@@ -312,6 +255,23 @@ def test_ask_streams_an_answer_with_citations_and_opens_the_source(chat: Chat) -
     assert link.get_attribute("href", timeout=UI_TIMEOUT).startswith("https://www.usatoday.com/")
     page.locator("#source-close").click()
     expect(panel).to_be_hidden()
+
+
+def test_a_refusal_is_shown_as_a_refusal_with_its_reason(chat: Chat) -> None:
+    page = chat.page
+    chat.open()
+    page.click("#clear")
+    msg = chat.ask("Who won the 2018 World Cup?")
+    assert_done(msg)
+    expect(msg.locator(".msg-body")).to_have_text(CANNOT_ANSWER)
+    assert msg.get_attribute("data-abstained", timeout=UI_TIMEOUT) == "true"
+    expect(msg.locator(".refusal-reason")).to_have_text("No indexed article is about this question.")
+    expect(msg.locator(".sources")).to_have_count(0)  # nothing is cited for an answer that isn't one
+    expect(msg.locator(".notice")).to_have_count(1)  # said once, not also "not supported"
+    page.click("#clear")
+    msg = chat.ask("Who is the head of US Southern Command?")
+    assert_done(msg)
+    assert msg.get_attribute("data-abstained", timeout=UI_TIMEOUT) is None
 
 
 def test_follow_up_sends_the_previous_turn_as_history(chat: Chat) -> None:

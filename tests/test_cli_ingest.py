@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import newsqa_env
-
-REPO = Path(__file__).resolve().parent.parent
-SUMMARY = re.compile(
-    r"^added=(\d+) updated=(\d+) removed=(\d+) unchanged=(\d+) skipped=(\d+) duplicates=(\d+) chunks=(\d+) "
-    r"seconds=\d+\.\d$"
-)
-TIMEOUT = 300  # seconds per command: each loads the model, on a busy 2-core machine
-
-
-@dataclass
-class CLI:
-    docs: Path
-    env: dict[str, str]
-    cwd: Path
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "api.cli", *args],
-            env=self.env,
-            cwd=self.cwd,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-
-
-def summary_counts(stdout: str) -> dict[str, int]:
-    lines = [ln for ln in stdout.splitlines() if ln.strip()]
-    assert lines, "nothing on stdout"
-    m = SUMMARY.match(lines[-1])
-    assert m, f"last stdout line is not the summary: {lines[-1]!r}"
-    names = ("added", "updated", "removed", "unchanged", "skipped", "duplicates", "chunks")
-    return dict(zip(names, map(int, m.groups()), strict=True))
+from support import CLI, summary_counts
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess[str], mentions: str) -> None:
@@ -59,17 +22,11 @@ def assert_clean_failure(proc: subprocess.CompletedProcess[str], mentions: str) 
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory: pytest.TempPathFactory, corpus_files: Callable[..., list[Path]]) -> CLI:
-    root = tmp_path_factory.mktemp("cli")
-    docs = root / "docs"
-    docs.mkdir()
-    for f in corpus_files(3, max_bytes=3500):
-        shutil.copy2(f, docs / f.name)
-    env = newsqa_env(docs, root / "data")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     # Run outside the checkout, so a developer's .env there cannot change the settings.
-    cwd = root / "cwd"
-    cwd.mkdir()
-    return CLI(docs, env, cwd)
+    cli = CLI.under(tmp_path_factory.mktemp("cli"))
+    for f in corpus_files(3, max_bytes=3500):
+        shutil.copy2(f, cli.docs / f.name)
+    return cli
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +81,25 @@ def test_ask_prints_answer_with_sources(cli: CLI, first_reindex: subprocess.Comp
     # Every source number is cited in the answer text.
     for n, _ in cited:
         assert f"[{n}]" in answer
+
+
+def test_ask_passages_are_indented_without_blank_lines(
+    cli: CLI, first_reindex: subprocess.CompletedProcess[str]
+) -> None:
+    assert first_reindex.returncode == 0
+    proc = cli.run("ask", "Which boy was named America's top young scientist?", "--passages")
+    assert proc.returncode == 0, proc.stderr
+    _, marker, block = proc.stdout.partition("\nRetrieved passages:\n")
+    assert marker, proc.stdout
+    lines = block.rstrip("\n").split("\n")
+    headers = [ln for ln in lines if re.match(r"^  \[\d+\] \S", ln)]
+    assert headers, block
+    # Each passage: its "[n] title" line, then only lines indented under it: scores, then the rewrapped text.
+    assert all(ln in headers or (ln.startswith(" " * 6) and ln.strip()) for ln in lines), block
+    assert all(len(ln) <= 100 for ln in lines if ln not in headers), block
+    texts = re.split(r"^  \[\d+\] .*\n", block, flags=re.MULTILINE)[1:]
+    assert len(texts) == len(headers)
+    for text in texts:
+        score_line, *body = text.rstrip("\n").split("\n")
+        assert re.match(r"^ {6}score=\d\.\d{4} similarity=-?\d\.\d{3}$", score_line), score_line
+        assert body and " ".join(b.strip() for b in body).strip(), text

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support import doc_id_of
 
 from api.services import Services
 from ingest.settings import Settings
@@ -54,12 +55,6 @@ def copy_articles(folder: Path, names: list[str]) -> None:
     shutil.copy2(SEED, folder / SEED.name)
 
 
-def doc_id_of(services: Services, file_name: str) -> str:
-    ids = [d.doc_id for d in services.store.manifest.documents.values() if Path(d.file).name == file_name]
-    assert len(ids) == 1, f"{file_name} indexed {len(ids)} times"
-    return ids[0]
-
-
 @dataclass
 class Index:
     services: Services
@@ -92,11 +87,12 @@ def check_passages(retrieval: Retrieval, top_k: int) -> None:
     assert len({p.chunk_id for p in ps}) == len(ps)
     for p in ps:
         assert -1.0 <= p.similarity <= 1.0
-        assert p.score > 0
+        # Zero only for a passage that neither shares a word with the question nor leans towards its meaning.
+        assert p.score > 0 or (p.bm25_rank is None and p.similarity <= 0), p
         assert p.dense_rank is not None or p.bm25_rank is not None
         assert p.text.strip()
         assert p.chunk_id.startswith(p.doc_id)
-    # Without an as-of date, passages come in fused-score order.
+    # Passages come in fused-score order.
     scores = [p.score for p in ps]
     assert scores == sorted(scores, reverse=True)
 
@@ -191,6 +187,43 @@ def test_filters_combine(index: Index) -> None:
     assert {p.doc_id for p in got.passages} == {index.ids["powerball"], index.ids["boeing"]}
 
 
+@pytest.mark.parametrize("as_of", [None, date(2022, 12, 13)])
+def test_excluded_documents_are_never_retrieved(index: Index, as_of: date | None) -> None:
+    question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
+    nz, seed = index.ids["nz"], index.ids["seed"]
+    assert index.retriever.retrieve(question, 3, as_of=as_of).passages[0].doc_id == nz
+
+    # Every chunk of the index is asked for, so the excluded articles would be there if either half let them in.
+    store = index.services.store
+    everything = len(store.bm25)
+    doc_of = {e.chunk_id: e.doc_id for e in store.bm25.entries}
+    for excluded in (frozenset({nz}), (nz, seed)):
+        filters = Filters(exclude_doc_ids=excluded)
+        got = index.retriever.retrieve(question, 20, filters, as_of=as_of)
+        check_passages(got, 20)
+        assert len(got.passages) == 20
+        assert not set(excluded) & {p.doc_id for p in got.passages}
+        dense = store.dense_search(index.services.embedder.embed_query(question), everything, filters.chroma_where())
+        lexical = store.bm25.search(question, everything, exclude_doc_ids=excluded)
+        assert dense and lexical
+        for ranked in (dense, lexical):
+            assert not set(excluded) & {doc_of[cid] for cid, _ in ranked}
+        # Only the excluded articles' chunks are missing from the dense ranking.
+        assert {cid for cid, _ in dense} == {cid for cid, doc in doc_of.items() if doc not in excluded}
+
+
+def test_exclude_combines_with_other_filters(index: Index) -> None:
+    filters = Filters(
+        source="usatoday.com",
+        published_after=date(2023, 10, 11),
+        published_before=date(2023, 12, 29),
+        exclude_doc_ids=frozenset({index.ids["boeing"]}),
+    )
+    got = index.retriever.retrieve("Boeing 737 Max loose bolt", 8, filters)
+    check_passages(got, 8)
+    assert {p.doc_id for p in got.passages} == {index.ids["powerball"]}
+
+
 def test_as_of_prefers_the_report_nearest_the_date(index: Index) -> None:
     old, new = index.ids["festival_old"], index.ids["festival_new"]
     plain = index.retriever.retrieve(FESTIVAL_QUESTION, 5)
@@ -198,10 +231,9 @@ def test_as_of_prefers_the_report_nearest_the_date(index: Index) -> None:
 
     def order(as_of: date) -> list[str]:
         got = index.retriever.retrieve(FESTIVAL_QUESTION, 20, as_of=as_of)
-        assert [p.n for p in got.passages] == list(range(1, len(got.passages) + 1))
-        scores = [p.score for p in got.passages]
-        assert all(s > 0 for s in scores), scores  # years away from as_of makes a score tiny, never 0
-        assert scores == sorted(scores, reverse=True)
+        check_passages(got, 20)
+        # Years away from as_of make a matching passage's score tiny, never 0.
+        assert all(p.score > 0 for p in got.passages if p.bm25_rank is not None), got.passages
         return [p.doc_id for p in got.passages if p.doc_id in (old, new)]
 
     # The far twin is ranked below the near one, or pushed out altogether by articles nearer the date.

@@ -13,6 +13,12 @@ from ingest.settings import BUNDLED_EMBEDDING_MODEL, Settings
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _no_newsqa_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # conftest points NEWSQA_ONNX_DIR at the tests' shared cache; the defaults are what is checked here.
+    monkeypatch.delenv("NEWSQA_ONNX_DIR", raising=False)
+
+
 def _example() -> dict[str, tuple[str, str]]:
     """NEWSQA_X -> (value, the comment line above it)."""
     lines = (REPO / ".env.example").read_text(encoding="utf-8").splitlines()
@@ -58,14 +64,24 @@ def test_environment_overrides_and_defaults(monkeypatch: pytest.MonkeyPatch) -> 
     assert defaults.chroma_path == Path(".data/chroma")
     assert defaults.embedding_model == BUNDLED_EMBEDDING_MODEL
     assert defaults.llm == "extractive"
+    assert defaults.embedding_backend == "onnx-int8"
+    assert defaults.onnx_cache_dir == Path(".data/onnx")
     monkeypatch.setenv("NEWSQA_CHUNK_TOKENS", "128")
     monkeypatch.setenv("NEWSQA_CORS_ORIGINS", "http://a.example, http://b.example")
+    monkeypatch.setenv("NEWSQA_EMBEDDING_BACKEND", "torch")
+    monkeypatch.setenv("NEWSQA_ONNX_DIR", "/tmp/models")
     s = Settings(_env_file=None)
     assert s.chunk_tokens == 128
+    assert s.embedding_backend == "torch"
+    assert s.onnx_cache_dir == Path("/tmp/models")
     assert s.cors_origins == ["http://a.example", "http://b.example"]
 
 
 def test_invalid_setting_is_rejected_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSQA_TOP_K", "0")
     with pytest.raises(ValidationError, match="top_k"):
+        Settings(_env_file=None)
+    monkeypatch.delenv("NEWSQA_TOP_K")
+    monkeypatch.setenv("NEWSQA_EMBEDDING_BACKEND", "onnx-fp16")
+    with pytest.raises(ValidationError, match="embedding_backend"):
         Settings(_env_file=None)

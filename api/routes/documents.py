@@ -29,7 +29,9 @@ _UPLOAD_BODY = {
                     "required": ["file"],
                 }
             },
-            "application/json": {"schema": {"$ref": "#/components/schemas/DocumentIn"}},
+            # Inline: the body is parsed by hand, so FastAPI never adds DocumentIn to the schema's components,
+            # and a $ref to it would dangle (ReDoc refuses to render the whole page over one).
+            "application/json": {"schema": DocumentIn.model_json_schema()},
         },
     }
 }

@@ -27,5 +27,6 @@ def health(services: ServicesDep) -> dict[str, object]:
         "model": model,
         "model_error": model_error,
         "embedding_model": services.embedder.name,
+        "embedding_backend": services.embedder.backend,
         "auth": {"writes": bool(settings.api_key), "reads": bool(settings.api_key and settings.api_key_reads)},
     }

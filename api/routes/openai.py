@@ -6,11 +6,13 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 
 from api.deps import AnswererDep, ReadAuth
+from api.errors import openai_error
 from api.schemas import ChatCompletionRequest
 from qa.answering import Answer, Answerer, Token
 from qa.generation import ModelError
@@ -20,14 +22,21 @@ router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[ReadAuth])
 MODEL_ID = "newsqa"
 
 
+# Roles whose text is an instruction to the model rather than a turn ("developer" is OpenAI's newer name).
+_INSTRUCTION_ROLES = ("system", "developer")
+
+
 def _split(body: ChatCompletionRequest) -> tuple[str, list[Message]]:
+    """The question (last user message) and what comes with it: the client's system instructions first,
+    then the earlier turns."""
+    instructions = [Message("system", m.text()) for m in body.messages if m.role in _INSTRUCTION_ROLES]
     turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
     if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
-        raise HTTPException(422, detail="messages: the last message must be a non-empty user message")
+        raise HTTPException(400, detail="messages: the last message must be a non-empty user message")
     question = turns[-1][1].strip()
     if len(question) > 2000:
-        raise HTTPException(422, detail="messages: the question is longer than 2000 characters")
-    return question, [Message(role, text) for role, text in turns[:-1]]
+        raise HTTPException(400, detail="messages: the question is longer than 2000 characters")
+    return question, [*instructions, *(Message(role, text) for role, text in turns[:-1])]
 
 
 def sources_block(answer: Answer) -> str:
@@ -40,6 +49,23 @@ def sources_block(answer: Answer) -> str:
     return "\n\nSources:\n" + "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What every object of one completion repeats."""
+
+    id: str
+    created: int
+    model: str
+
+    def head(self, kind: str) -> dict[str, object]:
+        return {"id": self.id, "object": kind, "created": self.created, "model": self.model}
+
+    def chunk(self, delta: dict[str, str], finish: str | None = None) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        payload = {**self.head("chat.completion.chunk"), "choices": [choice]}
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
 @router.get("/models")
 def models() -> dict[str, object]:
     return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "newsqa"}]}
@@ -48,15 +74,17 @@ def models() -> dict[str, object]:
 @router.post("/chat/completions", response_model=None)
 def chat_completions(body: ChatCompletionRequest, answerer: AnswererDep) -> dict[str, object] | StreamingResponse:
     question, history = _split(body)
-    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    # Any model name is accepted (chat UIs send the one they were configured with) and echoed back.
+    reply = Reply(f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time()), body.model)
     if body.stream:
-        return StreamingResponse(_stream(answerer, question, history, completion_id), media_type="text/event-stream")
+        return StreamingResponse(
+            _stream(answerer, question, history, reply),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
     answer = answerer.ask(question, history=history)
     return {
-        "id": completion_id,
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": MODEL_ID,
+        **reply.head("chat.completion"),
         "choices": [
             {
                 "index": 0,
@@ -69,35 +97,27 @@ def chat_completions(body: ChatCompletionRequest, answerer: AnswererDep) -> dict
     }
 
 
-def _chunk(completion_id: str, delta: dict[str, str], finish: str | None = None) -> str:
-    payload = {
-        "id": completion_id,
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": MODEL_ID,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
-    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+def _stream(answerer: Answerer, question: str, history: list[Message], reply: Reply) -> Iterator[str]:
+    """The answerer's tokens as they come, then the sources, then the stop chunk.
 
-
-def _stream(answerer: Answerer, question: str, history: list[Message], completion_id: str) -> Iterator[str]:
-    yield _chunk(completion_id, {"role": "assistant", "content": ""})
+    The tokens are relayed, never re-derived: the answerer sends only text it has checked (invalid [n] markers
+    removed, the refusal sentence when nothing stands), so they add up to the non-streamed answer.
+    """
+    yield reply.chunk({"role": "assistant", "content": ""})
     try:
         for event in answerer.stream(question, history=history):
             if isinstance(event, Token):
-                yield _chunk(completion_id, {"content": event.text})
-            else:
-                # Streamed text cannot be taken back: invalid markers are reported in the sources block instead.
-                note = (
-                    f"\n\n(removed citations to missing passages: {event.invalid_citations})"
-                    if event.invalid_citations
-                    else ""
-                )
-                yield _chunk(completion_id, {"content": sources_block(event) + note})
-        yield _chunk(completion_id, {}, "stop")
+                if event.text:
+                    yield reply.chunk({"content": event.text})
+            elif sources := sources_block(event):
+                yield reply.chunk({"content": sources})
+        yield reply.chunk({}, "stop")
     except ModelError as exc:
-        yield f"data: {json.dumps({'error': {'message': str(exc), 'type': 'model_unavailable'}})}\n\n"
+        yield _error_event(openai_error(str(exc), 503, "model_unavailable"))
     except Exception as exc:  # noqa: BLE001 - the stream has started: the client can only be told in a chunk
-        error = {"message": f"internal error ({type(exc).__name__})", "type": "server_error"}
-        yield f"data: {json.dumps({'error': error})}\n\n"
+        yield _error_event(openai_error(f"internal error ({type(exc).__name__})", 500, "internal_error"))
     yield "data: [DONE]\n\n"
+
+
+def _error_event(error: dict[str, object]) -> str:
+    return f"data: {json.dumps(error, ensure_ascii=False)}\n\n"

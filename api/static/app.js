@@ -215,6 +215,12 @@ function answerNodes(text, byN) {
   return out;
 }
 
+const REFUSAL_REASONS = {
+  off_topic: 'No indexed article is about this question.',
+  no_supporting_sentence: 'No sentence in the retrieved articles answers it.',
+  model_declined: 'The model found no answer in the retrieved articles.',
+};
+
 function renderFinal(msg, data) {
   const passageText = new Map((data.passages || []).map((p) => [p.chunk_id, p.text]));
   const cites = (data.citations || [])
@@ -223,7 +229,11 @@ function renderFinal(msg, data) {
   const byN = new Map(cites.map((c) => [c.n, c]));
   msg.body.replaceChildren(...answerNodes(String(data.answer ?? ''), byN));
 
-  if (data.grounded === false) {
+  if (data.abstained) {
+    // A refusal is not an answer: shown as one, with why, and never as a supported statement.
+    msg.node.dataset.abstained = 'true';
+    msg.node.append(el('p', { class: 'notice refusal-reason' }, REFUSAL_REASONS[data.reason] || 'No answer found.'));
+  } else if (data.grounded === false) {
     msg.node.append(el('p', { class: 'notice' }, 'Not supported by the indexed articles.'));
   }
   if (cites.length) {
@@ -312,7 +322,8 @@ function openSource(c, opener) {
   panelOpener = opener;
   $('#source-num').textContent = `Source [${c.n}]`;
   panel.querySelector('.source-title').textContent = c.title || 'Untitled';
-  panel.querySelector('.source-meta').textContent = [fmtDate(c.published), c.source].filter(Boolean).join(' · ');
+  panel.querySelector('.source-meta').textContent = [fmtDate(c.published), c.source, c.author && `by ${c.author}`]
+    .filter(Boolean).join(' · ');
   // The whole cited passage: the snippet is only its first few hundred characters and can stop
   // before the sentence the answer rests on.
   panel.querySelector('.source-snippet').textContent = c.text || c.snippet || '';

@@ -32,7 +32,8 @@ ARTICLE_MAX_BYTES = 4000
 
 
 def check_response(response: httpx.Response) -> None:
-    """Response hook on every test client: no 500s; errors are JSON ``{"detail": "..."}`` without a trace."""
+    """Response hook on every test client: no 500s; errors are JSON ``{"detail": "..."}`` without a trace
+    (under /v1/, OpenAI's ``{"error": {"message", "type", "param", "code"}}``)."""
     status = response.status_code
     if status < 400:
         return
@@ -43,6 +44,12 @@ def check_response(response: httpx.Response) -> None:
     if response.request.method == "OPTIONS":
         return  # a rejected CORS preflight is Starlette's plain-text 400; browsers never show it
     assert response.headers.get("content-type", "").startswith("application/json"), f"{where}: not JSON"
+    if response.request.url.path.startswith("/v1/"):
+        error = response.json().get("error")
+        assert isinstance(error, dict) and set(error) == {"message", "type", "param", "code"}, f"{where}: {error}"
+        assert isinstance(error["message"], str) and error["message"].strip(), f"{where}: no error message"
+        assert error["type"] == ("invalid_request_error" if status < 500 else "server_error"), f"{where}: {error}"
+        return
     detail = response.json().get("detail")
     assert isinstance(detail, str) and detail.strip(), f"{where}: no detail message in {response.text[:500]}"
 

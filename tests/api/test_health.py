@@ -22,6 +22,7 @@ def test_health_reports_the_index_and_models(
     assert body["model"] == "extractive"
     assert body["model_error"] is None
     assert "all-MiniLM-L6-v2" in body["embedding_model"]
+    assert body["embedding_backend"] == services(client).settings.embedding_backend == "onnx-int8"
     assert body["auth"] == {"writes": False, "reads": False}
 
 

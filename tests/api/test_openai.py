@@ -44,7 +44,7 @@ def test_chat_completion_answers_with_sources(client: TestClient) -> None:
         assert marker.startswith("[") and marker in answer
 
 
-def test_chat_completion_uses_history_and_ignores_system_messages(client: TestClient) -> None:
+def test_chat_completion_uses_history_with_a_system_message(client: TestClient) -> None:
     r = client.post(
         "/v1/chat/completions",
         json={
@@ -104,11 +104,34 @@ def test_chat_completion_stream(client: TestClient) -> None:
     ],
     ids=["none", "last-is-assistant", "blank", "system-only", "too-long"],
 )
-def test_bad_chat_requests_are_422(client: TestClient, messages: list[dict[str, str]]) -> None:
+def test_bad_chat_requests_are_openai_400s(client: TestClient, messages: list[dict[str, str]]) -> None:
     for stream in (False, True):
         r = client.post("/v1/chat/completions", json={"messages": messages, "stream": stream})
-        assert r.status_code == 422, r.text
-        assert r.json()["detail"].startswith("messages")
+        assert r.status_code == 400, r.text
+        error = r.json()["error"]
+        assert error["message"].startswith("messages") and error["type"] == "invalid_request_error", error
+        assert error["code"] == "invalid_request"
+
+
+def test_the_rest_of_the_api_keeps_its_error_shape(client: TestClient) -> None:
+    r = client.post("/ask", json={"question": ""})
+    assert r.status_code == 422 and r.json()["detail"].startswith("question")
+    assert client.get("/nope").json() == {"detail": "Not Found"}
+    assert client.get("/v1/nope").json()["error"]["code"] == "not_found"
+
+
+def test_stream_ends_with_the_sources_in_a_chunk_of_their_own(client: TestClient) -> None:
+    oai = OpenAI(base_url="http://testserver/v1", api_key="unused", http_client=client, max_retries=0)
+    messages = [{"role": "user", "content": POWERBALL}]
+    pieces = [
+        chunk.choices[0].delta.content
+        for chunk in oai.chat.completions.create(model="my-model", messages=messages, stream=True)
+        if chunk.choices and chunk.choices[0].delta.content
+    ]
+    assert pieces[-1].startswith("\n\nSources:\n") and POWERBALL_TITLE in pieces[-1]
+    assert "Sources:" not in "".join(pieces[:-1])
+    plain = oai.chat.completions.create(model="my-model", messages=messages)
+    assert plain.model == "my-model" and "".join(pieces) == plain.choices[0].message.content
 
 
 def test_the_openai_client_talks_to_it(client: TestClient) -> None:
@@ -133,19 +156,21 @@ def test_misconfigured_model_in_chat_is_503(misconfigured_model_client: TestClie
             "/v1/chat/completions", json={"stream": stream, "messages": [{"role": "user", "content": "Hi?"}]}
         )
         assert r.status_code == 503, r.text
-        assert "NEWSQA_LLM" in r.json()["detail"]
+        error = r.json()["error"]
+        assert "NEWSQA_LLM" in error["message"]
+        assert (error["type"], error["code"]) == ("server_error", "model_unavailable")
 
 
 def test_unreachable_model_in_chat(broken_model_client: TestClient) -> None:
     messages = [{"role": "user", "content": SEED_QUESTION}]
     r = broken_model_client.post("/v1/chat/completions", json={"messages": messages})
     assert r.status_code == 503, r.text
-    assert "NEWSQA_LLM" in r.json()["detail"]
+    assert "NEWSQA_LLM" in r.json()["error"]["message"]
     # Streamed: the failure comes after the first chunk, as an OpenAI-style error, and the stream still ends.
     r = broken_model_client.post("/v1/chat/completions", json={"stream": True, "messages": messages})
     assert r.status_code == 200
     assert "traceback" not in r.text.lower()
     lines = [line for line in r.text.split("\n") if line.strip()]
     assert lines[-1] == "data: [DONE]"
-    error = json.loads(lines[-2][len("data: ") :])
-    assert "NEWSQA_LLM" in error["error"]["message"]
+    error = json.loads(lines[-2][len("data: ") :])["error"]
+    assert "NEWSQA_LLM" in error["message"] and (error["type"], error["code"]) == ("server_error", "model_unavailable")

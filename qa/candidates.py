@@ -1,0 +1,233 @@
+"""Spans of a sentence that could answer a question of a given kind: amounts, counts, dates, durations,
+ages, names, causes. Patterns, not a model: news writes numbers, money and dates in a few regular ways, and a
+pattern finds "38 million euros" whole where a small NER model sees only the number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.question import Kind
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|dozens|hundreds|"
+    "thousands|millions|several|a few"
+)
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM = rf"(?:{_DIGITS}|(?i:{_NUMBER_WORDS})(?:[- ](?i:one|two|three|four|five|six|seven|eight|nine))?)"
+_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|mn|bn|m|b|k)\b)"
+_QUALIFIER = (
+    r"(?:(?:about|around|nearly|almost|roughly|approximately|some|over|under|more than|less than|fewer than|"
+    r"at least|up to|as many as|as much as|an estimated)\s+)"
+)
+_CURRENCY_WORDS = (
+    r"(?:dollars|euros|pounds|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|USD|EUR|GBP)"
+)
+_UNITS = (
+    r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in|centimetres|centimeters|cm|"
+    r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|degrees|"
+    r"acres|hectares|square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART_OF_DAY = r"(?:\s(?:morning|afternoon|evening|night))"
+_UNIT_OF_TIME = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|seasons?|centur(?:y|ies))"
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "money": re.compile(
+        rf"{_QUALIFIER}?(?:[$£€¥]\s?(?:{_DIGITS}){_SCALE}?|(?:{_DIGITS}){_SCALE}?\s?{_CURRENCY_WORDS}\b)"
+    ),
+    "percent": re.compile(rf"{_QUALIFIER}?(?:{_DIGITS})\s?(?:%|percent\b|per cent\b|percentage points?\b)"),
+    "quantity": re.compile(
+        rf"{_QUALIFIER}?(?:{_NUM}){_SCALE}?\s?{_UNITS}\b(?:\s(?:per|an|a)\s(?:hour|second|day|year))?"
+    ),
+    "count": re.compile(rf"\b{_QUALIFIER}?(?:{_NUM}){_SCALE}?\b"),
+    "age": re.compile(rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old)\b"),
+    "duration": re.compile(
+        rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:until|through|till|to) "
+        rf"(?:{_WEEKDAY}|{_MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",
+        re.IGNORECASE,
+    ),
+    "date": re.compile(
+        rf"\b(?:{_WEEKDAY}{_PART_OF_DAY}?(?:,?\s{_MONTH}\s\d{{1,2}})?"
+        rf"|{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s(?:19|20)\d\d)?"
+        rf"|\d{{1,2}}\s{_MONTH}(?:\s(?:19|20)\d\d)?|{_MONTH}\s(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
+        rf"|(?:early|mid|late)[- ]{_MONTH}"
+        rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
+        rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
+        rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
+    ),
+    "cause": re.compile(
+        r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since)\s+([^.;:]{8,})",
+        re.IGNORECASE,
+    ),
+}
+# Capitalised runs, with the small words names carry inside ("Bank of England", "Ivy League").
+_NAME = re.compile(
+    r"(?<![\w’'])(?:[A-Z][\w’'&.-]*[\w]|[A-Z])(?:\s(?:of|de|da|del|van|von|der|and|the|for|al|bin|&)?\s?"
+    r"(?:[A-Z][\w’'&.-]*[\w]|[A-Z]))*"
+)
+_NOT_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "but",
+        "and",
+        "or",
+        "if",
+        "when",
+        "while",
+        "as",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "after",
+        "before",
+        "during",
+        "since",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "there",
+        "here",
+        "what",
+        "who",
+        "how",
+        "why",
+        "i'm",
+        "i’m",
+        "it's",
+        "it’s",
+        "we're",
+        "we’re",
+        "they're",
+        "they’re",
+        "photos",
+        "photo",
+        "video",
+        "caption",
+        "hide",
+        "read",
+        "more",
+        "updated",
+    ]
+)
+_MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
+
+# Which pattern families answer which kind, best first.
+_FAMILIES: dict[Kind, tuple[str, ...]] = {
+    Kind.COUNT: ("count",),
+    Kind.AMOUNT: ("quantity", "money", "percent", "count"),
+    Kind.MONEY: ("money",),
+    Kind.PERCENT: ("percent",),
+    Kind.DATE: ("date",),
+    Kind.DURATION: ("duration",),
+    Kind.AGE: ("age",),
+    Kind.CAUSE: ("cause",),
+    Kind.PERSON: ("name",),
+    Kind.PLACE: ("name",),
+    Kind.NAME: ("name",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    text: str
+    start: int  # character offsets in the sentence
+    end: int
+    family: str
+
+
+def find(kind: Kind, sentence: str) -> list[Candidate]:
+    """Every span of ``sentence`` of a family that answers ``kind``; a span inside a longer one is dropped."""
+    found: list[Candidate] = []
+    for family in _FAMILIES.get(kind, ()):
+        for cand in _spans(family, sentence):
+            if not any(c.start <= cand.start and cand.end <= c.end for c in found):
+                found.append(cand)
+    return found
+
+
+def _spans(family: str, sentence: str) -> list[Candidate]:
+    if family == "name":
+        return _names(sentence)
+    pattern = _PATTERNS[family]
+    spans: list[Candidate] = []
+    for m in pattern.finditer(sentence):
+        group = 1 if family == "cause" else 0
+        text = m.group(group).strip(" ,")
+        if family == "count" and not _is_count(sentence, m):
+            continue
+        start = m.start(group)
+        spans.append(Candidate(text, start, start + len(text), family))
+    return spans
+
+
+def _is_count(sentence: str, m: re.Match[str]) -> bool:
+    # A bare number that is really a year, a money or measure amount, an ordinal or part of a name is no count.
+    text = m.group().strip()
+    after = sentence[m.end() : m.end() + 12].lower()
+    if re.fullmatch(r"(?:19|20)\d\d", text) or after.startswith(("%", " percent", " per cent", "-year", "th", "st")):
+        return False
+    if m.start() > 0 and sentence[m.start() - 1] in "$£€¥":
+        return False
+    return not re.match(rf"\s?(?:{_CURRENCY_WORDS}|{_UNITS})\b", sentence[m.end() :])
+
+
+def _names(sentence: str) -> list[Candidate]:
+    spans: list[Candidate] = []
+    for m in _NAME.finditer(sentence):
+        text = m.group()
+        words = text.split()
+        while words and words[0].lower() in _NOT_NAMES:  # "The Sallow River" -> "Sallow River"
+            words = words[1:]
+        while words and words[-1].lower() in _NOT_NAMES:
+            words = words[:-1]
+        if not words:
+            continue
+        text = " ".join(words)
+        if text.endswith(("’s", "'s")):
+            text = text[:-2]
+        if _MONTHS_AND_DAYS.match(text) or len(text) < 2:
+            continue
+        start = sentence.find(text, m.start())
+        # A single capitalised word opening the sentence (or a quote in it) is usually just its first word
+        # ("Schools in three…", "“There is…").
+        opening = not sentence[:start].strip(" “”\"'‘’(—-") or sentence[:start].rstrip().endswith(("“", '"'))
+        if opening and len(words) == 1 and not _capitalised_elsewhere(sentence, text):
+            continue
+        spans.append(Candidate(text, start, start + len(text), "name"))
+    return spans
+
+
+def _capitalised_elsewhere(sentence: str, word: str) -> bool:
+    return re.search(rf"(?<=\s){re.escape(word)}\b", sentence) is not None

@@ -1,0 +1,326 @@
+"""What a question asks for: the kind of answer it wants, the thing it is about, and its focus words.
+
+"How many people died in the storm?" wants a COUNT of "people", about {people, die, storm};
+"Who is the grid operator?" wants a PERSON (or organisation) next to "operator"; "Who wrote the Orrin
+Chemicals story?" asks for an article's author, which is metadata rather than text. All rules, no model:
+questions are short, and the rules are cheap and explainable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")  # the stemmer BM25 uses, so stems meet its IDF table
+_WORD = re.compile(r"\b\w\w+\b")  # bm25s's token pattern: positions and stems line up with its tokens
+
+
+class Kind(StrEnum):
+    PERSON = "person"  # who: a person or an organisation
+    DATE = "date"  # when
+    COUNT = "count"  # how many
+    AMOUNT = "amount"  # how much, how big/strong/far…: money or a measured quantity
+    MONEY = "money"  # what was the profit / price / fee
+    PERCENT = "percent"
+    PLACE = "place"  # where, which country/city
+    DURATION = "duration"  # how long
+    AGE = "age"  # how old
+    CAUSE = "cause"  # why
+    NAME = "name"  # which/what <noun>: a name
+    DESCRIPTION = "description"  # who/what is <Name>
+    ANY = "any"  # no recognisable question word: the best-matching sentence
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Kinds whose answers are written in a few regular ways (qa.candidates finds them reliably): a sentence that is to
+# answer such a question must hold one, or it is no answer, however true.
+QUANTITY_KINDS = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DATE, Kind.DURATION, Kind.AGE})
+
+# Auxiliaries and light words that end the noun phrase after a question word.
+_AUX = _set(
+    "is are was were be been being do does did will would can could should must may might has have had "
+    "shall to of in on at for from by with as that this these those its his her their the a an"
+)
+_STOP = _set(
+    "what which who whom whose when where why how much many long old big the a an of in on at for to from by with "
+    "is are was were be been do does did will would can could should must may might has have had and or it its "
+    "this that these those his her their he she they there then than about into after before over under up down "
+    "out so not no yes also just now recently week year day today called name named"
+)
+_PLACE_NOUNS = _set(
+    "country countries nation state states city cities town village island islands region province county "
+    "continent capital place location borough district territory neighborhood neighbourhood"
+)
+_PERSON_NOUNS = _set(
+    "person man woman player actor actress singer rapper star president leader governor senator minister "
+    "chancellor mayor judge manager coach ceo cfo coo cto chief director founder chair chairman chairwoman "
+    "spokesperson spokesman spokeswoman author writer winner candidate host"
+)
+# Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
+_ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
+_MONEY_NOUNS = _set(
+    "profit profits revenue revenues price prices cost costs fee fees salary salaries budget sales income loss "
+    "losses debt value worth fine damages bill payment wage wages earnings sum"
+)
+_DATE_NOUNS = _set("date day month year time")
+_MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
+_MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold")
+_META_OBJECTS = _set("story article piece report news item coverage report post column")
+_TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
+
+
+# Words a question uses for what an article says otherwise (stems are compared). Hand-written for news;
+# checked on short-dev, whose questions were written to share few words with their answers.
+_SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
+    "die": ("kill", "dead", "death", "fatal", "perish"),
+    "kill": ("die", "dead", "death", "fatal"),
+    "death": ("die", "kill", "dead", "fatal"),
+    "pay": ("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
+    "leave": ("from", "quit", "depart", "exit", "left"),
+    "left": ("from", "quit", "depart", "exit", "leave"),
+    "back": ("reconnect", "restor", "return", "resum", "reopen"),
+    "win": ("won", "victori", "beat", "champion"),
+    "won": ("win", "victori", "beat", "champion"),
+    "cfo": ("chief", "financi", "offic"),
+    "ceo": ("chief", "execut"),
+    "coo": ("chief", "oper"),
+    "revenu": ("sale", "turnov"),
+    "profit": ("earn", "net", "incom"),
+    "earn": ("profit", "revenu", "quarter", "result", "incom"),
+    "make": ("earn", "rose", "reach"),
+    "buy": ("acquir", "purchas", "bought"),
+    "sell": ("sold", "sale"),
+    "start": ("begin", "began", "launch", "open"),
+    "end": ("finish", "close", "conclud"),
+    "fire": ("blaze", "wildfir"),
+    "storm": ("hurrican", "cyclon", "typhoon", "gust", "wind"),
+    "big": ("size", "worth"),
+    "power": ("electr", "outag", "reconnect", "custom"),
+    "compani": ("firm", "group", "maker", "chipmak"),
+    "home": ("household", "hous", "properti"),
+    "contract": ("deal", "agreement"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    kind: Kind
+    target: str | None  # the noun the answer sits next to ("homes", "operator", "club"), lower case
+    focus: tuple[str, ...]  # stems the answer sentence should be about
+    names: tuple[str, ...]  # proper names the question mentions ("Sigrun Aalto", "Heliant")
+    metadata: str | None = None  # "author", "published" or "source": answered from the article's record
+
+    @property
+    def target_stem(self) -> str | None:
+        return stem(self.target) if self.target else None
+
+
+def stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word.lower()))
+
+
+def alternatives(term: str) -> tuple[str, ...]:
+    """A focus stem and the stems an article may use for it instead."""
+    return (term, *SYNONYMS.get(term, ()))
+
+
+def words(text: str) -> list[str]:
+    return [m.group().lower() for m in _WORD.finditer(text)]
+
+
+def focus_stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in _STOP]
+
+
+def analyse(text: str) -> Question:
+    """Read a question: the last clause holding a question word decides the kind; all of it gives focus."""
+    tokens = words(text)
+    names = tuple(_names(text))
+    metadata = _metadata(tokens)
+    kind, target = _kind_and_target(text, tokens)
+    if metadata:
+        ignore = {
+            "wrote",
+            "written",
+            "write",
+            "author",
+            "published",
+            "publish",
+            "reported",
+            "report",
+            "source",
+            "outlet",
+            "posted",
+            *_META_OBJECTS,
+        }
+        focus = tuple(dict.fromkeys(stem(w) for w in tokens if w not in _STOP and w not in ignore))
+    else:
+        focus = tuple(dict.fromkeys(focus_stems(text)))
+    return Question(text, kind, target, focus, names, metadata)
+
+
+def _metadata(tokens: list[str]) -> str | None:
+    # Only about an article ("the … story", "this article"): "who wrote Hillbilly Elegy?" asks for a book's author.
+    if not _META_OBJECTS.intersection(tokens):
+        return None
+    joined = " ".join(tokens)
+    if re.search(
+        r"\b(who wrote|who is the author|who was the author|author of|who reported|written by|byline)\b", joined
+    ):
+        return "author"
+    if re.search(r"\bwhen (was|were|did)\b.*\b(publish\w*|report\w*|post\w*|written|come out|run)\b", joined):
+        return "published"
+    if re.search(r"\b(which|what) (outlet|source|newspaper|site|website|publication|paper|agency)\b", joined):
+        return "source"
+    return None
+
+
+def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
+    # Quiz questions set the scene first ("An anonymous bidder paid a record sum… How much did the bidder pay?"):
+    # the question word nearest the end is the one being asked; a relative "…, who died aged 40," is not one.
+    relative = {len(words(text[: m.start()])) for m in re.finditer(r",\s*(who|which|whose|whom)\b", text, re.I)}
+    for i in range(len(tokens) - 1, -1, -1):
+        w = tokens[i]
+        if i in relative:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        rest = tokens[i + 1 :]
+        if w == "how":
+            if nxt == "many":
+                return Kind.COUNT, _first_noun(tokens[i + 2 :])
+            if nxt == "much":
+                noun = _first_noun(tokens[i + 2 :])
+                # "How much did Tavros pay?" wants money; "how much did the shares rise?" a percent or quantity.
+                money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest))
+                return (Kind.MONEY if money else Kind.AMOUNT), noun
+            if nxt == "long":
+                return Kind.DURATION, _last_noun(tokens[i + 2 :])
+            if nxt == "old":
+                return Kind.AGE, None
+            if nxt in _MEASURE_ADJECTIVES:
+                return Kind.AMOUNT, _last_noun(tokens[i + 2 :])
+            continue
+        if w == "when":
+            return Kind.DATE, None
+        if w == "where":
+            return Kind.PLACE, _last_noun(rest)
+        if w == "why":
+            return Kind.CAUSE, None
+        if w in ("who", "whom", "whose"):
+            after = _after_aux(rest)
+            if after and _is_name_phrase(text, after):
+                return Kind.DESCRIPTION, None
+            return Kind.PERSON, _last_noun(after) if after and not after[0].endswith("ed") else None
+        if w in ("which", "what"):
+            if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could"):
+                return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not
+            phrase = _noun_phrase(rest)
+            if not phrase:  # "what is X's profit?", "what was the cost?"
+                after = _after_aux(rest)
+                noun = _last_noun(after) if after else None
+                if after and noun is None and _is_name_phrase(text, after):
+                    return Kind.DESCRIPTION, None
+                return _kind_of_noun(noun), noun
+            return _kind_of_noun(phrase[-1]), phrase[-1]
+    return Kind.ANY, None
+
+
+def _kind_of_noun(noun: str | None) -> Kind:
+    if noun is None:
+        return Kind.NAME
+    if noun in _PLACE_NOUNS:
+        return Kind.PLACE
+    if noun in _MONEY_NOUNS:
+        return Kind.MONEY
+    if noun in _DATE_NOUNS:
+        return Kind.DATE
+    if noun in ("percent", "percentage", "share", "rate"):
+        return Kind.PERCENT if noun != "share" else Kind.NAME
+    if noun in ("number", "population", "total"):
+        return Kind.COUNT
+    if noun in _PERSON_NOUNS:
+        return Kind.PERSON
+    if noun == "age":
+        return Kind.AGE
+    if noun in ("reason", "cause"):
+        return Kind.CAUSE
+    return Kind.NAME
+
+
+def _noun_phrase(rest: list[str]) -> list[str]:
+    """The words right after which/what up to an auxiliary or a past-tense verb: "which Ivy League school
+    announced" -> [ivy, league, school]; "which state signed a bill" -> [state]."""
+    phrase: list[str] = []
+    for w in rest[:3]:
+        if w in _AUX or (w.endswith("ed") and phrase):
+            break
+        phrase.append(w)
+    return phrase
+
+
+def _after_aux(rest: list[str]) -> list[str]:
+    """After "who is" / "what was": the words that say what is asked about."""
+    if rest and rest[0] in _AUX:
+        rest = rest[1:]
+        while rest and rest[0] in ("the", "a", "an"):
+            rest = rest[1:]
+        return rest
+    return []
+
+
+def _first_noun(rest: list[str]) -> str | None:
+    return rest[0] if rest and rest[0] not in _AUX and rest[0] not in _STOP else None
+
+
+def _last_noun(rest: list[str]) -> str | None:
+    """The head of "the new factory", "Heliant's share price", "his contract": its last word before a verb."""
+    head: str | None = None
+    for w in rest:
+        if w in _AUX and head is not None:
+            break
+        if w not in _STOP and w != "s" and not (head and w.endswith("ed")):  # "the rocket headed": a verb
+            head = w
+    return head
+
+
+def _is_name_phrase(text: str, after: list[str]) -> bool:
+    # "Who is Craig Fuller?": every word after the auxiliary is capitalised in the question.
+    tail = [w for w in after if w not in ("the", "a", "an")]
+    if not tail or _ROLE_ACRONYMS.intersection(tail):
+        return False
+    cased = {m.group().lower(): m.group() for m in _WORD.finditer(text)}
+    return all(cased.get(w, w)[:1].isupper() or w.isdigit() for w in tail)
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised word runs that are not the question's first word: the names it mentions."""
+    found: list[str] = []
+    for sentence in re.split(r"(?<=[.?!:])\s+", text.strip()):
+        run: list[str] = []
+        for i, m in enumerate(re.finditer(r"[\w’'.-]+|[^\w\s]", sentence)):
+            word = m.group().strip(".’'")
+            if word.endswith(("’s", "'s")):
+                word = word[:-2]
+            capital = word[:1].isupper() and word.lower() not in _STOP and i > 0
+            if capital and word.lower() not in _TITLE_WORDS and word.lower() not in _ROLE_ACRONYMS:
+                run.append(word)
+                if m.group().endswith(("’s", "'s")):
+                    found.append(" ".join(run))
+                    run = []
+                continue
+            if run:
+                found.append(" ".join(run))
+                run = []
+        if run:
+            found.append(" ".join(run))
+    return [n for n in found if n]
+
+
+SYNONYMS: dict[str, tuple[str, ...]] = {stem(k): tuple(stem(v) for v in vs) for k, vs in _SYNONYM_WORDS.items()}

@@ -1,0 +1,49 @@
+"""The benchmarks still run: ``bench/ingest.py --quick`` and ``bench/cli.py --quick`` as real processes.
+
+They measure nothing here (speed is theirs to report, not a test's to assert); this checks that every part ran
+on the same articles and wrote its result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "eval" / "realtimeqa" / "corpus"
+
+
+def run_bench(*args: str) -> dict:
+    if not CORPUS.is_dir():
+        pytest.skip(f"eval corpus not available at {CORPUS}")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run(
+        [sys.executable, *args, "--quick"], cwd=REPO, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    written = proc.stdout.strip().splitlines()[-1]
+    assert written.startswith("wrote "), proc.stdout[-2000:]
+    return json.loads(Path(written.removeprefix("wrote ")).read_text())
+
+
+def test_ingest_bench_runs_every_contender_on_the_same_articles() -> None:
+    result = run_bench("bench/ingest.py")
+    runs = result["runs"]
+    assert set(runs) == {"pipeline", "langchain", "raw:torch", "raw:onnx", "raw:onnx-int8"}
+    assert runs["pipeline"]["articles"] == runs["langchain"]["articles"] == 3
+    # Raw encode embeds exactly what the pipeline embedded.
+    assert {runs[f"raw:{b}"]["chunks"] for b in ("torch", "onnx", "onnx-int8")} == {runs["pipeline"]["chunks"]}
+    assert runs["pipeline"]["noop_chunks"] == 0
+    assert all(run["peak_rss_mb"] > 0 and run["chunks_per_s"] > 0 for run in runs.values())
+
+
+def test_cli_bench_times_every_command_per_backend() -> None:
+    result = run_bench("bench/cli.py", "--backends", "onnx-int8")
+    medians = result["median_seconds"]["onnx-int8"]
+    assert set(medians) == {"help", "ask", "serve_ready"}
+    assert all(v > 0 for v in medians.values())

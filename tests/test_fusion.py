@@ -1,0 +1,195 @@
+"""Hybrid fusion on small hand-made articles: the real embedding model, real Chroma, real BM25 snapshots.
+
+Small chunks (64 word pieces, no overlap) make each paragraph a passage, so what the article as a
+whole says and what one passage says can differ, which is what fusing article BM25 with passage cosines
+is for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from support import doc_id_of
+
+from api.services import Services
+from ingest.bm25 import BM25Index, tokenize
+from ingest.settings import Settings
+from ingest.store import article_entries
+from qa.retrieval import Retriever
+
+QUESTION = "Velmora dredging lighthouse quarantine"
+
+# Spread: each of three far-apart paragraphs names one or two of the question's rare words; the whole
+# article names all four. Packed: one paragraph names two of them, the rest is about other things.
+SPREAD = """Harbour works on the north coast
+
+Source: testwire
+Published: 2030-05-02
+
+The Velmora harbour board met on Monday to review the year's works along the northern quay and the \
+fish market, where traders have asked for wider loading bays and better drainage.
+
+Engineers reported that the dredging of the inner basin will finish before the autumn storms, once the \
+last barge of silt has been towed out past the breakwater and the channel markers are reset.
+
+Further along the coast, the old lighthouse keeper's cottage is to become a small museum of shipwrecks, \
+with volunteers cataloguing brass fittings, logbooks and photographs donated by local families.
+
+Ships arriving from the south now wait at anchor for a day of quarantine checks by the port doctor, a rule \
+brought back after a fever outbreak among sailors on two cargo vessels last winter."""
+
+PACKED = """Coastal walking guide
+
+Source: testwire
+Published: 2030-05-03
+
+A new walking guide to the coast recommends starting in Velmora at dawn and ending at the lighthouse on \
+the headland, where the view reaches the islands on a clear day.
+
+The guide also lists cafes, bus times and the best beaches for children, with notes on parking, tides \
+and the steep steps down to the coves that are closed in winter.
+
+Its authors spent two summers walking every path, measuring distances and photographing the meadows, \
+the cliffs and the wildflowers that bloom along the way in June."""
+
+FILLER = """Regional orchestra season
+
+Source: testwire
+Published: 2030-05-04
+
+The regional orchestra opens its season with a programme of symphonies and a new piece for choir, and \
+tickets for students will cost half the usual price on weekday evenings."""
+
+
+@dataclass
+class Corpus:
+    services: Services
+    retriever: Retriever
+    spread: str
+    packed: str
+
+
+@pytest.fixture(scope="module")
+def corpus(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_factory: Callable[..., Settings],
+    services_factory: Callable[..., Services],
+) -> Corpus:
+    docs = tmp_path_factory.mktemp("fusion_docs")
+    for name, text in (("spread.txt", SPREAD), ("packed.txt", PACKED), ("filler.txt", FILLER)):
+        (docs / name).write_text(text, encoding="utf-8")
+    services = services_factory(settings_factory(docs, chunk_tokens=64, chunk_overlap=0))
+    report = services.indexer.reindex()
+    assert report.added == 3, report.summary()
+    spread, packed = doc_id_of(services, "spread.txt"), doc_id_of(services, "packed.txt")
+    chunks = [e.doc_id for e in services.store.bm25.entries]
+    assert chunks.count(spread) >= 4 and chunks.count(packed) >= 3, "the articles must span several passages"
+    return Corpus(services, Retriever(services.store, services.embedder, services.settings), spread, packed)
+
+
+def test_the_article_that_covers_the_question_ranks_first(corpus: Corpus) -> None:
+    bm25 = corpus.services.store.bm25
+    # Passage by passage, BM25 prefers the packed article: its one passage holds two of the rare words.
+    (best_chunk, _), *_ = bm25.search(QUESTION, 5)
+    assert bm25.entry(best_chunk).doc_id == corpus.packed
+    # As wholes, the spread article holds all four.
+    articles = bm25.article_scores(bm25.search_articles(QUESTION, 5))
+    assert articles[corpus.spread] > articles[corpus.packed] > 0
+    got = corpus.retriever.retrieve(QUESTION, 3)
+    assert got.passages[0].doc_id == corpus.spread, [(p.doc_id, p.score) for p in got.passages]
+
+
+def test_dense_weight_one_is_passage_cosine_alone(corpus: Corpus, services_factory: Callable[..., Services]) -> None:
+    dense_only = Retriever(
+        corpus.services.store,
+        corpus.services.embedder,
+        corpus.services.settings.model_copy(
+            update={"dense_weight": 1.0, "passage_bm25_weight": 0.0, "passages_per_article": 10}
+        ),
+    )
+    got = dense_only.retrieve(QUESTION, 3)
+    vector = corpus.services.embedder.embed_query(QUESTION)
+    by_cosine = [cid for cid, _ in corpus.services.store.dense_search(vector, 3, None)]
+    assert [p.chunk_id for p in got.passages] == by_cosine
+    # Each score is the passage's cosine over the best one's.
+    assert got.passages[0].score == pytest.approx(1.0)
+    for p in got.passages:
+        assert p.score == pytest.approx(p.similarity / got.passages[0].similarity, abs=1e-3)
+
+
+def test_one_article_does_not_fill_every_passage(corpus: Corpus) -> None:
+    assert corpus.services.settings.passages_per_article == 2
+    three = Retriever(
+        corpus.services.store,
+        corpus.services.embedder,
+        corpus.services.settings.model_copy(update={"passages_per_article": 3}),
+    )
+    # Every passage of the spread article outscores the packed article's (its article score is the best).
+    full = three.retrieve(QUESTION, 4).passages
+    assert [p.doc_id for p in full[:3]] == [corpus.spread] * 3
+
+    got = corpus.retriever.retrieve(QUESTION, 4).passages
+    scores = [p.score for p in got]
+    assert scores == sorted(scores, reverse=True)
+    # The third counts half: the packed article's best passage gets the third place.
+    assert [p.doc_id for p in got[:3]] == [corpus.spread, corpus.spread, corpus.packed]
+    assert [p.chunk_id for p in got[:2]] == [p.chunk_id for p in full[:2]]
+    third = {p.chunk_id: p.score for p in got}.get(full[2].chunk_id)
+    assert third is not None and third == pytest.approx(full[2].score / 2, rel=1e-4)
+
+
+def test_article_tokens_count_overlaps_once() -> None:
+    text = "Quellport ferries sail at dawn. Storms closed the pier twice. The mayor reopened it on Friday."
+    # Three chunks, each repeating the previous one's last sentence, as the chunker's overlap does.
+    spans = [(0, 61), (32, 94), (62, 94)]
+    meta = {"doc_id": "d1", "title": "Quellport pier"}
+    (entry,) = article_entries([text[a:b] for a, b in spans], [a for a, _ in spans], [meta] * 3)
+    assert entry.doc_id == "d1"
+    assert list(entry.tokens) == tokenize(["Quellport pier\n" + text])[0]
+
+
+def test_an_old_snapshot_is_rebuilt_with_articles(corpus: Corpus, services_factory: Callable[..., Services]) -> None:
+    settings = corpus.services.settings
+    folder = settings.bm25_dir
+    live = BM25Index.load(folder)
+    assert live is not None and {a.doc_id for a in live.articles} == {e.doc_id for e in live.entries}
+    # A version-1 snapshot (chunks only) left by an older release: same chunks, no articles.
+    lines = (folder / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    old = [json.dumps({"version": 1, "count": header["count"]}), *lines[1 : 1 + header["count"]]]
+    (folder / "entries.jsonl").write_text("\n".join(old) + "\n", encoding="utf-8")
+    assert BM25Index.load(folder) is None
+
+    reopened = services_factory(settings)
+    assert {a.doc_id for a in reopened.store.bm25.articles} == {
+        corpus.spread,
+        corpus.packed,
+        doc_id_of(reopened, "filler.txt"),
+    }
+    again = BM25Index.load(folder)
+    assert again is not None and len(again.articles) == 3
+    got = Retriever(reopened.store, reopened.embedder, settings).retrieve(QUESTION, 1)
+    assert got.passages[0].doc_id == corpus.spread
+
+
+def test_deleting_an_article_removes_its_article_entry(
+    tmp_path: Path, settings_factory: Callable[..., Settings], services_factory: Callable[..., Services]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "spread.txt").write_text(SPREAD, encoding="utf-8")
+    (docs / "packed.txt").write_text(PACKED, encoding="utf-8")
+    services = services_factory(settings_factory(docs, chunk_tokens=64, chunk_overlap=0))
+    services.indexer.reindex()
+    spread = doc_id_of(services, "spread.txt")
+    assert services.indexer.delete_document(spread)
+    bm25 = services.store.bm25
+    assert spread not in {a.doc_id for a in bm25.articles}
+    articles = bm25.article_scores(bm25.search_articles(QUESTION, 5))
+    assert spread not in articles and articles
+    restarted = services_factory(services.settings)
+    assert {a.doc_id for a in restarted.store.bm25.articles} == {doc_id_of(restarted, "packed.txt")}

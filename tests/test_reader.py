@@ -1,0 +1,241 @@
+"""The extractive reader on hand-written passages: every answer kind, the short lead, and its refusals.
+
+No index is needed: the reader takes passages and an IDF lookup. A flat IDF (every word weighs the same)
+keeps these cases about the reading rules rather than a corpus's statistics.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.candidates import find
+from qa.extractive import ExtractiveGenerator, quote_around
+from qa.passage import Passage
+from qa.question import QUANTITY_KINDS, Kind, analyse
+from qa.refusal import CANNOT_ANSWER
+
+ARTICLES = {
+    "storm": (
+        "Storm Halvard hits the coast",
+        "Storm Halvard brought wind gusts of up to 150 kilometres per hour on Tuesday night, cutting power to "
+        "about 95,000 homes. The grid operator, Northline Energy, said most customers would be reconnected by "
+        "Friday morning. Three people were killed when a wall collapsed in the town of Brask. The port of Holm "
+        "recorded 80 millimetres of rain in ten hours. The ferry service was suspended.",
+    ),
+    "deal": (
+        "Carrow Mining agrees takeover of Deltane",
+        "Carrow Mining will buy its rival Deltane for 4.2 billion euros, almost double the original estimate. "
+        "Chief executive officer Mara Ilves said the deal would close in March 2027. Deltane employs 3,400 "
+        "people in six countries. The shares rose 12 percent. The company will build a smelter in Ostrava. "
+        "Carrow's chairman, Piet Ruud, has signed a four-year contract. Profits fell because of lower copper "
+        "prices. The 58-year-old Ilves joined the company in 2015.",
+    ),
+    "court": (
+        "Judge fines Velora Foods over river spill",
+        "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
+        "said the company had ignored warnings. Velora said it would appeal.",
+    ),
+}
+
+
+def passages(*keys: str) -> list[Passage]:
+    out = []
+    for n, key in enumerate(keys, 1):
+        title, text = ARTICLES[key]
+        out.append(
+            Passage(
+                n,
+                f"{key}:0",
+                key,
+                title,
+                text,
+                f"https://news.test/{key}",
+                "2026-03-04",
+                "News Test",
+                score=1.0,
+                similarity=0.5,
+                author=f"{key.title()} Writer",
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def reader() -> ExtractiveGenerator:
+    return ExtractiveGenerator(idf=lambda term: 1.0)
+
+
+def lead_and_marker(answer: str) -> tuple[str, str]:
+    lead = answer.split(" — ")[0] if " — " in answer else ""
+    return lead, answer.rsplit(" ", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "lead"),
+    [
+        ("How many homes lost power?", Kind.COUNT, "about 95,000"),
+        ("How many people died?", Kind.COUNT, "Three"),
+        ("How strong were the wind gusts?", Kind.AMOUNT, "up to 150 kilometres per hour"),
+        ("How much rain fell in Holm?", Kind.AMOUNT, "80 millimetres"),
+        ("When will power be back?", Kind.DATE, "Friday morning"),
+        ("Who is the grid operator?", Kind.PERSON, "Northline Energy"),
+        ("Where did the wall collapse?", Kind.PLACE, "Brask"),
+    ],
+)
+def test_storm_questions_lead_with_the_short_answer(
+    reader: ExtractiveGenerator, question: str, kind: Kind, lead: str
+) -> None:
+    assert analyse(question).kind is kind
+    answer = reader.answer(question, passages("court", "storm"))
+    assert lead_and_marker(answer) == (lead, "[2]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "lead"),
+    [
+        ("How much will Carrow pay for Deltane?", Kind.MONEY, "4.2 billion euros"),
+        ("Who is the CEO of Carrow Mining?", Kind.PERSON, "Mara Ilves"),
+        ("When will the deal close?", Kind.DATE, "March 2027"),
+        ("How many people does Deltane employ?", Kind.COUNT, "3,400"),
+        ("How long is the chairman's contract?", Kind.DURATION, "four-year"),
+        ("How old is Ilves?", Kind.AGE, "58-year-old"),
+        ("Where will the smelter be built?", Kind.PLACE, "Ostrava"),
+        ("How much did the shares rise?", Kind.AMOUNT, "12 percent"),
+    ],
+)
+def test_deal_questions_lead_with_the_short_answer(
+    reader: ExtractiveGenerator, question: str, kind: Kind, lead: str
+) -> None:
+    assert analyse(question).kind is kind
+    answer = reader.answer(question, passages("deal", "storm"))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+def test_the_lead_is_verbatim_and_a_long_sentence_is_quoted_around_it(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How many homes lost power?", passages("storm"))
+    lead, _ = lead_and_marker(answer)
+    assert lead in ARTICLES["storm"][1]
+    long = (
+        "After a week of talks in the capital, which ran late into every night and were twice suspended, the "
+        "unions and the ministry agreed a pay rise of 6 percent for 40,000 nurses, backdated to January, "
+        "officials said on Friday in a statement that was read out to reporters outside the ministry."
+    )
+    quote = quote_around(long, "6 percent", {"pay", "rise", "nurs"})
+    assert quote.startswith("…") and "6 percent" in quote
+    assert all(part in long for part in quote.split("…") if part)  # verbatim between the cuts
+    assert len(quote.split()) <= 32 < len(long.split())
+
+
+def test_why_question_answers_with_the_sentence_that_gives_the_cause(reader: ExtractiveGenerator) -> None:
+    assert analyse("Why did profits fall?").kind is Kind.CAUSE
+    answer = reader.answer("Why did profits fall?", passages("deal"))
+    assert "because of lower copper prices" in answer and answer.endswith("[1]")
+
+
+def test_which_question_takes_the_name_holding_its_noun(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Which river was polluted?", passages("storm", "court"))
+    assert lead_and_marker(answer) == ("Tarn River", "[2]"), answer
+
+
+def test_who_is_name_answers_with_the_description(reader: ExtractiveGenerator) -> None:
+    assert analyse("Who is Piet Ruud?").kind is Kind.DESCRIPTION
+    answer = reader.answer("Who is Piet Ruud?", passages("deal"))
+    assert answer.startswith("Carrow’s chairman") or answer.startswith("Carrow's chairman"), answer
+
+
+def test_role_question_leads_with_the_name_without_the_role(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Who was the judge?", passages("court"))
+    assert lead_and_marker(answer) == ("Ana Brecht", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Carrow's share price?",  # shares are mentioned, no price
+        "How old is Piet Ruud?",  # an age is given, but for Ilves
+        "How many employees does Velora Foods have?",  # nothing counts employees of Velora
+        "How long will the ferry service stay suspended?",  # suspended, for no stated time
+        "When did Velora Foods say it would appeal?",  # no date in the sentence that says so
+        "Who won the 2018 World Cup?",  # nothing about it at all
+    ],
+)
+def test_refuses_when_no_sentence_holds_an_answer_of_the_wanted_kind(
+    reader: ExtractiveGenerator, question: str
+) -> None:
+    assert reader.answer(question, passages("deal", "storm", "court")) == CANNOT_ANSWER
+
+
+def test_metadata_questions_are_answered_from_the_article_record(reader: ExtractiveGenerator) -> None:
+    got = reader.answer("Who wrote the story about the Velora Foods fine?", passages("storm", "court"))
+    assert got.startswith("Court Writer wrote “Judge fines Velora Foods over river spill”") and got.endswith("[2]")
+    got = reader.answer("When was the Carrow Mining takeover article published?", passages("storm", "deal"))
+    assert "published on 2026-03-04" in got and got.endswith("[2]")
+    got = reader.answer("Which outlet published the storm story?", passages("storm"))
+    assert "published by News Test" in got
+    # A book's author is not the article's byline.
+    assert analyse("Who wrote Hillbilly Elegy?").metadata is None
+
+
+def test_an_article_without_the_field_is_no_answer(reader: ExtractiveGenerator) -> None:
+    [p] = passages("court")
+    p.author = ""
+    assert reader.answer("Who wrote the Velora Foods story?", [p]) == CANNOT_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "spans"),
+    [
+        ("It paid $19 million and £7m, then 38 million euros.", Kind.MONEY, ["$19 million", "£7m", "38 million euros"]),
+        ("Turnout rose 4.5 percent to 61%.", Kind.PERCENT, ["4.5 percent", "61%"]),
+        ("Gusts of 120 mph hit 3 towns.", Kind.AMOUNT, ["120 mph", "3"]),
+        ("In 2019 about 1,400 residents and twelve firms sued.", Kind.COUNT, ["about 1,400", "twelve"]),
+        ("It reopens on Monday evening or by March 3, 2027.", Kind.DATE, ["Monday evening", "March 3, 2027"]),
+        ("He signed a five-year deal, for 18 months at first.", Kind.DURATION, ["five-year", "18 months"]),
+        ("The 24-year-old, aged 24 in May, scored.", Kind.AGE, ["24-year-old", "aged 24"]),
+    ],
+)
+def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str]) -> None:
+    assert [c.text for c in find(kind, sentence)] == spans
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "target", "names"),
+    [
+        ("How many goals did Radescu score last season?", Kind.COUNT, "goals", ("Radescu",)),
+        ("Which club did Radescu leave?", Kind.NAME, "club", ("Radescu",)),
+        ("Who is Heliant's CFO?", Kind.PERSON, "cfo", ("Heliant",)),
+        ("Who is Craig Fuller?", Kind.DESCRIPTION, None, ("Craig Fuller",)),
+        ("The governor of which state signed the bill?", Kind.PLACE, "state", ()),
+        ("What was Heliant's profit?", Kind.MONEY, "profit", ("Heliant",)),
+        ("What did Iran sell to Venezuela?", Kind.ANY, None, ("Iran", "Venezuela")),
+        (
+            "How much has Deborah James, who has died aged 40, raised for her fund?",  # a relative "who" is no question
+            Kind.MONEY,
+            None,
+            ("Deborah James",),
+        ),
+    ],
+)
+def test_question_analysis(question: str, kind: Kind, target: str | None, names: tuple[str, ...]) -> None:
+    q = analyse(question)
+    assert (q.kind, q.target, q.names) == (kind, target, names)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many homes lost power?", "how long is his contract?", "When will power be back?", "In what year was it?"],
+)
+def test_questions_that_want_a_number_or_a_time(question: str) -> None:
+    assert analyse(question).kind in QUANTITY_KINDS
+
+
+@pytest.mark.parametrize("question", ["Who is the grid operator?", "Which river was polluted?", "What happened?"])
+def test_questions_that_do_not(question: str) -> None:
+    assert analyse(question).kind not in QUANTITY_KINDS
+
+
+def test_sentences_stating_the_number_or_time_asked_for() -> None:
+    assert find(Kind.DURATION, "Radescu has agreed a five-year contract.")
+    assert find(Kind.DATE, "Power is back by Thursday evening.")
+    assert find(Kind.MONEY, "It cost 3 billion dollars.")
+    assert not find(Kind.DURATION, "The railway between Keldry and Marrow Point was suspended.")
