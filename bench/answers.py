@@ -31,7 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DATA, CORPUS, DEV, REPO, RESULTS, machine, require_eval_data, table, write_json
+from bench.common import DEV, REPO, RESULTS, corpus_services, machine, require_eval_data, table, write_json
 from bench.quality import contains
 
 BEFORE_COMMIT = "e632e6e"  # main before issue 8: the coverage-ranked sentence picker and the cosine gate
@@ -67,23 +67,12 @@ def main() -> None:
 
     import json
 
-    from api.services import build_services
-    from ingest.settings import Settings
     from qa.answering import Answerer
     from qa.citations import check_citations
     from qa.refusal import CANNOT_ANSWER, is_refusal
     from qa.retrieval import Filters
 
-    settings = Settings(
-        documents_dir=CORPUS,
-        data_dir=BENCH_DATA,
-        chroma_path=BENCH_DATA / "chroma",
-        collection="bench",
-        llm="extractive",
-        _env_file=None,
-    )
-    services = build_services(settings)
-    print(services.indexer.reindex(progress=True).summary(), "(index shared with bench/ingest.py)", file=sys.stderr)
+    services = corpus_services()
     answerer: Answerer = services.answerer()
     store = services.store
     doc_of_file = {Path(d.path).name: d.doc_id for d in store.manifest.documents.values()}

@@ -59,3 +59,23 @@ def table(rows: list[tuple[str, str, str]]) -> str:
 def require_eval_data() -> None:
     if not CORPUS.is_dir():
         raise SystemExit(f"eval data not found at {EVAL_DIR} (expected ../shared beside the checkout)")
+
+
+def corpus_services() -> Any:
+    """The services over the full RealTime QA corpus index the benchmarks share, synced (a no-op when unchanged)."""
+    import sys
+
+    from api.services import build_services
+    from ingest.settings import Settings
+
+    settings = Settings(
+        documents_dir=CORPUS,
+        data_dir=BENCH_DATA,
+        chroma_path=BENCH_DATA / "chroma",
+        collection="bench",
+        llm="extractive",
+        _env_file=None,
+    )
+    services = build_services(settings)
+    print(services.indexer.reindex(progress=True).summary(), "(index shared with bench/ingest.py)", file=sys.stderr)
+    return services

@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DATA, CORPUS, DEV, RESULTS, machine, require_eval_data, table, write_json
+from bench.common import DEV, RESULTS, corpus_services, machine, require_eval_data, table, write_json
 
 # Before dense + article-BM25 score fusion (commit 1ea46a3: reciprocal-rank fusion of dense and chunk BM25), on
 # the same index. Rankings don't depend on the machine; that latency was measured on a 2-core Intel Xeon VM.
@@ -82,19 +82,8 @@ def main() -> None:
     args = parser.parse_args()
     require_eval_data()
 
-    from api.services import build_services
-    from ingest.settings import Settings
-
-    settings = Settings(
-        documents_dir=CORPUS,
-        data_dir=BENCH_DATA,
-        chroma_path=BENCH_DATA / "chroma",
-        collection="bench",
-        llm="extractive",
-        _env_file=None,
-    )
-    services = build_services(settings)
-    print(services.indexer.reindex(progress=True).summary(), "(index shared with bench/ingest.py)")
+    services = corpus_services()
+    settings = services.settings
     store = services.store
     answerer = services.answerer()
     retriever = answerer.retriever
