@@ -34,7 +34,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CORPUS, REPO, SHARED, machine, table, write_json
+from bench.common import CORPUS, REPO, SHARED, machine, sync_index, table, write_json
 from bench.quality import contains
 
 SHORT_DEV = SHARED / "eval" / "short-dev"
@@ -165,7 +165,7 @@ def main() -> None:
     )
     services = build_services(settings)
     extra = [REPO / "seeds", *([CORPUS] if args.distractors else [])]
-    print(services.indexer.reindex(progress=True).summary(), file=sys.stderr)
+    print(sync_index(services), file=sys.stderr)
     print(services.indexer.ingest(extra, progress=True).summary(), file=sys.stderr)
     answerer = services.answerer()
     raw = record_raw_text(answerer.generator)

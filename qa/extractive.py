@@ -88,7 +88,9 @@ class ExtractiveGenerator:
             return CANNOT_ANSWER
         quote = quote_around(pick.sentence, pick.lead, set(q.focus))
         if pick.lead and pick.lead.lower() != quote.lower():
-            first = f"{pick.lead} — “{quote}” [{pick.passage.n}]"
+            # A sentence that opens with the article's own quotation mark is not wrapped in a second pair.
+            own = quote.lstrip("…").startswith(("“", '"'))
+            first = f"{pick.lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
         else:
             first = f"{quote} [{pick.passage.n}]"
         return " ".join([first, *(f"{x.text} [{x.passage.n}]" for x in pick.further)])
