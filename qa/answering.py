@@ -14,7 +14,7 @@ from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import QUANTITY_KINDS, alternatives, analyse
+from qa.question import QUANTITY_KINDS, Question, alternatives, analyse
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
@@ -84,7 +84,8 @@ class Answerer:
         retrieved = time.perf_counter()
         timings = {"retrieve": _ms(retrieved - started)}
 
-        if self._off_topic(standalone, retrieval.passages):
+        asked = analyse(standalone)  # read once: the gate and the check of numbers and times both use it
+        if self._off_topic(asked, retrieval.passages):
             yield Token(CANNOT_ANSWER)
             timings.update(generate=0.0, check=0.0, total=_ms(time.perf_counter() - started))
             yield Answer(
@@ -102,8 +103,7 @@ class Answerer:
             return
 
         checker = SupportChecker(retrieval.passages, self.retriever.embedder)
-        wanted = analyse(standalone).kind
-        outcome = _Outcome(wanted=wanted if wanted in QUANTITY_KINDS else None)
+        outcome = _Outcome(wanted=asked.kind if asked.kind in QUANTITY_KINDS else None)
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
@@ -128,7 +128,7 @@ class Answerer:
             unsupported=outcome.unsupported,
         )
 
-    def _off_topic(self, question: str, passages: Sequence[Passage]) -> bool:
+    def _off_topic(self, question: Question, passages: Sequence[Passage]) -> bool:
         """Neither retriever found the question's rare words: nothing retrieved is about it.
 
         The question's words (or the words an article uses for them) found in the retrieved passages must make
@@ -139,10 +139,12 @@ class Answerer:
             return True
         return self.coverage(question, passages) < self.off_topic_coverage
 
-    def coverage(self, question: str, passages: Sequence[Passage]) -> float:
+    def coverage(self, question: str | Question, passages: Sequence[Passage]) -> float:
+        """Share of the question's IDF-weighted focus words that the passages (titles included) contain."""
+        asked = analyse(question) if isinstance(question, str) else question
         idf = self.retriever.store.bm25.idf
         # The words the question is about (not "how", "his", nor "story" in "who wrote the … story?").
-        weights = {t: idf(t) for t in analyse(question).focus}
+        weights = {t: idf(t) for t in asked.focus}
         total = sum(weights.values())
         if total <= 0:
             return 1.0

@@ -21,7 +21,7 @@ from ingest.chunking import sentence_spans
 from qa.candidates import Candidate, find
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import Kind, Question, alternatives, analyse, stem, words
+from qa.question import Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
 
 IdfLookup = Callable[[str], float]
@@ -174,7 +174,7 @@ class ExtractiveGenerator:
     def _best_candidate(
         self, q: Question, sentence: _Sentence, question_stems: set[str], weights: dict[str, float]
     ) -> tuple[Candidate, float] | None:
-        spans = _word_spans(sentence.text)
+        spans = word_spans(sentence.text)
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
@@ -292,10 +292,6 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     text = " ".join(parts)
     start = cand.start + cand.text.find(text)
     return Candidate(text, start, start + len(text), cand.family)
-
-
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"\b\w\w+\b", text)]
 
 
 def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int]:

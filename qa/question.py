@@ -131,6 +131,11 @@ def alternatives(term: str) -> tuple[str, ...]:
     return (term, *SYNONYMS.get(term, ()))
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the words :func:`words` returns, in order."""
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
 def words(text: str) -> list[str]:
     return [m.group().lower() for m in _WORD.finditer(text)]
 

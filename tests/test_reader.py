@@ -71,44 +71,31 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("question", "kind", "lead"),
+    ("articles", "question", "kind", "lead", "marker"),
     [
-        ("How many homes lost power?", Kind.COUNT, "about 95,000"),
-        ("How many people died?", Kind.COUNT, "Three"),
-        ("How strong were the wind gusts?", Kind.AMOUNT, "up to 150 kilometres per hour"),
-        ("How much rain fell in Holm?", Kind.AMOUNT, "80 millimetres"),
-        ("When will power be back?", Kind.DATE, "Friday morning"),
-        ("Who is the grid operator?", Kind.PERSON, "Northline Energy"),
-        ("Where did the wall collapse?", Kind.PLACE, "Brask"),
+        (("court", "storm"), "How many homes lost power?", Kind.COUNT, "about 95,000", "[2]"),
+        (("court", "storm"), "How many people died?", Kind.COUNT, "Three", "[2]"),
+        (("court", "storm"), "How strong were the wind gusts?", Kind.AMOUNT, "up to 150 kilometres per hour", "[2]"),
+        (("court", "storm"), "How much rain fell in Holm?", Kind.AMOUNT, "80 millimetres", "[2]"),
+        (("court", "storm"), "When will power be back?", Kind.DATE, "Friday morning", "[2]"),
+        (("court", "storm"), "Who is the grid operator?", Kind.PERSON, "Northline Energy", "[2]"),
+        (("court", "storm"), "Where did the wall collapse?", Kind.PLACE, "Brask", "[2]"),
+        (("deal", "storm"), "How much will Carrow pay for Deltane?", Kind.MONEY, "4.2 billion euros", "[1]"),
+        (("deal", "storm"), "Who is the CEO of Carrow Mining?", Kind.PERSON, "Mara Ilves", "[1]"),
+        (("deal", "storm"), "When will the deal close?", Kind.DATE, "March 2027", "[1]"),
+        (("deal", "storm"), "How many people does Deltane employ?", Kind.COUNT, "3,400", "[1]"),
+        (("deal", "storm"), "How long is the chairman's contract?", Kind.DURATION, "four-year", "[1]"),
+        (("deal", "storm"), "How old is Ilves?", Kind.AGE, "58-year-old", "[1]"),
+        (("deal", "storm"), "Where will the smelter be built?", Kind.PLACE, "Ostrava", "[1]"),
+        (("deal", "storm"), "How much did the shares rise?", Kind.AMOUNT, "12 percent", "[1]"),
     ],
 )
-def test_storm_questions_lead_with_the_short_answer(
-    reader: ExtractiveGenerator, question: str, kind: Kind, lead: str
+def test_questions_lead_with_the_short_answer(
+    reader: ExtractiveGenerator, articles: tuple[str, ...], question: str, kind: Kind, lead: str, marker: str
 ) -> None:
     assert analyse(question).kind is kind
-    answer = reader.answer(question, passages("court", "storm"))
-    assert lead_and_marker(answer) == (lead, "[2]"), answer
-
-
-@pytest.mark.parametrize(
-    ("question", "kind", "lead"),
-    [
-        ("How much will Carrow pay for Deltane?", Kind.MONEY, "4.2 billion euros"),
-        ("Who is the CEO of Carrow Mining?", Kind.PERSON, "Mara Ilves"),
-        ("When will the deal close?", Kind.DATE, "March 2027"),
-        ("How many people does Deltane employ?", Kind.COUNT, "3,400"),
-        ("How long is the chairman's contract?", Kind.DURATION, "four-year"),
-        ("How old is Ilves?", Kind.AGE, "58-year-old"),
-        ("Where will the smelter be built?", Kind.PLACE, "Ostrava"),
-        ("How much did the shares rise?", Kind.AMOUNT, "12 percent"),
-    ],
-)
-def test_deal_questions_lead_with_the_short_answer(
-    reader: ExtractiveGenerator, question: str, kind: Kind, lead: str
-) -> None:
-    assert analyse(question).kind is kind
-    answer = reader.answer(question, passages("deal", "storm"))
-    assert lead_and_marker(answer) == (lead, "[1]"), answer
+    answer = reader.answer(question, passages(*articles))
+    assert lead_and_marker(answer) == (lead, marker), answer
 
 
 def test_the_lead_is_verbatim_and_a_long_sentence_is_quoted_around_it(reader: ExtractiveGenerator) -> None:
