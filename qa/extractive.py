@@ -20,6 +20,7 @@ from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
 from qa.candidates import Candidate, find
 from qa.passage import Passage
+from qa.places import place_kind
 from qa.prompt import Message
 from qa.question import Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
@@ -223,8 +224,10 @@ class ExtractiveGenerator:
             anchors = target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
-            if q.kind is Kind.PLACE and _LOCATIVE.search(sentence.text[: cand.start]):
-                near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
+            if q.kind is Kind.PLACE:
+                if _LOCATIVE.search(sentence.text[: cand.start]):
+                    near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
+                near = _place_fit(q, cand, near)
             if best is None or near > best[1]:
                 best = (cand, near)
         return best
@@ -340,11 +343,29 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     if cand.family != "name":
         return cand
     parts = cand.text.split()
-    while len(parts) > 1 and stem(parts[0]) in question_stems:  # not the end: "Sallow River" answers "which river"
-        parts = parts[1:]
+    while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS):
+        parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
+    parts[-1] = parts[-1].removesuffix("-based")  # "New Jersey-based company": the place is New Jersey
     text = " ".join(parts)
     start = cand.start + cand.text.find(text)
     return Candidate(text, start, start + len(text), cand.family)
+
+
+_JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
+# "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.
+_PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
+_PLACE_BONUS = 0.5
+
+
+def _place_fit(q: Question, cand: Candidate, near: float) -> float:
+    """How well ``cand`` answers a where / which-place question, from how close it stands and what it names."""
+    named = place_kind(cand.text)
+    wanted = _PLACE_TARGETS.get(q.target or "")
+    if named and (wanted is None or named == wanted):
+        return max(near, _LEAD_NEAR) + _PLACE_BONUS
+    if wanted:
+        return near / 2  # a city, a person or a paper where a state was asked
+    return near
 
 
 def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int]:

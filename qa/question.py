@@ -236,7 +236,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
         if w == "when":
             return Kind.DATE, None
         if w == "where":
-            return Kind.PLACE, _last_noun(rest)
+            noun = _last_noun(rest)
+            return Kind.PLACE, None if noun == "place" else noun  # "where did it take place?"
         if w == "why":
             return Kind.CAUSE, None
         if w in ("who", "whom", "whose"):
@@ -245,6 +246,10 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 return Kind.DESCRIPTION, None
             return Kind.PERSON, _last_noun(after) if after and not after[0].endswith("ed") else None
         if w in ("which", "what"):
+            owner = re.search(rf"\b{w}\s+(\w+)(?:’s|'s)\s", text, re.IGNORECASE)
+            if owner:  # "Which state's voting map…?" asks for the state
+                noun = owner.group(1).lower()
+                return _kind_of_noun(noun), noun
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could"):
                 return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not
             phrase = _noun_phrase(rest)

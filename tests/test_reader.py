@@ -35,6 +35,11 @@ ARTICLES = {
         "Dartmouth College announced Tuesday it was eliminating student loans for undergraduates. The Ivy League "
         "school said gifts from alumni would pay for the grants.",
     ),
+    "synagogue": (
+        "Fire at synagogue investigated as arson",
+        "JACKSON – The fire at the Beth Israel synagogue was set on purpose, police said. A suspect was arrested by "
+        "Jackson, Mississippi, authorities after the fire broke out at the state's largest synagogue.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -138,6 +143,25 @@ def test_a_name_question_may_be_answered_where_only_the_passage_repeats_its_name
     assert answer.startswith("Dartmouth College — ") and answer.endswith("[1]"), answer
 
 
+def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
+    reader: ExtractiveGenerator,
+) -> None:
+    answer = reader.answer("Which state is investigating an arson at its largest synagogue?", passages("synagogue"))
+    assert answer.startswith("Mississippi — "), answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("WASHINGTON – Embattled Rep. George Santos was expelled from Congress Friday.", ["George Santos", "Congress"]),
+        ("London (CNN) UK health officials urged people to get vaccinated.", ["UK"]),
+        ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey-based"]),
+    ],
+)
+def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: list[str]) -> None:
+    assert [c.text for c in find(Kind.NAME, sentence)] == names
+
+
 def test_who_is_name_answers_with_the_description(reader: ExtractiveGenerator) -> None:
     assert analyse("Who is Piet Ruud?").kind is Kind.DESCRIPTION
     answer = reader.answer("Who is Piet Ruud?", passages("deal"))
@@ -213,6 +237,8 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         ("As of this week, which item can US adults buy without a prescription?", Kind.NAME, "item", ("US",)),
         ("Which NFL player says he lost 100 pounds?", Kind.PERSON, "player", ("NFL",)),
         ("Which country recently loaned the US two pandas?", Kind.PLACE, "country", ("US",)),
+        ("Which state's voting map was struck down?", Kind.PLACE, "state", ()),
+        ("Where did the UK's first womb transplant take place?", Kind.PLACE, None, ("UK",)),
         (
             "How much has Deborah James, who has died aged 40, raised for her fund?",  # a relative "who" is no question
             Kind.MONEY,
