@@ -139,6 +139,10 @@ _NOT_NAMES = frozenset(
         "read",
         "more",
         "updated",
+        "neither",
+        "nor",
+        "either",
+        "both",
     ]
 )
 # A dateline: a place (often in capitals) then a dash or the agency in brackets, at the start of a story.
@@ -241,6 +245,26 @@ def _names(sentence: str) -> list[Candidate]:
             continue
         spans.append(Candidate(text, start, start + len(text), "name"))
     return spans
+
+
+# Words in the names of things, teams, events and bodies rather than people.
+_NOT_PERSON_WORDS = frozenset(
+    [
+        "bowl", "cup", "league", "party", "committee", "court", "department", "house", "senate", "congress",
+        "university", "college", "school", "company", "inc", "corp", "group", "association", "foundation", "agency",
+        "ministry", "council", "times", "news", "post", "journal", "award", "awards", "prize", "center", "centre",
+        "fire", "act", "bill", "festival", "games", "series", "club", "united", "city", "county", "state", "street",
+        "hospital", "church", "museum", "institute", "bank", "fund", "network", "media", "gala", "show"
+    ]
+)
+
+
+def looks_like_person(text: str) -> bool:
+    """"Russell Okung", "Angela Alsobrooks", "E. Jean Carroll": two to four capitalised words, not a body or event."""
+    words = text.replace(".", ". ").split()
+    if not 2 <= len(words) <= 4 or any(w.isupper() and len(w) > 2 for w in words):
+        return False
+    return not any(w.lower().strip(".") in _NOT_PERSON_WORDS for w in words)
 
 
 def _droppable_last(word: str) -> bool:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
-from qa.candidates import Candidate, find
+from qa.candidates import Candidate, find, looks_like_person
 from qa.passage import Passage
 from qa.places import place_kind
 from qa.prompt import Message
-from qa.question import Kind, Question, alternatives, analyse, stem, word_spans, words
+from qa.question import PERSON_NOUNS, Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
 
 IdfLookup = Callable[[str], float]
@@ -139,8 +139,8 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if near >= _LEAD_NEAR else ""
-                elif q.kind not in _NAME_KINDS:
-                    continue  # numbers, dates and ages are written in known ways: no candidate, no answer
+                elif q.kind not in _NAME_KINDS or (q.kind is Kind.PERSON and q.target in PERSON_NOUNS):
+                    continue  # numbers, dates, ages and people's names are written in known ways: none, no answer
                 elif about < _MIN_ABOUT_PLAIN:
                     continue  # a name may be written in lower case ("polio"): a sentence closely about it will do
             options.append((score, sentence, cand, lead))
@@ -224,6 +224,12 @@ class ExtractiveGenerator:
             anchors = target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
+            if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
+                if not looks_like_person(cand.text):
+                    continue  # "Which NFL player…?" is answered by a person's name, not "Super Bowl"
+                near += _PERSON_BONUS
+                if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
+                    near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
             if q.kind is Kind.PLACE:
                 if _LOCATIVE.search(sentence.text[: cand.start]):
                     near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
@@ -355,6 +361,8 @@ _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 # "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.
 _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 _PLACE_BONUS = 0.5
+_PERSON_BONUS = 0.5
+_SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
 
 
 def _place_fit(q: Question, cand: Candidate, near: float) -> float:

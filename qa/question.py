@@ -60,10 +60,12 @@ _PLACE_NOUNS = _set(
     "country countries nation state states city cities town village island islands region province county "
     "continent capital place location borough district territory neighborhood neighbourhood"
 )
-_PERSON_NOUNS = _set(
+PERSON_NOUNS = _set(
     "person man woman player actor actress singer rapper star president leader governor senator minister "
     "chancellor mayor judge manager coach ceo cfo coo cto chief director founder chair chairman chairwoman "
-    "spokesperson spokesman spokeswoman author writer winner candidate host"
+    "spokesperson spokesman spokeswoman author writer winner candidate host figure official lawmaker politician "
+    "athlete celebrity musician artist scientist journalist billionaire executive comedian quarterback footballer "
+    "golfer nominee pope king queen prince princess"
 )
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
 _ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
@@ -276,7 +278,7 @@ def _kind_of_noun(noun: str | None) -> Kind:
         return Kind.PERCENT if noun != "share" else Kind.NAME
     if noun in ("number", "population", "total"):
         return Kind.COUNT
-    if noun in _PERSON_NOUNS:
+    if noun in PERSON_NOUNS:
         return Kind.PERSON
     if noun == "age":
         return Kind.AGE

@@ -40,6 +40,11 @@ ARTICLES = {
         "JACKSON – The fire at the Beth Israel synagogue was set on purpose, police said. A suspect was arrested by "
         "Jackson, Mississippi, authorities after the fire broke out at the state's largest synagogue.",
     ),
+    "fast": (
+        "Former NFL player loses 100 pounds on a water fast",
+        "A former NFL Super Bowl champion says he lost more than 100 pounds on a water fast. Russell Okung, the "
+        "former player, said he drank only water for 40 days.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -160,6 +165,11 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
 )
 def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: list[str]) -> None:
     assert [c.text for c in find(Kind.NAME, sentence)] == names
+
+
+def test_which_player_is_answered_by_a_person_not_by_an_event(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Which NFL player says he lost 100 pounds on a water fast?", passages("fast"))
+    assert answer.startswith("Russell Okung — "), answer
 
 
 def test_who_is_name_answers_with_the_description(reader: ExtractiveGenerator) -> None:
