@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     as_of_half_life_days: float = Field(
         90.0, gt=0, description="With an as-of date, passages lose half their weight per this many days away from it."
     )
+    as_of_window_days: int = Field(
+        30,
+        ge=0,
+        description="With an as-of date, a question about 'this week', 'recently' or a weekday is answered only from "
+        "articles published at most this many days before it (or a week after).",
+    )
 
     # --- answering model -------------------------------------------------------
     llm: str = Field(

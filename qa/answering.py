@@ -20,6 +20,9 @@ from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
 from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker
 
+# An article about the days before the as-of date may appear up to a week after it.
+_REPORTED_WITHIN_DAYS = 7
+
 
 @dataclass(slots=True)
 class Answer:
@@ -51,6 +54,7 @@ class Answerer:
         self.generator = generator
         self.top_k = settings.top_k
         self.off_topic_coverage = settings.off_topic_coverage
+        self.as_of_window_days = settings.as_of_window_days
 
     def ask(
         self,
@@ -80,11 +84,15 @@ class Answerer:
         """
         started = time.perf_counter()
         standalone = self.generator.condense(question, history) if history else question
+        asked = analyse(standalone)  # read once: the time window, the gate and the check of numbers use it
+        if as_of is not None and asked.anchored:
+            # "Who won this week?" asked as of a date: last year's winner is not the answer, however well its
+            # article matches. Refusing beats stating another event's fact (negative rejection, RGB).
+            filters = (filters or Filters()).around(as_of, self.as_of_window_days, _REPORTED_WITHIN_DAYS)
         retrieval = self.retriever.retrieve(standalone, top_k or self.top_k, filters, as_of)
         retrieved = time.perf_counter()
         timings = {"retrieve": _ms(retrieved - started)}
 
-        asked = analyse(standalone)  # read once: the gate and the check of numbers and times both use it
         if self._off_topic(asked, retrieval.passages):
             yield Token(CANNOT_ANSWER)
             timings.update(generate=0.0, check=0.0, total=_ms(time.perf_counter() - started))

@@ -139,7 +139,17 @@ _NOT_NAMES = frozenset(
         "read",
         "more",
         "updated",
+        "neither",
+        "nor",
+        "either",
+        "both",
     ]
+)
+# A dateline: a place (often in capitals) then a dash or the agency in brackets, at the start of a story.
+_DATELINE = re.compile(r"[A-Z][\w.,’' ]*?\s?(?:[–—-]\s|\((?:CNN|AP|AFP|Reuters|UPI)[^)]*\))")
+_MEDIA = re.compile(r"(?:CNN|CNN Business|AP|AFP|Reuters|UPI|USA TODAY|USA Today|Hide Caption)")
+_HONORIFICS = frozenset(
+    ["Rep", "Sen", "Gov", "Adm", "Gen", "Dr", "Mr", "Mrs", "Ms", "Lt", "Col", "Sgt", "Capt", "Prof", "Rev", "Pres"]
 )
 _MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
 
@@ -205,13 +215,15 @@ def _is_count(sentence: str, m: re.Match[str]) -> bool:
 
 def _names(sentence: str) -> list[Candidate]:
     spans: list[Candidate] = []
+    dateline = _DATELINE.match(sentence)
+    story = dateline.end() if dateline else 0  # where the story's own first word stands
     for m in _NAME.finditer(sentence):
         text = m.group()
         words = text.split()
         while words and words[0].lower() in _NOT_NAMES:  # "The Sallow River" -> "Sallow River"
             words = words[1:]
-        while words and words[-1].lower() in _NOT_NAMES:
-            words = words[:-1]
+        while words and _droppable_last(words[-1]):
+            words = words[:-1]  # "Embattled Rep. George Santos", "Congress Friday"
         if not words:
             continue
         text = " ".join(words)
@@ -220,13 +232,43 @@ def _names(sentence: str) -> list[Candidate]:
         if _MONTHS_AND_DAYS.match(text) or len(text) < 2:
             continue
         start = sentence.find(text, m.start())
+        if _DATELINE.match(sentence[start:]) and not sentence[:start].strip(" “\"'"):
+            continue  # "WASHINGTON – …", "London (CNN) …": where the story was filed, not what it says
+        if _MEDIA.fullmatch(text):
+            continue
         # A single capitalised word opening the sentence (or a quote in it) is usually just its first word
         # ("Schools in three…", "“There is…").
-        opening = not sentence[:start].strip(" “”\"'‘’(—-") or sentence[:start].rstrip().endswith(("“", '"'))
-        if opening and len(words) == 1 and not _capitalised_elsewhere(sentence, text):
+        before = sentence[story:start] if start >= story else sentence[:start]
+        opening = not before.strip(" “”\"'‘’(—-") or before.rstrip().endswith(("“", '"'))
+        rest = sentence[:start] + " " * len(text) + sentence[start + len(text) :]  # this occurrence blanked
+        if opening and len(words) == 1 and not text.isupper() and not _capitalised_elsewhere(rest, text):
             continue
         spans.append(Candidate(text, start, start + len(text), "name"))
     return spans
+
+
+# Words in the names of things, teams, events and bodies rather than people.
+_NOT_PERSON_WORDS = frozenset(
+    [
+        "bowl", "cup", "league", "party", "committee", "court", "department", "house", "senate", "congress",
+        "university", "college", "school", "company", "inc", "corp", "group", "association", "foundation", "agency",
+        "ministry", "council", "times", "news", "post", "journal", "award", "awards", "prize", "center", "centre",
+        "fire", "act", "bill", "festival", "games", "series", "club", "united", "city", "county", "state", "street",
+        "hospital", "church", "museum", "institute", "bank", "fund", "network", "media", "gala", "show"
+    ]
+)
+
+
+def looks_like_person(text: str) -> bool:
+    """"Russell Okung", "Angela Alsobrooks", "E. Jean Carroll": two to four capitalised words, not a body or event."""
+    words = text.replace(".", ". ").split()
+    if not 2 <= len(words) <= 4 or any(w.isupper() and len(w) > 2 for w in words):
+        return False
+    return not any(w.lower().strip(".") in _NOT_PERSON_WORDS for w in words)
+
+
+def _droppable_last(word: str) -> bool:
+    return word.lower() in _NOT_NAMES or word in _HONORIFICS or bool(_MONTHS_AND_DAYS.match(word))
 
 
 def _capitalised_elsewhere(sentence: str, word: str) -> bool:

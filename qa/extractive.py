@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
-from qa.candidates import Candidate, find
+from qa.candidates import Candidate, find, looks_like_person
 from qa.passage import Passage
+from qa.places import place_kind
 from qa.prompt import Message
-from qa.question import Kind, Question, alternatives, analyse, stem, word_spans, words
+from qa.question import PERSON_NOUNS, Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
 
 IdfLookup = Callable[[str], float]
@@ -29,16 +30,19 @@ IdfLookup = Callable[[str], float]
 _MIN_SENTENCE_CHARS = 20
 # Share of the question's focus weight a sentence (with its title) must cover to be about the question.
 # Tuned on short-dev and RealTime QA dev (the only question sets here): figures are optimistic for new ones.
-_MIN_ABOUT = 0.4
+_MIN_ABOUT = 0.5
 _TITLE_WEIGHT = 0.5  # a focus word in the title counts half: the sentence is about its article's subject
+_CONTEXT_WEIGHT = 0.7  # a focus word elsewhere in the passage: the sentence may not repeat what its story set up
 _RANK_PENALTY = 0.08  # per passage rank: a tie goes to the better-retrieved passage
 _NEAR = 0.35  # weight of a candidate's closeness to the focus words
 _MAX_FURTHER = 2  # sentences after the first, each adding question words the answer had not covered
 _NEW_FACT_SHARE = 0.08  # of the question's focus weight, newly covered, for a further sentence
 _LEAD_NEAR = 0.5  # closeness (1 / (1 + words apart / 2)) a candidate needs to be stated as the short answer
+_MIN_ABOUT_FURTHER = 0.4  # a further sentence, by its own words and its title's (not its passage's)
 _MIN_ABOUT_PLAIN = 0.6  # a name question answered by a sentence with no capitalised candidate must be this close
 _TARGET_WINDOW = 4  # words between a count and what it counts ("29 league goals")
 _QUOTE_WORDS = 32  # a longer sentence is quoted around the candidate, with "…" where it is cut
+_VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
 
 
 @dataclass(slots=True)
@@ -48,6 +52,7 @@ class _Sentence:
     text: str
     stems: list[str]  # one per word of the sentence, in order
     title_stems: frozenset[str]
+    context_stems: frozenset[str] = frozenset()  # the words of the passage around it
 
 
 @dataclass(slots=True)
@@ -105,8 +110,9 @@ class ExtractiveGenerator:
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
         content = [f for f in q.focus if f not in name_stems]
-        best: Pick | None = None
         eligible: list[tuple[float, _Sentence]] = []
+        # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
+        options: list[tuple[float, _Sentence, Candidate | None, str]] = []
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence):
@@ -118,6 +124,7 @@ class ExtractiveGenerator:
             score = about - _RANK_PENALTY * sentence.rank
             eligible.append((score, sentence))
             lead = ""
+            cand: Candidate | None = None
             if q.kind is Kind.DESCRIPTION:
                 lead = _description(q, sentence.text)
                 if not lead:
@@ -132,18 +139,34 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if near >= _LEAD_NEAR else ""
-                elif q.kind not in _NAME_KINDS:
-                    continue  # numbers, dates and ages are written in known ways: no candidate, no answer
+                elif q.kind not in _NAME_KINDS or (q.kind is Kind.PERSON and q.target in PERSON_NOUNS):
+                    continue  # numbers, dates, ages and people's names are written in known ways: none, no answer
                 elif about < _MIN_ABOUT_PLAIN:
                     continue  # a name may be written in lower case ("polio"): a sentence closely about it will do
+            options.append((score, sentence, cand, lead))
+        best: Pick | None = None
+        votes = _votes(options, question_stems)
+        scored = []
+        for score, sentence, cand, lead in options:
+            if cand is not None and votes:
+                # Redundancy: the answer several retrieved sentences about the question agree on is the likelier
+                # one (AskMSR, Brill et al. 2002); a name the best sentence merely mentions gets no such support.
+                score += _VOTE * _support(cand, votes)
+            scored.append((score, sentence, lead))
+        for score, sentence, lead in scored:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is not None:
-            best.further = self._further(best, eligible, {f: weights[f] for f in content}, total)
+            best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
         return best
 
     def _further(
-        self, best: Pick, eligible: list[tuple[float, _Sentence]], weights: dict[str, float], total: float
+        self,
+        best: Pick,
+        eligible: list[tuple[float, _Sentence]],
+        all_weights: dict[str, float],
+        weights: dict[str, float],
+        total: float,
     ) -> list[_Sentence]:
         """Sentences that state more of what the question asks about: a long question names several facts,
         and one sentence seldom holds them all. Each must cover question words (other than names: a name
@@ -155,13 +178,15 @@ class ExtractiveGenerator:
                 break
             if sentence.text == best.sentence:
                 continue
+            if self._about(sentence, all_weights, total, context=False) < _MIN_ABOUT_FURTHER:
+                continue  # its passage may be about the question; a sentence added must be, by its own words
             new = {f for f in weights if f not in covered and set(sentence.stems).intersection(alternatives(f))}
             if sum(weights[f] for f in new) / total >= _NEW_FACT_SHARE:
                 out.append(sentence)
                 covered |= new
         return out
 
-    def _about(self, sentence: _Sentence, weights: dict[str, float], total: float) -> float:
+    def _about(self, sentence: _Sentence, weights: dict[str, float], total: float, context: bool = True) -> float:
         have = set(sentence.stems)
         covered = 0.0
         for term, weight in weights.items():
@@ -169,6 +194,8 @@ class ExtractiveGenerator:
                 covered += weight
             elif sentence.title_stems.intersection(alternatives(term)):
                 covered += _TITLE_WEIGHT * weight
+            elif context and sentence.context_stems.intersection(alternatives(term)):
+                covered += _CONTEXT_WEIGHT * weight
         return covered / total
 
     def _best_candidate(
@@ -197,8 +224,16 @@ class ExtractiveGenerator:
             anchors = target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
-            if q.kind is Kind.PLACE and _LOCATIVE.search(sentence.text[: cand.start]):
-                near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
+            if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
+                if not looks_like_person(cand.text):
+                    continue  # "Which NFL player…?" is answered by a person's name, not "Super Bowl"
+                near += _PERSON_BONUS
+                if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
+                    near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
+            if q.kind is Kind.PLACE:
+                if _LOCATIVE.search(sentence.text[: cand.start]):
+                    near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
+                near = _place_fit(q, cand, near)
             if best is None or near > best[1]:
                 best = (cand, near)
         return best
@@ -239,6 +274,7 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
     seen: set[str] = set()
     for rank, p in enumerate(passages):
         title = frozenset(stem(w) for w in words(p.title))
+        context = frozenset(stem(w) for w in words(p.text))
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
             key = text.lower()
@@ -246,7 +282,7 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
             if e - s < _MIN_SENTENCE_CHARS or key in seen or text.rstrip("”’\"' ").endswith("?"):
                 continue
             seen.add(key)
-            out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title))
+            out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title, context))
     return out
 
 
@@ -259,7 +295,33 @@ def _names_present(q: Question, sentence: _Sentence) -> bool:
     if not keys:
         return True
     have = set(sentence.stems) | sentence.title_stems
+    if q.kind in _NAME_KINDS or q.kind is Kind.ANY:
+        # Asked for a name, the question's own names set the scene ("Which Ivy League school…?"): the passage
+        # around the sentence may carry them. An age or a number must be said of the one named, in the sentence.
+        have |= sentence.context_stems
     return any(stem(k) in have for k in keys)
+
+
+def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:
+    return {w for w in (stem(x) for x in words(cand.text)) if w not in question_stems}
+
+
+def _votes(
+    options: list[tuple[float, _Sentence, Candidate | None, str]], question_stems: set[str]
+) -> dict[str, float]:
+    """Each word of a candidate, with the summed score of the sentences (one per passage text) proposing it."""
+    votes: dict[str, float] = {}
+    for score, _, cand, _ in options:
+        if cand is None:
+            continue
+        for w in _candidate_words(cand, question_stems):
+            votes[w] = votes.get(w, 0.0) + max(score, 0.0)
+    total = sum(votes.values())
+    return {w: v / total for w, v in votes.items()} if total > 0 else {}
+
+
+def _support(cand: Candidate, votes: dict[str, float]) -> float:
+    return max((votes.get(stem(w), 0.0) for w in words(cand.text)), default=0.0)
 
 
 def _description(q: Question, sentence: str) -> str:
@@ -287,11 +349,31 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     if cand.family != "name":
         return cand
     parts = cand.text.split()
-    while len(parts) > 1 and stem(parts[0]) in question_stems:  # not the end: "Sallow River" answers "which river"
-        parts = parts[1:]
+    while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS):
+        parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
+    parts[-1] = parts[-1].removesuffix("-based")  # "New Jersey-based company": the place is New Jersey
     text = " ".join(parts)
     start = cand.start + cand.text.find(text)
     return Candidate(text, start, start + len(text), cand.family)
+
+
+_JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
+# "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.
+_PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
+_PLACE_BONUS = 0.5
+_PERSON_BONUS = 0.5
+_SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
+
+
+def _place_fit(q: Question, cand: Candidate, near: float) -> float:
+    """How well ``cand`` answers a where / which-place question, from how close it stands and what it names."""
+    named = place_kind(cand.text)
+    wanted = _PLACE_TARGETS.get(q.target or "")
+    if named and (wanted is None or named == wanted):
+        return max(near, _LEAD_NEAR) + _PLACE_BONUS
+    if wanted:
+        return near / 2  # a city, a person or a paper where a state was asked
+    return near
 
 
 def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int]:

@@ -51,16 +51,21 @@ _STOP = _set(
     "what which who whom whose when where why how much many long old big the a an of in on at for to from by with "
     "is are was were be been do does did will would can could should must may might has have had and or it its "
     "this that these those his her their he she they there then than about into after before over under up down "
-    "out so not no yes also just now recently week year day today called name named"
+    "out so not no yes also just now recently week year day today called name named "
+    # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
+    # shares them, and the answer sentence seldom repeats them.
+    "past weekend recent earlier currently latest according likely"
 )
 _PLACE_NOUNS = _set(
     "country countries nation state states city cities town village island islands region province county "
     "continent capital place location borough district territory neighborhood neighbourhood"
 )
-_PERSON_NOUNS = _set(
+PERSON_NOUNS = _set(
     "person man woman player actor actress singer rapper star president leader governor senator minister "
     "chancellor mayor judge manager coach ceo cfo coo cto chief director founder chair chairman chairwoman "
-    "spokesperson spokesman spokeswoman author writer winner candidate host"
+    "spokesperson spokesman spokeswoman author writer winner candidate host figure official lawmaker politician "
+    "athlete celebrity musician artist scientist journalist billionaire executive comedian quarterback footballer "
+    "golfer nominee pope king queen prince princess"
 )
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
 _ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
@@ -116,6 +121,9 @@ class Question:
     focus: tuple[str, ...]  # stems the answer sentence should be about
     names: tuple[str, ...]  # proper names the question mentions ("Sigrun Aalto", "Heliant")
     metadata: str | None = None  # "author", "published" or "source": answered from the article's record
+    # Speaks of the days around the as-of date ("this week", "recently", "on Sunday"): an article from months
+    # before tells of another event.
+    anchored: bool = False
 
     @property
     def target_stem(self) -> str | None:
@@ -168,7 +176,14 @@ def analyse(text: str) -> Question:
         focus = tuple(dict.fromkeys(stem(w) for w in tokens if w not in _STOP and w not in ignore))
     else:
         focus = tuple(dict.fromkeys(focus_stems(text)))
-    return Question(text, kind, target, focus, names, metadata)
+    return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)))
+
+
+_ANCHORED = re.compile(
+    r"\b(?:this (?:past )?(?:week|weekend|month)|last (?:week|weekend)|recently|yesterday|today|tonight"
+    r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
 
 
 def _metadata(tokens: list[str]) -> str | None:
@@ -191,6 +206,14 @@ def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
     # Quiz questions set the scene first ("An anonymous bidder paid a record sum… How much did the bidder pay?"):
     # the question word nearest the end is the one being asked; a relative "…, who died aged 40," is not one.
     relative = {len(words(text[: m.start()])) for m in re.finditer(r",\s*(who|which|whose|whom)\b", text, re.I)}
+    found = _asked(text, tokens, relative)
+    if found[0] is Kind.ANY and relative:
+        # No other question word: the comma opened the question ("As of this week, which item can…?").
+        found = _asked(text, tokens, set())
+    return found
+
+
+def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str | None]:
     for i in range(len(tokens) - 1, -1, -1):
         w = tokens[i]
         if i in relative:
@@ -215,7 +238,8 @@ def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
         if w == "when":
             return Kind.DATE, None
         if w == "where":
-            return Kind.PLACE, _last_noun(rest)
+            noun = _last_noun(rest)
+            return Kind.PLACE, None if noun == "place" else noun  # "where did it take place?"
         if w == "why":
             return Kind.CAUSE, None
         if w in ("who", "whom", "whose"):
@@ -224,6 +248,10 @@ def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
                 return Kind.DESCRIPTION, None
             return Kind.PERSON, _last_noun(after) if after and not after[0].endswith("ed") else None
         if w in ("which", "what"):
+            owner = re.search(rf"\b{w}\s+(\w+)(?:’s|'s)\s", text, re.IGNORECASE)
+            if owner:  # "Which state's voting map…?" asks for the state
+                noun = owner.group(1).lower()
+                return _kind_of_noun(noun), noun
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could"):
                 return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not
             phrase = _noun_phrase(rest)
@@ -250,7 +278,7 @@ def _kind_of_noun(noun: str | None) -> Kind:
         return Kind.PERCENT if noun != "share" else Kind.NAME
     if noun in ("number", "population", "total"):
         return Kind.COUNT
-    if noun in _PERSON_NOUNS:
+    if noun in PERSON_NOUNS:
         return Kind.PERSON
     if noun == "age":
         return Kind.AGE
@@ -264,10 +292,15 @@ def _noun_phrase(rest: list[str]) -> list[str]:
     announced" -> [ivy, league, school]; "which state signed a bill" -> [state]."""
     phrase: list[str] = []
     for w in rest[:3]:
-        if w in _AUX or (w.endswith("ed") and phrase):
+        if w in _AUX or (w.endswith("ed") and phrase) or w in _ADVERBS or (phrase and w in _PHRASE_VERBS):
             break
         phrase.append(w)
     return phrase
+
+
+_ADVERBS = _set("recently now also just currently earlier later still already first finally")
+# Verbs that end "which NFL player says…", "which team won…": not part of the noun asked for.
+_PHRASE_VERBS = _set("says said say won wins made makes became becomes plans wants got gets took takes has")
 
 
 def _after_aux(rest: list[str]) -> list[str]:

@@ -10,8 +10,8 @@ any one of them alone, and than reciprocal-rank fusion of dense and chunk BM25 d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,14 @@ class Filters:
     published_before: date | None = None  # inclusive
     # Documents left out of retrieval altogether (e.g. to ask a question without its evidence articles).
     exclude_doc_ids: frozenset[str] | tuple[str, ...] = ()
+
+    def around(self, day: date, before_days: int, after_days: int) -> Filters:
+        """These filters, narrowed to articles published from ``before_days`` before ``day`` to ``after_days``
+        after it (a news story is written after the event it reports)."""
+        start, end = day - timedelta(days=before_days), day + timedelta(days=after_days)
+        after = max(self.published_after, start) if self.published_after else start
+        before = min(self.published_before, end) if self.published_before else end
+        return replace(self, published_after=after, published_before=before)
 
     def day_range(self) -> tuple[int | None, int | None]:
         after = published_day(self.published_after.isoformat()) if self.published_after else None

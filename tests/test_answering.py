@@ -331,6 +331,22 @@ def test_a_when_question_needs_a_time_in_the_first_sentence(index: Index) -> Non
     assert answer.answer.startswith("Adm. Craig Fuller made the accusation on Wednesday.") and answer.grounded
 
 
+def test_a_question_about_this_week_is_answered_only_from_articles_of_that_time(index: Index) -> None:
+    if not index.dev:
+        pytest.skip(f"eval set not available at {EVAL}")
+    q = index.dev[0]  # "An anonymous bidder recently paid … How much did the bidder pay?"
+    assert "recently" in q["question"]
+    asked = quiz_date(q)
+    answer = index.answerer.ask(q["question"], as_of=asked)
+    assert "19 million" in answer.answer and not answer.abstained, answer.answer
+    # A year later "recently" means another week: the article of then is no answer, and nothing newer says.
+    later = index.answerer.ask(q["question"], as_of=date(asked.year + 1, asked.month, asked.day))
+    assert later.answer == CANNOT_ANSWER and later.abstained, later.answer
+    assert all(abs((date.fromisoformat(p.published[:10]) - asked).days) > 300 for p in later.passages)
+    # Without an as-of date no window applies.
+    assert "19 million" in index.answerer.ask(q["question"]).answer
+
+
 def assert_citations_valid_text(answer: Answer) -> None:
     """Every marker left in the text names a cited, retrieved passage."""
     cited = {c.n for c in answer.citations}

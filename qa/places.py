@@ -1,0 +1,63 @@
+"""Place names a reader can recognise without a model: countries, US states, and the words place names end in.
+
+"Which state…?" is answered by a state, "which country…?" by a country, "where…?" by a place: among the
+capitalised spans of a sentence (qa.candidates), one of these is likelier the answer than a person, a newspaper
+or a party. The lists are closed and short, so they are written out here rather than learnt.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(n.strip().lower() for n in text.split(",") if n.strip())
+
+
+US_STATES = _names(
+    "Alabama, Alaska, Arizona, Arkansas, California, Colorado, Connecticut, Delaware, Florida, Georgia, Hawaii, "
+    "Idaho, Illinois, Indiana, Iowa, Kansas, Kentucky, Louisiana, Maine, Maryland, Massachusetts, Michigan, "
+    "Minnesota, Mississippi, Missouri, Montana, Nebraska, Nevada, New Hampshire, New Jersey, New Mexico, New York, "
+    "North Carolina, North Dakota, Ohio, Oklahoma, Oregon, Pennsylvania, Rhode Island, South Carolina, South Dakota, "
+    "Tennessee, Texas, Utah, Vermont, Virginia, Washington, West Virginia, Wisconsin, Wyoming, Puerto Rico, "
+    "District of Columbia"
+)
+
+COUNTRIES = _names(
+    "Afghanistan, Albania, Algeria, Andorra, Angola, Argentina, Armenia, Australia, Austria, Azerbaijan, Bahamas, "
+    "Bahrain, Bangladesh, Barbados, Belarus, Belgium, Belize, Benin, Bhutan, Bolivia, Bosnia, Botswana, Brazil, "
+    "Brunei, Bulgaria, Burkina Faso, Burundi, Cambodia, Cameroon, Canada, Chad, Chile, China, Colombia, Comoros, "
+    "Congo, Costa Rica, Croatia, Cuba, Cyprus, Czechia, Czech Republic, Denmark, Djibouti, Dominica, "
+    "Dominican Republic, Ecuador, Egypt, El Salvador, Eritrea, Estonia, Eswatini, Ethiopia, Fiji, Finland, France, "
+    "Gabon, Gambia, Germany, Ghana, Greece, Grenada, Guatemala, Guinea, Guyana, Haiti, Honduras, Hungary, Iceland, "
+    "India, Indonesia, Iran, Iraq, Ireland, Israel, Italy, Ivory Coast, Jamaica, Japan, Jordan, Kazakhstan, Kenya, "
+    "Kiribati, Kosovo, Kuwait, Kyrgyzstan, Laos, Latvia, Lebanon, Lesotho, Liberia, Libya, Liechtenstein, Lithuania, "
+    "Luxembourg, Madagascar, Malawi, Malaysia, Maldives, Mali, Malta, Mauritania, Mauritius, Mexico, Moldova, "
+    "Monaco, Mongolia, Montenegro, Morocco, Mozambique, Myanmar, Namibia, Nauru, Nepal, Netherlands, New Zealand, "
+    "Nicaragua, Niger, Nigeria, North Korea, North Macedonia, Norway, Oman, Pakistan, Palau, Palestine, Panama, "
+    "Papua New Guinea, Paraguay, Peru, Philippines, Poland, Portugal, Qatar, Romania, Russia, Rwanda, Samoa, "
+    "San Marino, Saudi Arabia, Senegal, Serbia, Seychelles, Sierra Leone, Singapore, Slovakia, Slovenia, Somalia, "
+    "South Africa, South Korea, South Sudan, Spain, Sri Lanka, Sudan, Suriname, Sweden, Switzerland, Syria, Taiwan, "
+    "Tajikistan, Tanzania, Thailand, Togo, Tonga, Trinidad and Tobago, Tunisia, Turkey, Turkmenistan, Tuvalu, "
+    "Uganda, Ukraine, United Arab Emirates, UAE, United Kingdom, UK, Britain, Great Britain, England, Scotland, "
+    "Wales, Northern Ireland, United States, US, USA, America, Uruguay, Uzbekistan, Vanuatu, Vatican, Venezuela, "
+    "Vietnam, Yemen, Zambia, Zimbabwe, Greenland, Hong Kong, Gaza, West Bank, Crimea"
+)
+
+# What a place name often ends in: "Tehama County", "the Sallow River", "Kennedy Space Center" is no place.
+_PLACE_ENDINGS = re.compile(
+    r"\b(?:City|County|Province|Region|Island|Islands|River|Lake|Mountains?|Valley|Bay|Coast|Peninsula|Sea|Ocean|"
+    r"Desert|Canyon|Strait|Gulf|Falls|Borough|District|Prefecture|Territory|Area|Village|Town)$"
+)
+
+
+def place_kind(text: str) -> str | None:
+    """"state", "country" or "place" for a span naming one ("Jackson, Mississippi" is a place in a state)."""
+    name = text.strip().lower().removeprefix("the ")
+    if name in US_STATES:
+        return "state"
+    if name in COUNTRIES:
+        return "country"
+    if _PLACE_ENDINGS.search(text.strip()):
+        return "place"
+    return None
