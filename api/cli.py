@@ -268,9 +268,8 @@ def _eval(args: argparse.Namespace, settings: object) -> int:
     if args.baseline and not any(q.evidence_files for q in questions):
         print("LangChain tutorial baseline: skipped, no question has evidence_files to rank", file=sys.stderr)
     elif args.baseline:
-        baseline = TutorialIndex(own.data_dir / "langchain-tutorial", lambda texts: services.embedder.embed(texts))
-        model = f"{services.embedder.name} on {services.embedder.backend}"
-        reused = baseline.sync(own.documents_dir, model, progress=True)
+        baseline = TutorialIndex.with_embedder(own.data_dir / "langchain-tutorial", services.embedder)
+        reused = baseline.sync(own.documents_dir, progress=True)
         print(
             f"LangChain tutorial baseline: {'reused' if reused else 'built'}, {baseline.count()} chunks",
             file=sys.stderr,

@@ -96,7 +96,8 @@ def plot(report: dict[str, Any], path: Path, title: str = "") -> None:
         "refused\nunanswerable": answers["refused_unanswerable"],
     }
     labels = list(shares)
-    bars = right.bar(labels, [v or 0.0 for v in shares.values()], color=["#1f6feb", "#1f6feb", "#1f6feb", "#d29922", "#2da44e"])
+    colours = ["#1f6feb"] * 3 + ["#d29922", "#2da44e"]  # right answers blue, refusals amber and green
+    bars = right.bar(labels, [v or 0.0 for v in shares.values()], color=colours)
     right.bar_label(bars, labels=["n/a" if v is None else f"{v:.2f}" for v in shares.values()], fontsize=8)
     right.set_ylim(0, 1.08)
     right.set_title(f"Answers ({q['answerable']} answerable, {q['unanswerable']} unanswerable)", fontsize=10)

@@ -35,7 +35,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import CORPUS, REPO, SHARED, machine, sync_index, table, write_json
-from bench.quality import contains
+from qa.evaluation import contains
 
 SHORT_DEV = SHARED / "eval" / "short-dev"
 # Issue 8's figures for the extractive model before it was rewritten (same questions, seed indexed too).

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from ingest.embedding import Embedder
 from ingest.loading import LoadError, iter_files, load_file
 
 CHUNK_CHARS = 1000
@@ -75,10 +76,16 @@ def split(files: Sequence[tuple[str, str]]) -> list[TutorialChunk]:
 class TutorialIndex:
     """The tutorial's Chroma collection in ``folder`` (a folder of its own: :meth:`sync` may wipe it)."""
 
-    def __init__(self, folder: Path, encode: Encode) -> None:
+    def __init__(self, folder: Path, encode: Encode, model: str = "") -> None:
         self.folder = folder
         self.encode = encode
+        self.model = model  # names the vectors: an index made with another model is not reused
         self._collection: Any = None
+
+    @classmethod
+    def with_embedder(cls, folder: Path, embedder: Embedder) -> TutorialIndex:
+        """The tutorial on our model and backend, so that only the pipeline differs from ours."""
+        return cls(folder, lambda texts: embedder.embed(texts), f"{embedder.name} on {embedder.backend}")
 
     @property
     def collection(self) -> Any:
@@ -114,10 +121,10 @@ class TutorialIndex:
             )
         return len(chunks)
 
-    def sync(self, corpus: Path, model: str, progress: bool = False) -> bool:
+    def sync(self, corpus: Path, progress: bool = False) -> bool:
         """Build the index of ``corpus`` unless the one in the folder was built from the same files (names,
-        sizes, modification times) with the same ``model``; returns True when it was reused."""
-        wanted = _fingerprint(corpus, model)
+        sizes, modification times) with the same model; returns True when it was reused."""
+        wanted = _fingerprint(corpus, self.model)
         stamp = self.folder / _FINGERPRINT
         if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted:
             return True
