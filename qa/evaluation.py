@@ -194,7 +194,7 @@ def cited_text(answer: Answer) -> str:
 class Evaluator:
     """Asks questions of one index (``answerer``'s) and, optionally, of the tutorial pipeline's (``baseline``)."""
 
-    def __init__(self, answerer: Answerer, baseline: TutorialIndex | None = None, extra_rankings: bool = False):
+    def __init__(self, answerer: Answerer, baseline: TutorialIndex | None = None, extra_rankings: bool = False) -> None:
         self.answerer = answerer
         self.retriever = answerer.retriever
         self.store: IndexStore = answerer.retriever.store
@@ -229,9 +229,7 @@ class Evaluator:
             if on_answer is not None:
                 on_answer(q, answer, row)
             rows.append(row)
-        report = self._report(rows, time.perf_counter() - started)
-        report["questions"] |= {"file": source, "as_of_field": as_of_field}
-        return report
+        return self._report(rows, time.perf_counter() - started, source, as_of_field)
 
     def baseline_files(self) -> list[str]:
         assert self.baseline is not None
@@ -302,7 +300,9 @@ class Evaluator:
             row["right_and_cited"] = hit and contains(cited_evidence(answer), q.answers)
         return row
 
-    def _report(self, rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+    def _report(
+        self, rows: list[dict[str, Any]], seconds: float, source: str, as_of_field: str | None
+    ) -> dict[str, Any]:
         answerable = [r for r in rows if r["answers"]]
         unanswerable = [r for r in rows if not r["answers"]]
         ranked = [r for r in rows if r["ranks"] is not None]
@@ -329,6 +329,8 @@ class Evaluator:
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(seconds, 1),
             "questions": {
+                "file": source,
+                "as_of_field": as_of_field,
                 "total": len(rows),
                 "answerable": len(answerable),
                 "unanswerable": len(unanswerable),
