@@ -81,7 +81,8 @@ def plot(report: dict[str, Any], path: Path, title: str = "") -> None:
             )
             left.bar_label(bars, fmt="%.2f", fontsize=7)
         left.set_xticks([j + width * (len(rankings) - 1) / 2 for j in range(3)], measures)
-        left.legend(fontsize=7, loc="lower right")
+        # Below the axes: inside, it would hide the bars it names.
+        left.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(3, len(rankings)))
         left.set_title(f"Retrieval ({retrieval['questions']} questions with evidence)", fontsize=10)
     else:
         left.text(0.5, 0.5, f"retrieval not measured:\n{retrieval['skipped']}", ha="center", va="center")
