@@ -1,4 +1,4 @@
-"""``newsqa``: ingest, reindex, ask and serve from the command line.
+"""``newsqa``: ingest, reindex, ask, serve and eval from the command line.
 
 Errors end in one line on stderr and a non-zero exit code, never a stack trace.
 """
@@ -6,6 +6,7 @@ Errors end in one line on stderr and a non-zero exit code, never a stack trace.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -61,6 +62,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--no-index", action="store_true", help="serve without syncing the documents folder first")
+
+    p = sub.add_parser(
+        "eval",
+        help="ask every question of a question file over a corpus; report retrieval and answer quality",
+        description="Index CORPUS into a collection of its own (reused while the folder is unchanged), ask every "
+        "question and write a JSON report and a PNG plot beside it: hit@1, hit@5, MRR@10 (hybrid, dense only, "
+        "BM25 only), answers containing a gold answer, cited passages containing one, refusals on answerable "
+        "and unanswerable questions, median answer words, latency p50/p95.",
+    )
+    p.add_argument(
+        "--questions",
+        type=Path,
+        required=True,
+        help="JSON Lines: question, answers (empty: unanswerable), optional id, type, evidence_files, date",
+    )
+    p.add_argument("--corpus", type=Path, required=True, help="folder of articles the questions are about")
+    p.add_argument("--out", type=Path, required=True, help="where the JSON report goes; the plot goes beside it")
+    p.add_argument("--as-of-field", default=None, help="question field to use as the as-of date (e.g. date)")
+    p.add_argument(
+        "--baseline", action="store_true", help="also the LangChain tutorial pipeline's retrieval on the same corpus"
+    )
+    p.add_argument("--limit", type=int, default=0, help="only the first N questions")
     return parser
 
 
@@ -74,10 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from ingest.embedding import EmbeddingError
     from ingest.store import StoreError
+    from qa.evaluation import EvalError
     from qa.generation import ModelError
 
     try:
         return _run(args)
+    except EvalError as exc:
+        print(f"newsqa: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ValidationError as exc:
         errors = "; ".join(f"NEWSQA_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         print(f"newsqa: invalid settings: {errors}", file=sys.stderr)
@@ -96,6 +123,8 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.command == "serve":
         return _serve(args, settings)
+    if args.command == "eval":
+        return _eval(args, settings)
 
     from api.services import build_services
 
@@ -205,6 +234,56 @@ def _serve(args: argparse.Namespace, settings: object) -> int:
     del services
     print(f"serving on http://{host}:{port} (chat page at /, API docs at /docs)", file=sys.stderr)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: object) -> int:
+    from api import eval_report
+    from api.services import build_services, eval_settings, sync_private_index
+    from ingest.settings import Settings
+    from ingest.tutorial import TutorialIndex
+    from qa.evaluation import EvalError, Evaluator, load_questions
+
+    assert isinstance(settings, Settings)
+    if args.limit < 0:
+        raise EvalError("--limit must be 0 (all questions) or more")
+    if not args.corpus.is_dir():
+        raise EvalError(f"no such corpus folder: {args.corpus}")
+    # Read before anything is indexed: a typo on line 80 should not cost an indexing run.
+    questions = load_questions(args.questions, args.as_of_field)[: args.limit or None]
+    own = eval_settings(settings, args.corpus)
+    services = build_services(own)
+    print(f"indexing {own.documents_dir} into {own.data_dir} ...", file=sys.stderr)
+    report, rebuilt = sync_private_index(services, progress=True)
+    if rebuilt:
+        print(f"(the evaluation index was built with other settings: rebuilt it) {rebuilt}", file=sys.stderr)
+    for path, reason in report.skipped_files:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    if not services.store.manifest.listed():
+        why = f"none of its {report.files} file(s) could be read" if report.files else "no files there"
+        raise EvalError(f"no articles to evaluate on in {args.corpus}: {why}")
+
+    baseline = None
+    if args.baseline and not any(q.evidence_files for q in questions):
+        print("LangChain tutorial baseline: skipped, no question has evidence_files to rank", file=sys.stderr)
+    elif args.baseline:
+        baseline = TutorialIndex.with_embedder(own.data_dir / "langchain-tutorial", services.embedder)
+        reused = baseline.sync(own.documents_dir, progress=True)
+        print(
+            f"LangChain tutorial baseline: {'reused' if reused else 'built'}, {baseline.count()} chunks",
+            file=sys.stderr,
+        )
+
+    result = Evaluator(services.answerer(), baseline).run(
+        questions, progress=True, source=str(args.questions), as_of_field=args.as_of_field
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    png = args.out.with_suffix(".png") if args.out.suffix != ".png" else args.out.with_name(f"{args.out.stem}-plot.png")
+    eval_report.plot(result, png, f"{args.questions.name} over {args.corpus.name}/ ({result['model']})")
+    print(eval_report.table(result))
+    print(f"wrote {args.out} and {png}")
     return 0
 
 

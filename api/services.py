@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ingest.embedding import Embedder
-from ingest.indexing import Indexer
+from ingest.indexing import Indexer, IndexReport
 from ingest.settings import Settings
-from ingest.store import IndexStore
+from ingest.store import IndexStore, StoreError
 from qa.answering import Answerer
 from qa.generation import ModelConfigError, ModelError, make_generator
 from qa.retrieval import Retriever
@@ -58,3 +60,33 @@ def build_services(settings: Settings) -> Services:
     )
     store = IndexStore(settings, embedder)
     return Services(settings, embedder, store, Indexer(store, embedder))
+
+
+def eval_settings(settings: Settings, corpus: Path) -> Settings:
+    """``settings`` for an index of ``corpus`` alone: a folder and collection of its own, named after the
+    corpus's path, so evaluating never touches the served index and a second run over the same folder reuses it."""
+    corpus = corpus.resolve()
+    key = hashlib.sha256(str(corpus).encode()).hexdigest()[:12]
+    folder = settings.data_dir / "eval" / key
+    return settings.model_copy(
+        update={
+            "documents_dir": corpus,
+            "data_dir": folder,
+            "chroma_path": folder / "chroma",
+            "collection": f"eval-{key}",  # distinct on a shared Chroma server too
+            "onnx_dir": settings.onnx_cache_dir,  # the model's exports are the same for every index
+            "watch": False,
+        }
+    )
+
+
+def sync_private_index(services: Services, progress: bool = False) -> tuple[IndexReport, str | None]:
+    """Bring an index no one else serves from (a benchmark's, an evaluation's) in step with its folder.
+
+    One built with other settings (or by an older newsqa) is only a cache of that folder: it is rebuilt rather
+    than refused. Returns the indexing report and, when it was rebuilt, why.
+    """
+    try:
+        return services.indexer.reindex(progress=progress), None
+    except StoreError as exc:
+        return services.indexer.reindex(progress=progress, rebuild=True), str(exc)

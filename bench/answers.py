@@ -32,7 +32,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import DEV, REPO, RESULTS, corpus_services, machine, require_eval_data, table, write_json
-from bench.quality import contains
+from qa.evaluation import contains
 
 BEFORE_COMMIT = "e632e6e"  # main before issue 8: the coverage-ranked sentence picker and the cosine gate
 BEFORE_MIN_SCORE = 0.25

@@ -82,14 +82,12 @@ def corpus_services() -> Any:
 
 
 def sync_index(services: Any) -> str:
-    """Bring a benchmark's own index in step with its folder; one built with other settings (or by an older
-    newsqa) is this benchmark's cache, so it is rebuilt rather than refused."""
+    """Bring a benchmark's own index in step with its folder (rebuilt when built with other settings)."""
     import sys
 
-    from ingest.store import StoreError
+    from api.services import sync_private_index
 
-    try:
-        return str(services.indexer.reindex(progress=True).summary())
-    except StoreError as exc:
-        print(f"{exc}\n(a benchmark's own index: rebuilding it)", file=sys.stderr)
-        return str(services.indexer.reindex(progress=True, rebuild=True).summary())
+    report, rebuilt = sync_private_index(services, progress=True)
+    if rebuilt:
+        print(f"{rebuilt}\n(a benchmark's own index: rebuilt it)", file=sys.stderr)
+    return report.summary()

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from bench.common import BENCH_DATA, DEV, machine, require_eval_data, table, write_json
-from bench.quality import metrics, rank_of_evidence
+from qa.evaluation import metrics, rank_of_evidence
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -35,7 +34,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import CORPUS, REPO, SHARED, machine, sync_index, table, write_json
-from bench.quality import contains
 
 SHORT_DEV = SHARED / "eval" / "short-dev"
 # Issue 8's figures for the extractive model before it was rewritten (same questions, seed indexed too).
@@ -48,17 +46,13 @@ BEFORE = {
 _MARKER = re.compile(r"\[\d+\]")
 
 
-def load_questions() -> list[dict[str, Any]]:
-    path = SHORT_DEV / "questions.jsonl"
-    if not path.is_file():
-        raise SystemExit(f"short-dev questions not found at {path} (expected ../shared beside the checkout)")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_questions() -> list[Any]:
+    from qa.evaluation import EvalError, load_questions
 
-
-def cited_evidence(answer: Any) -> str:
-    """What the answer's citations show a reader: passage text plus the article's metadata."""
-    cited = {c.n for c in answer.citations}
-    return " ".join(f"{p.text} {p.title} {p.author} {p.published} {p.source}" for p in answer.passages if p.n in cited)
+    try:
+        return load_questions(SHORT_DEV / "questions.jsonl")
+    except EvalError as exc:
+        raise SystemExit(f"{exc} (expected ../shared beside the checkout)") from exc
 
 
 def citation_quality(text: str, passages: list[Any], embedder: Any) -> dict[str, int]:
@@ -80,45 +74,23 @@ def citation_quality(text: str, passages: list[Any], embedder: Any) -> dict[str,
     return counts
 
 
-def share(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
+def summarise(report: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report's figures in this benchmark's terms (its keys since issue 8), with its own citation counts."""
+    from qa.evaluation import share
 
-
-def judge(q: dict[str, Any], answer: Any) -> dict[str, Any]:
-    text = answer.answer
-    bare = _MARKER.sub("", text)
-    row = {
-        "id": q["id"],
-        "question": q["question"],
-        "gold": q["answers"],
-        "answer": text,
-        "abstained": answer.abstained,
-        "reason": answer.reason,
-        "words": len(bare.split()),
-        "marker_only": bool(text.strip()) and not re.search(r"\w", bare),
-        "generate_ms": answer.timings_ms.get("generate", 0.0),
-    }
-    if q["answers"]:
-        row["right"] = contains(text, q["answers"]) and contains(cited_evidence(answer), q["answers"])
-    return row
-
-
-def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    answerable = [r for r in rows if r["gold"]]
-    unanswerable = [r for r in rows if not r["gold"]]
-    stated = [r["words"] for r in answerable if not r["abstained"]]
+    q, answers, counts = report["questions"], report["answers"], report["answers"]["counts"]
     total = {
         f"{which}_{key}": sum(r[which][key] for r in rows)
         for which in ("raw", "served")
         for key in ("sentences", "supported", "citations", "supporting")
     }
     return {
-        "right_and_cited": f"{sum(r['right'] for r in answerable)}/{len(answerable)}",
-        "false_refusals": sum(r["abstained"] for r in answerable),
-        "unanswerable_refused": f"{sum(r['abstained'] for r in unanswerable)}/{len(unanswerable)}",
-        "median_words": statistics.median(stated) if stated else 0,
+        "right_and_cited": f"{counts['right_and_cited']}/{q['answerable']}",
+        "false_refusals": counts["refused_answerable"],
+        "unanswerable_refused": f"{counts['refused_unanswerable']}/{q['unanswerable']}",
+        "median_words": answers["median_words"] or 0,
         "marker_only": sum(r["marker_only"] for r in rows),
-        "generate_p50_ms": round(statistics.median(r["generate_ms"] for r in rows), 1),
+        "generate_p50_ms": round(report["latency_ms"]["generate_p50"], 1),
         "raw_citation_recall": share(total["raw_supported"], total["raw_sentences"]),
         "raw_citation_precision": share(total["raw_supporting"], total["raw_citations"]),
         "citation_recall": share(total["served_supported"], total["served_sentences"]),
@@ -170,27 +142,30 @@ def main() -> None:
     answerer = services.answerer()
     raw = record_raw_text(answerer.generator)
 
-    rows: list[dict[str, Any]] = []
+    from qa.evaluation import Evaluator
+
     recorded: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    for i, q in enumerate(questions, 1):
-        raw.clear()
-        answer = answerer.ask(q["question"])
-        row = judge(q, answer)
-        model_text = raw.get("text", answer.answer)  # no model call: the retrieval gate answered
+
+    def judge(q: Any, answer: Any, row: dict[str, Any]) -> None:
+        """This benchmark's own measures beside the evaluation's: ALCE citation counts, bare markers."""
+        model_text = raw.pop("text", None)
+        if model_text is not None:
+            passages = [asdict(p) for p in answer.passages]
+            recorded.append({"id": q.id, "question": q.question, "raw": model_text, "passages": passages})
+        else:
+            model_text = answer.answer  # no model call: the retrieval gate answered
         row["model_text"] = model_text
+        row["marker_only"] = bool(answer.answer.strip()) and not re.search(r"\w", _MARKER.sub("", answer.answer))
         row["raw"] = citation_quality(model_text, answer.passages, services.embedder)
         row["served"] = citation_quality(answer.answer, answer.passages, services.embedder)
-        rows.append(row)
-        if "text" in raw:
-            passages = [asdict(p) for p in answer.passages]
-            recorded.append({"id": q["id"], "question": q["question"], "raw": raw["text"], "passages": passages})
-        mark = ("ok " if row["right"] else "MISS") if q["answers"] else ("ok " if row["abstained"] else "MISS")
-        print(
-            f"[{i:2d}/{len(questions)}] {mark} {q['id']} {q['question']}\n         -> {row['answer'][:160]}",
-            file=sys.stderr,
-        )
-    summary = summarise(rows)
+        right = row["right_and_cited"] if q.answerable else row["abstained"]
+        print(f"{'ok ' if right else 'MISS'} {q.id} {q.question}\n     -> {row['answer'][:160]}", file=sys.stderr)
+
+    started = time.perf_counter()
+    # No progress bar: each question's line is the progress.
+    report = Evaluator(answerer).run(questions, on_answer=judge, source=str(SHORT_DEV))
+    rows = report["per_question"]
+    summary = summarise(report, rows)
     name = answerer.generator.name
     result = {
         "machine": machine(),
@@ -198,6 +173,7 @@ def main() -> None:
         "distractors": args.distractors,
         "seconds": round(time.perf_counter() - started, 1),
         "summary": summary,
+        "evaluation": {k: report[k] for k in ("questions", "answers", "latency_ms")},  # as newsqa eval reports it
         "before": BEFORE.get(name),
         "rows": rows,
     }

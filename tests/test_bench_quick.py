@@ -1,4 +1,5 @@
-"""The benchmarks still run: ``bench/ingest.py --quick`` and ``bench/cli.py --quick`` as real processes.
+"""The benchmarks still run: ``bench/ingest.py``, ``bench/cli.py`` and ``bench/quality.py`` with ``--quick``, as
+real processes.
 
 They measure nothing here (speed is theirs to report, not a test's to assert); this checks that every part ran
 on the same articles and wrote its result.
@@ -47,3 +48,19 @@ def test_cli_bench_times_every_command_per_backend() -> None:
     medians = result["median_seconds"]["onnx-int8"]
     assert set(medians) == {"help", "ask", "serve_ready"}
     assert all(v > 0 for v in medians.values())
+
+
+def test_quality_bench_measures_every_ranking_and_the_answers() -> None:
+    result = run_bench("bench/quality.py")
+    assert result["quick"] is True
+    assert result["questions"]["total"] == result["questions"]["with_evidence"] == 6
+    assert result["questions"]["as_of"] == 6  # the quiz dates, as as_of
+    rankings = result["retrieval"]["rankings"]
+    assert set(rankings) == {
+        "hybrid", "dense_only", "bm25_only", "hybrid_no_as_of", "bm25_articles_only", "langchain_baseline",
+    }  # fmt: skip
+    assert all(0 <= v <= 1 for m in rankings.values() for v in m.values())
+    # Every evidence article was copied into the scratch corpus: none is missing.
+    assert result["retrieval"]["evidence_not_in_corpus"] == []
+    assert result["index"]["baseline_chunks"] > 0 and result["index"]["chunks"] > 0
+    assert result["answers"]["counts"]["contains_gold"] <= 6 and result["latency_ms"]["p50"] > 0
