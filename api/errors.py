@@ -30,6 +30,7 @@ _OPENAI_CODES = {
     status.HTTP_401_UNAUTHORIZED: "invalid_api_key",
     status.HTTP_404_NOT_FOUND: "not_found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_413_CONTENT_TOO_LARGE: "request_too_large",
 }
 
 
