@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 # Bounds of a question and its conversation. The whole body is bounded as well (NEWSQA_MAX_REQUEST_KB), and what
 # reaches the model is trimmed to its context window (qa.prompt), so these only refuse what no chat sends.
@@ -17,6 +18,16 @@ MAX_MESSAGES = MAX_HISTORY_TURNS + 14
 MAX_CONTENT_PARTS = 32
 
 
+def _iso_date(value: object) -> object:
+    # Pydantic would also read 0 or "0" as a Unix time (1970-01-01): a number sent by mistake is an error, not a date.
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN_CHARS)
@@ -26,8 +37,8 @@ class AskFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(None, max_length=200, description="Only passages from this source, e.g. 'cnn.com'.")
-    published_after: date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
-    published_before: date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+    published_after: IsoDate | None = Field(None, description="Published on or after (YYYY-MM-DD).")
+    published_before: IsoDate | None = Field(None, description="Published on or before (YYYY-MM-DD).")
 
 
 class AskRequest(BaseModel):
@@ -36,7 +47,7 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int | None = Field(None, ge=1, le=20)
     filters: AskFilters | None = None
-    as_of: date | None = Field(None, description="The date questions like 'this week' refer to.")
+    as_of: IsoDate | None = Field(None, description="The date questions like 'this week' refer to.")
     history: list[ChatMessage] = Field(
         default_factory=list,
         max_length=MAX_HISTORY_TURNS,
@@ -103,7 +114,7 @@ class DocumentIn(BaseModel):
     title: str = Field(min_length=1, max_length=1000)
     text: str = Field(min_length=1, max_length=5_000_000)
     url: HttpUrl | None = None
-    published: date | None = None
+    published: IsoDate | None = None
     source: str = Field("", max_length=200)
     author: str = Field("", max_length=200)
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -33,7 +34,13 @@ from ingest.settings import Settings
 # Few and always the same in CI (derandomized), so it adds seconds; FUZZ_EXAMPLES=500 runs a longer, random search.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 RANDOM = "FUZZ_EXAMPLES" in os.environ
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +61,10 @@ def fuzz_server(
 # checks that the running server serves exactly this document at /openapi.json. (schemathesis.pytest.from_fixture,
 # which would load it from the server, does not run under pytest 9.2: it reads the removed Node._nodeid.)
 OPENAPI = create_app(Settings(_env_file=None)).openapi()  # type: ignore[call-arg]
-schema = schemathesis.openapi.from_dict(OPENAPI)
+# Invalid input must be refused with a 4xx: a body over NEWSQA_MAX_REQUEST_KB is refused as 413, before it is read.
+REJECTED = ["400", "401", "404", "405", "413", "415", "422"]
+CONFIG = schemathesis.Config.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": REJECTED}}})
+schema = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)
 
 
 def test_the_server_serves_the_schema_fuzzed(fuzz_server: str) -> None:
