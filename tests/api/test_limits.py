@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+from stand_in_llm import ScriptedLLM
 
 from api.schemas import MAX_HISTORY_TURNS, MAX_MESSAGES, MAX_QUESTION_CHARS
 from api.services import Services
@@ -297,3 +299,28 @@ def test_a_history_within_the_limits_is_answered(live: Live) -> None:
     r = httpx.post(f"{live.url}/ask", json={"question": QUESTION, "history": long_history(6, 1000)}, timeout=60)
     assert r.status_code == 200, r.text
     assert r.json()["passages"]
+
+
+# --- the model's context ---------------------------------------------------------------------------------
+def test_passages_that_cannot_fit_the_context_are_a_clear_503(
+    app_client: Callable[[Settings], AbstractContextManager[TestClient]],
+    settings_factory: Callable[..., Settings],
+    tmp_path_factory: pytest.TempPathFactory,
+    seed_file: Path,
+) -> None:
+    """The passages and the question are never cut: when they alone overflow the window, the answer names the
+    settings to change, and the model is not called with a prompt it would refuse. (The model is the scripted
+    stand-in: the prompt is refused before any model is reached.)"""
+    docs = tmp_path_factory.mktemp("small-context-docs")
+    shutil.copy2(seed_file, docs / seed_file.name)
+    with ScriptedLLM() as llm:
+        small = {"llm_context_tokens": 1024, "llm_max_tokens": 256, "top_k": 5}
+        settings = settings_factory(docs, llm="openai:scripted", llm_base_url=llm.url, **small)
+        with app_client(settings) as client:
+            assert client.post("/reindex").json()["added"] == 1
+            r = client.post("/ask", json={"question": QUESTION})
+            assert r.status_code == 503, r.text
+            detail = r.json()["detail"]
+            assert "NEWSQA_LLM_CONTEXT_TOKENS=1024" in detail and "top_k" in detail, detail
+            assert client.post("/ask", json={"question": QUESTION, "top_k": 1}).status_code == 200
+        assert len(llm.received) == 1, "only the question that fits reached the model"
