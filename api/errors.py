@@ -15,6 +15,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from api.schemas import ErrorOut, OpenAIErrorOut, ValidationErrorOut
 from ingest.loading import LoadError
@@ -126,6 +127,12 @@ def install(app: FastAPI) -> None:
     async def _unloadable(request: Request, exc: LoadError) -> JSONResponse:
         message = f"cannot index file: {exc.reason}"
         return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, message, "unprocessable_file")
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # The client closed the connection before its body was complete: no server error, and nobody reads this.
+        message = "the connection closed before the request body was complete"
+        return _error(request, status.HTTP_400_BAD_REQUEST, message, "client_disconnected")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

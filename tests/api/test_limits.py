@@ -7,6 +7,7 @@ Content-Length arrives piece by piece, and the server can answer before the clie
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import select
 import shutil
@@ -185,6 +186,27 @@ def test_a_chunked_upload_is_cut_off_at_the_limit(live: Live) -> None:
     assert live.upload_files() == [], "nothing half-written is left behind"
     assert live.services.store.count() == before, "nothing was indexed"
     assert httpx.get(f"{live.url}/documents", timeout=30).json()["total"] == 1
+
+
+def test_a_client_that_goes_away_mid_upload_leaves_nothing(live: Live, caplog: pytest.LogCaptureFixture) -> None:
+    before = live.services.store.count()
+    pieces = multipart("gone.txt", words(LIMIT // 2))
+    with socket.create_connection(("127.0.0.1", live.port), timeout=30) as sock:
+        sock.sendall(f"POST /documents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {MULTIPART}\r\n".encode())
+        sock.sendall(b"Transfer-Encoding: chunked\r\n\r\n")
+        for piece in itertools.islice(pieces, 4):
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        deadline = time.monotonic() + 30
+        while not live.upload_files() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert live.upload_files(), "the upload is being written to a staging file"
+    # The connection is closed with the upload half sent.
+    deadline = time.monotonic() + 30
+    while live.upload_files() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live.upload_files() == [], "the half-written upload was left behind"
+    assert live.services.store.count() == before
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], "a client going away is no server error"
 
 
 def test_a_chunked_upload_under_the_limit_is_indexed(live: Live) -> None:
