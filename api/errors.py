@@ -15,7 +15,9 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
+from api.schemas import ErrorOut, OpenAIErrorOut, ValidationErrorOut
 from ingest.loading import LoadError
 from ingest.store import StoreError
 from ingest.uploads import UnsupportedType
@@ -29,6 +31,33 @@ _OPENAI_CODES = {
     status.HTTP_401_UNAUTHORIZED: "invalid_api_key",
     status.HTTP_404_NOT_FOUND: "not_found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_413_CONTENT_TOO_LARGE: "request_too_large",
+}
+
+
+# Why each error status is answered, for the OpenAPI schema (/docs and the fuzz tests read it).
+_WHY = {
+    400: "The body is malformed.",
+    401: "The API key is missing or wrong (NEWSQA_API_KEY, and NEWSQA_API_KEY_READS for reads).",
+    404: "No such document.",
+    413: "The body is over its limit (NEWSQA_MAX_REQUEST_KB for questions, NEWSQA_MAX_UPLOAD_MB for uploads).",
+    415: "A file type no loader reads, or a body that is neither multipart/form-data nor JSON.",
+    422: "Invalid input: the message names each invalid field.",
+    503: "The model or the index is unavailable: the message names the setting to fix.",
+}
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error responses an operation may give, each ``{"detail": "..."}``, for ``responses=``."""
+    return {
+        code: {"model": ValidationErrorOut if code == 422 else ErrorOut, "description": _WHY[code]} for code in codes
+    }
+
+
+# Under /v1/ every client error is OpenAI's error object (validation errors are 400s, as OpenAI's are).
+OPENAI_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": OpenAIErrorOut, "description": "A client error, in OpenAI's error shape."},
+    503: {"model": OpenAIErrorOut, "description": _WHY[503]},
 }
 
 
@@ -98,6 +127,12 @@ def install(app: FastAPI) -> None:
     async def _unloadable(request: Request, exc: LoadError) -> JSONResponse:
         message = f"cannot index file: {exc.reason}"
         return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, message, "unprocessable_file")
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # The client closed the connection before its body was complete: no server error, and nobody reads this.
+        message = "the connection closed before the request body was complete"
+        return _error(request, status.HTTP_400_BAD_REQUEST, message, "client_disconnected")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

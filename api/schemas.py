@@ -2,33 +2,57 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
+
+# Bounds of a question and its conversation. The whole body is bounded as well (NEWSQA_MAX_REQUEST_KB), and what
+# reaches the model is trimmed to its context window (qa.prompt), so these only refuse what no chat sends.
+MAX_QUESTION_CHARS = 2000
+MAX_TURN_CHARS = 20_000
+MAX_HISTORY_TURNS = 50
+# OpenAI's messages: the turns, the question, and room for the client's system and developer messages.
+MAX_MESSAGES = MAX_HISTORY_TURNS + 14
+MAX_CONTENT_PARTS = 32
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic would also read 0 or "0" as a Unix time (1970-01-01): a number sent by mistake is an error, not a date.
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class ChatMessage(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: str = Field(max_length=MAX_TURN_CHARS)
 
 
 class AskFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(None, max_length=200, description="Only passages from this source, e.g. 'cnn.com'.")
-    published_after: date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
-    published_before: date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+    published_after: IsoDate | None = Field(None, description="Published on or after (YYYY-MM-DD).")
+    published_before: IsoDate | None = Field(None, description="Published on or before (YYYY-MM-DD).")
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=2000)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int | None = Field(None, ge=1, le=20)
     filters: AskFilters | None = None
-    as_of: date | None = Field(None, description="The date questions like 'this week' refer to.")
-    history: list[ChatMessage] = Field(default_factory=list, max_length=50)
+    as_of: IsoDate | None = Field(None, description="The date questions like 'this week' refer to.")
+    history: list[ChatMessage] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description="Earlier turns, oldest first; the oldest are left out when they would not fit the model's context.",
+    )
 
     @field_validator("question")
     @classmethod
@@ -90,7 +114,7 @@ class DocumentIn(BaseModel):
     title: str = Field(min_length=1, max_length=1000)
     text: str = Field(min_length=1, max_length=5_000_000)
     url: HttpUrl | None = None
-    published: date | None = None
+    published: IsoDate | None = None
     source: str = Field("", max_length=200)
     author: str = Field("", max_length=200)
 
@@ -162,8 +186,12 @@ class HealthOut(BaseModel):
 
 
 class OpenAIMessage(BaseModel):
-    role: str
-    content: str | list[dict[str, object]] | None = None
+    role: str = Field(max_length=64)
+    content: (
+        Annotated[str, Field(max_length=MAX_TURN_CHARS)]
+        | Annotated[list[dict[str, object]], Field(max_length=MAX_CONTENT_PARTS)]
+        | None
+    ) = None
 
     def text(self) -> str:
         if isinstance(self.content, list):  # the content-parts form: keep the text parts
@@ -173,7 +201,81 @@ class OpenAIMessage(BaseModel):
 
 class ChatCompletionRequest(BaseModel):
     model: str = "newsqa"
-    messages: list[OpenAIMessage] = Field(min_length=1)
+    messages: list[OpenAIMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
     temperature: float | None = None
     max_tokens: int | None = None
+
+
+class ChatChoiceMessage(BaseModel):
+    role: Literal["assistant"]
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int
+    message: ChatChoiceMessage
+    finish_reason: str
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    citations: list[str] = Field(description="The cited articles' URLs (or document ids), in citation order.")
+
+
+class ModelInfo(BaseModel):
+    id: str
+    object: Literal["model"]
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"]
+    data: list[ModelInfo]
+
+
+class UploadOut(DocumentOut):
+    documents: list[DocumentOut] = Field(description="Every article of the file (a feed or JSONL file holds several).")
+
+
+class DeletedOut(BaseModel):
+    doc_id: str
+    deleted: bool
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+class ErrorOut(BaseModel):
+    detail: str = Field(description="What was wrong, in words.")
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[FieldError] = Field(default_factory=list, description="Each invalid field, when fields were.")
+
+
+class OpenAIError(BaseModel):
+    message: str
+    type: Literal["invalid_request_error", "server_error"]
+    param: str | None
+    code: str | None
+
+
+class OpenAIErrorOut(BaseModel):
+    error: OpenAIError

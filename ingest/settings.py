@@ -95,7 +95,12 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
     llm_max_tokens: int = Field(512, ge=1, description="Most tokens the model may write.")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before a model call is given up.")
-    llm_context_tokens: int = Field(4096, ge=512, description="Context window for llamacpp models.")
+    llm_context_tokens: int = Field(
+        4096,
+        ge=512,
+        description="The model's context window, in tokens (llama.cpp's n_ctx; for other backends, what the prompt "
+        "and the answer must fit in): the oldest chat turns are left out to fit.",
+    )
 
     # --- HTTP service ------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address newsqa serve binds to.")
@@ -107,6 +112,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS (JSON list or comma-separated)."
     )
     max_upload_mb: float = Field(10.0, gt=0, description="Largest accepted upload, in MB.")
+    max_request_kb: float = Field(
+        256.0, gt=0, description="Largest body of a question (/ask, /v1/chat/completions), in KB, history included."
+    )
     watch: bool = Field(False, description="Watch documents_dir and re-index when files arrive, change or go.")
 
     @field_validator("cors_origins", mode="before")

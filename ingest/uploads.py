@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,44 +34,69 @@ def _safe_stem(name: str) -> str:
     return stem[:60] or "article"
 
 
-def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
-    """Index an uploaded file. Raises UnsupportedType or LoadError (with a reason) and then writes nothing."""
+def check_suffix(filename: str) -> str:
+    """The file's suffix when it is a kind the loaders read; else UnsupportedType naming the kinds."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedType(
             f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    folder = indexer.uploads_dir
-    store = indexer.store
-    # One transaction: the duplicate check and the write see the same records, whichever process writes next.
-    with store.transaction() as manifest:
-        folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256(data).hexdigest()[:10]
-        final = folder / f"{_safe_stem(filename)}-{digest}{suffix}"
-        # A dot-name is skipped by folder scans and the watcher, so a half-written upload is never indexed.
-        tmp = folder / f".upload-{digest}{suffix}"
-        tmp.write_bytes(data)
-        try:
-            docs = load_file(tmp, folder.parent)
+    return suffix
+
+
+def staging_file(folder: Path, suffix: str) -> Path:
+    """A fresh path in the uploads folder for an upload still arriving.
+
+    A dot-name is skipped by folder scans and the watcher, so a half-written upload is never indexed; the
+    suffix is the upload's own, because the loader reads a file by its suffix.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f".upload-{uuid.uuid4().hex}{suffix}"
+
+
+def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:
+    """Index an uploaded file. Raises UnsupportedType or LoadError (with a reason) and then writes nothing."""
+    staged = staging_file(indexer.uploads_dir, check_suffix(filename))
+    try:
+        staged.write_bytes(data)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return add_staged(indexer, filename, staged)
+
+
+def add_staged(indexer: Indexer, filename: str, staged: Path) -> UploadResult:
+    """Index an upload already written to ``staged`` (from :func:`staging_file`), named ``filename`` by its sender.
+
+    ``staged`` is taken over: it becomes the upload's file under its final name, or is removed, whatever happens.
+    Raises UnsupportedType or LoadError (with a reason) and then leaves nothing behind.
+    """
+    try:
+        suffix = check_suffix(filename)
+        folder = indexer.uploads_dir
+        # One transaction: the duplicate check and the write see the same records, whichever process writes next.
+        with indexer.store.transaction() as manifest:
+            with staged.open("rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()[:10]
+            final = folder / f"{_safe_stem(filename)}-{digest}{suffix}"
+            docs = load_file(staged, folder.parent)
             known = manifest.by_content_hash()
             if all(d.content_hash in known for d in docs):
-                tmp.unlink(missing_ok=True)
                 existing = [manifest.documents[known[d.content_hash]] for d in docs]
                 return UploadResult("duplicate", existing)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        try:
-            report = indexer.ingest([final])
-        except BaseException:
-            # The transaction repairs what the failed write left pending; the file must not stay behind either.
-            final.unlink(missing_ok=True)
-            raise
-        if report.skipped_files:
-            final.unlink(missing_ok=True)
-            raise LoadError(report.skipped_files[0][1], final.name)
-        records = [manifest.documents[r.doc_id] for r in report.documents if r.doc_id in manifest.documents]
+            os.replace(staged, final)
+            try:
+                report = indexer.ingest([final])
+            except BaseException:
+                # The transaction repairs what the failed write left pending; the file must not stay behind either.
+                final.unlink(missing_ok=True)
+                raise
+            if report.skipped_files:
+                final.unlink(missing_ok=True)
+                raise LoadError(report.skipped_files[0][1], final.name)
+            records = [manifest.documents[r.doc_id] for r in report.documents if r.doc_id in manifest.documents]
+    finally:
+        staged.unlink(missing_ok=True)  # a duplicate, a refusal or a failure: not kept
     status = "updated" if report.updated and not report.added else "added"
     if report.duplicates and not (report.added or report.updated):
         status = "duplicate"

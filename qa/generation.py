@@ -16,7 +16,15 @@ from typing import Any, Protocol
 
 from ingest.settings import Settings
 from qa.passage import Passage
-from qa.prompt import Message, answer_messages, condense_messages, conversation
+from qa.prompt import (
+    Budget,
+    Message,
+    PromptTooLong,
+    answer_messages,
+    condense_messages,
+    conversation,
+    estimate_tokens,
+)
 from qa.refusal import MODEL_DECLINED
 
 
@@ -30,6 +38,10 @@ class ModelConfigError(ModelError):
 
 class ModelUnavailable(ModelError):
     pass
+
+
+class ContextTooSmall(ModelError):
+    """The passages and the question alone do not fit the model's context window."""
 
 
 class Generator(Protocol):
@@ -47,22 +59,44 @@ class ChatGenerator:
     refusal_reason = MODEL_DECLINED
 
     def __init__(
-        self, name: str, complete: Callable[[list[dict[str, str]], bool], Iterator[str]], describe: str
+        self,
+        name: str,
+        complete: Callable[[list[dict[str, str]], bool], Iterator[str]],
+        describe: str,
+        context: int,
+        settings: Settings,
+        count: Callable[[str], int] = estimate_tokens,
     ) -> None:
         self.name = name
         self._complete = complete
         self._describe = describe  # where the model lives, for error messages
+        self.context = context
+        # The prompt gets the window less the room for the answer; never less than half of it, so a
+        # NEWSQA_LLM_MAX_TOKENS as large as the window leaves a prompt (llama.cpp stops the answer at the end).
+        self.budget = Budget(context - min(settings.llm_max_tokens, context // 2), count)
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         if not conversation(history):  # system instructions alone are no conversation to lean on
             return question
-        rewritten = "".join(self._call(condense_messages(question, history), stream=False)).strip()
+        try:
+            messages = condense_messages(question, history, self.budget)
+        except PromptTooLong:
+            return question  # not even the last turn fits beside it: the question is searched as asked
+        rewritten = "".join(self._call(messages, stream=False)).strip()
         # A small model may ramble; a rewrite that is empty or far longer than a question is not used.
         first_line = rewritten.splitlines()[0].strip() if rewritten else ""
         return first_line if 0 < len(first_line) <= 4 * max(len(question), 100) else question
 
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
-        return self._call(answer_messages(question, passages, history), stream=True)
+        try:
+            messages = answer_messages(question, passages, history, self.budget)
+        except PromptTooLong as exc:
+            raise ContextTooSmall(
+                f"model backend {self._describe}: the question and its {len(passages)} passages take {exc.needed} "
+                f"tokens, more than the {exc.budget} that NEWSQA_LLM_CONTEXT_TOKENS={self.context} leaves beside "
+                "the answer: raise it, or ask for fewer passages (top_k)"
+            ) from exc
+        return self._call(messages, stream=True)
 
     def _call(self, messages: list[dict[str, str]], stream: bool) -> Iterator[str]:
         try:
@@ -130,7 +164,11 @@ def llamacpp_generator(model_path: str, settings: Settings) -> ChatGenerator:
                 if text:
                     yield text
 
-    return ChatGenerator(f"llamacpp:{path.name}", complete, f"NEWSQA_LLM=llamacpp:{model_path}")
+    def count(text: str) -> int:
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    describe = f"NEWSQA_LLM=llamacpp:{model_path}"
+    return ChatGenerator(f"llamacpp:{path.name}", complete, describe, llm.n_ctx(), settings, count)
 
 
 # --- any LangChain chat model ----------------------------------------------------------------------
@@ -173,7 +211,9 @@ def langchain_generator(provider: str, model: str, settings: Settings) -> ChatGe
                 yield str(chunk.content)
 
     where = f" at NEWSQA_LLM_BASE_URL={settings.llm_base_url}" if settings.llm_base_url else ""
-    return ChatGenerator(f"{provider}:{model}", complete, f"NEWSQA_LLM={provider}:{model}{where}")
+    describe = f"NEWSQA_LLM={provider}:{model}{where}"
+    # No tokenizer of a remote model here: its tokens are estimated, on the safe side (qa.prompt.estimate_tokens).
+    return ChatGenerator(f"{provider}:{model}", complete, describe, settings.llm_context_tokens, settings)
 
 
 def make_generator(settings: Settings, idf: Callable[[str], float]) -> Generator:

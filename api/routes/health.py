@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ReadAuth, ServicesDep
+from api.errors import responses
 from api.schemas import HealthOut
 from qa.generation import ModelError
 
-router = APIRouter(tags=["health"], dependencies=[ReadAuth])
+router = APIRouter(tags=["health"], dependencies=[ReadAuth], responses=responses(401, 422, 503))
 
 
 @router.get("/health", response_model=HealthOut)

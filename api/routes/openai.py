@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 
+from api.bodies import BoundedBodyRoute
 from api.deps import AnswererDep, ReadAuth
-from api.errors import openai_error
-from api.schemas import ChatCompletionRequest
+from api.errors import OPENAI_RESPONSES, openai_error
+from api.schemas import MAX_QUESTION_CHARS, ChatCompletion, ChatCompletionRequest, ModelList
 from qa.answering import Answer, Answerer, Token
 from qa.generation import ModelError
 from qa.prompt import Message
 
-router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[ReadAuth])
+router = APIRouter(
+    prefix="/v1", tags=["openai"], dependencies=[ReadAuth], route_class=BoundedBodyRoute, responses=OPENAI_RESPONSES
+)
 MODEL_ID = "newsqa"
 
 
@@ -34,8 +37,8 @@ def _split(body: ChatCompletionRequest) -> tuple[str, list[Message]]:
     if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
         raise HTTPException(400, detail="messages: the last message must be a non-empty user message")
     question = turns[-1][1].strip()
-    if len(question) > 2000:
-        raise HTTPException(400, detail="messages: the question is longer than 2000 characters")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise HTTPException(400, detail=f"messages: the question is longer than {MAX_QUESTION_CHARS} characters")
     return question, [*instructions, *(Message(role, text) for role, text in turns[:-1])]
 
 
@@ -66,12 +69,21 @@ class Reply:
         return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
-@router.get("/models")
+@router.get("/models", response_model=ModelList)
 def models() -> dict[str, object]:
     return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "newsqa"}]}
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "A chat.completion; with stream=true, chat.completion.chunk events, then [DONE].",
+        }
+    },
+)
 def chat_completions(body: ChatCompletionRequest, answerer: AnswererDep) -> dict[str, object] | StreamingResponse:
     question, history = _split(body)
     # Any model name is accepted (chat UIs send the one they were configured with) and echoed back.

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import IndexerDep, WriteAuth
+from api.errors import responses
 from api.schemas import ReindexOut
 
-router = APIRouter(tags=["index"], dependencies=[WriteAuth])
+router = APIRouter(tags=["index"], dependencies=[WriteAuth], responses=responses(401, 422, 503))
 
 
 @router.post("/reindex", response_model=ReindexOut)

@@ -12,6 +12,8 @@ Every response through these clients is checked by a hook: never a 500 (503 is t
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 import support
+import uvicorn
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -87,6 +90,38 @@ def app_client(embedder: Embedder) -> Callable[[Settings], AbstractContextManage
             yield client
 
     return make
+
+
+@contextmanager
+def live_server(settings: Settings) -> Iterator[tuple[str, Services]]:
+    """The real app served by uvicorn on a localhost socket, in a thread of this process.
+
+    Real HTTP (chunked bodies, early responses, closed connections) without a process of its own: the
+    embedding model the session already loaded is shared. Yields the base URL and the app's components.
+    """
+    app = create_app(settings)
+    port = support.free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if not thread.is_alive():
+            pytest.fail("uvicorn stopped before serving (see the log above)")
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start serving in time")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", app.state.services
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_app() -> Callable[[Settings], AbstractContextManager[tuple[str, Services]]]:
+    """``with live_app(settings) as (url, services)``: the app on a real socket (uvicorn in a thread)."""
+    return live_server
 
 
 def services_of(client: TestClient) -> Services:
