@@ -193,3 +193,17 @@ def test_deleting_an_article_removes_its_article_entry(
     assert spread not in articles and articles
     restarted = services_factory(services.settings)
     assert {a.doc_id for a in restarted.store.bm25.articles} == {doc_id_of(restarted, "packed.txt")}
+
+
+def test_tokenize_matches_bm25s(corpus_files: Callable[..., list[Path]]) -> None:
+    """Our tokenizer gives exactly bm25s.tokenize's tokens (its defaults, English stop words, the same
+    stemmer), which it replaced at query time for speed: the BM25 snapshots on disk were made with it."""
+    import bm25s
+
+    from ingest.bm25 import _STEMMER
+
+    texts = [f.read_text(encoding="utf-8") for f in corpus_files(40)]
+    texts += ["", "a I", "The THE the", "über Straße café 2024 A1 x_y", "naïve—résumé", "won't it's U.S. 3.5%"]
+    expected = bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+    assert tokenize(texts) == [list(t) for t in expected]
+    assert [tokenize([t])[0] for t in texts] == [list(t) for t in expected]
