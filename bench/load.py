@@ -56,7 +56,7 @@ TARGETS = {"p50_ms_1_client": 15.0, "rps_8_clients": 70.0, "query_embedding_p50_
 STARTUP_TIMEOUT = 300  # seconds: loading the models and the BM25 snapshot on a busy 2-core machine
 REQUEST_TIMEOUT = 120.0  # a request without an answer by then counts as an error
 LOADTEST_SOURCE = "loadtest"  # the generated articles' source: the end checks list them by it
-_GRACE = 3.0  # seconds after the Chroma server answers again during which a 503 still counts as the outage's
+_GRACE = 1.0  # seconds after the Chroma server answers again during which a 503 still counts as the outage's
 
 
 # --- processes ------------------------------------------------------------------------------------------
@@ -759,7 +759,7 @@ def main() -> None:
     require_eval_data()
     if args.quick:
         args.clients, args.duration = [1, 4], 1.5
-        args.fault_clients, args.fault_duration, args.outage_at, args.outage_seconds = 6, 8.0, 2.5, 2.0
+        args.fault_clients, args.fault_duration, args.outage_at, args.outage_seconds = 6, 12.0, 2.5, 2.0
 
     name = "load-quick.json" if args.quick else "load.json"
     previous = RESULTS / name
