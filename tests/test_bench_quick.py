@@ -47,3 +47,17 @@ def test_cli_bench_times_every_command_per_backend() -> None:
     medians = result["median_seconds"]["onnx-int8"]
     assert set(medians) == {"help", "ask", "serve_ready"}
     assert all(v > 0 for v in medians.values())
+
+
+def test_load_bench_measures_speed_and_survives_a_chroma_outage() -> None:
+    result = run_bench("bench/load.py")
+    runs = result["speed"]["runs"]["current"]
+    assert set(runs) == {"1", "4"}
+    assert all(run["ok"] > 0 and not run["errors"] for run in runs.values()), runs
+    assert result["speed"]["query_embedding_p50_ms"] > 0
+    faults = result["faults"]
+    # The outage's checks: 503 with a message meanwhile, no 500 and no unanswered request, the asks after it
+    # all answered, every 201 upload listed and answered, every 200 delete gone.
+    assert faults["passed"], {k: faults[k] for k in ("outage", "server_error_examples", "503_outside_examples")}
+    assert faults["checks"]["passed"], faults["checks"]
+    assert faults["outage"]["their_statuses"].get("503", 0) > 0
