@@ -54,8 +54,6 @@ LEASE_SECONDS = 15.0
 LEASE_WAIT_SECONDS = 600.0
 # Rows per page when reading a whole collection.
 _PAGE = 5000
-# Rows per page when reading a whole collection.
-_PAGE = 5000
 # How long a write waits for other processes to close an embedded index before it is refused.
 EMBEDDED_WAIT_SECONDS = 10.0
 # Which setting each fingerprint entry comes from, for the message when they differ.
@@ -451,27 +449,39 @@ class IndexStore:
             gone = (present | set(have)) - set(wanted)
             if changed or gone:
                 log.info("BM25: %d document(s) changed, %d gone: refreshing from Chroma", len(changed), len(gone))
-                entries, articles = self._committed_entries(changed, view)
+                entries, articles, vectors = self._committed_entries(changed, view)
                 versions = {d: v for d, v in have.items() if d in wanted and d not in changed}
                 versions.update({d: wanted[d] for d in {e.doc_id for e in entries}})
-                current = current.with_changes({*gone, *changed}, entries, articles, versions)
+                current = current.with_changes({*gone, *changed}, entries, articles, versions, vectors)
+            filled = current.vectors is None and len(current) > 0
+            if filled:  # a snapshot saved without them (by an older newsqa): read once, then saved with it
+                current = current.with_vectors(self._vectors_of(current))
             current.generation = generation
-            if changed or gone or self._bm25 is None:
+            if changed or gone or filled or self._bm25 is None:
                 current.save(self.settings.bm25_dir)
             self._bm25 = current
         finally:
             self._bm25_lock.release()
 
-    def _committed_entries(self, doc_ids: Sequence[str], view: Manifest) -> tuple[list[BM25Entry], list[ArticleEntry]]:
-        """The chunks of ``doc_ids`` that belong to their committed version, complete documents only, and
-        their articles' entries for article-level BM25."""
+    def _committed_entries(
+        self, doc_ids: Sequence[str], view: Manifest
+    ) -> tuple[list[BM25Entry], list[ArticleEntry], list[np.ndarray]]:
+        """The chunks of ``doc_ids`` that belong to their committed version, complete documents only, their
+        articles' entries for article-level BM25, and the chunks' vectors (row for row with the entries)."""
         entries: list[BM25Entry] = []
         articles: list[ArticleEntry] = []
+        vectors: list[np.ndarray] = []
         for batch in _batches(sorted(doc_ids), 200):
-            got = self.collection.get(where={"doc_id": {"$in": batch}}, include=["documents", "metadatas"])
-            rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _current(r[2], view)]
+            got = self.collection.get(
+                where={"doc_id": {"$in": batch}}, include=["documents", "metadatas", "embeddings"]
+            )
+            rows = [
+                r
+                for r in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+                if _current(r[2], view)
+            ]
             counts: dict[str, int] = {}
-            for _, _, meta in rows:
+            for _, _, meta, _ in rows:
                 counts[str(meta["doc_id"])] = counts.get(str(meta["doc_id"]), 0) + 1
             # A document another writer is replacing right now shows up at the next generation instead.
             rows = [r for r in rows if counts[str(r[2]["doc_id"])] == view.documents[str(r[2]["doc_id"])].chunks]
@@ -479,7 +489,18 @@ class IndexStore:
             articles += article_entries(
                 [r[1] for r in rows], [int(r[2].get("start", 0)) for r in rows], [r[2] for r in rows]
             )
-        return entries, articles
+            vectors += [np.asarray(r[3], dtype=np.float32) for r in rows]
+        return entries, articles, vectors
+
+    def _vectors_of(self, snapshot: BM25Index) -> np.ndarray:
+        """Every chunk's vector of ``snapshot``, row for row; an empty array when Chroma lacks one of them."""
+        ids = [e.chunk_id for e in snapshot.entries]
+        found: dict[str, np.ndarray] = {}
+        for batch in _batches(ids, _PAGE):
+            found.update(self._chroma_vectors(batch))
+        if len(found) < len(ids):
+            return np.zeros((0, 0), dtype=np.float32)  # no vectors: the ones a question needs come from Chroma
+        return np.stack([found[i] for i in ids])
 
     # --- writing --------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -743,7 +764,16 @@ class IndexStore:
         return sorted(rows, key=lambda r: r[2].get("chunk_index", 0))
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """The stored embeddings of ``ids`` (those that still exist)."""
+        """The stored embeddings of ``ids`` (those that still exist): from the BM25 snapshot, which keeps its
+        chunks' vectors, or else from Chroma."""
+        snapshot = self._bm25
+        found = {}
+        if snapshot is not None:
+            found = {i: v for i in ids if (v := snapshot.vector(i)) is not None}
+        missing = [i for i in ids if i not in found]
+        return {**found, **self._chroma_vectors(missing)} if missing else found
+
+    def _chroma_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         got = self.collection.get(ids=list(ids), include=["embeddings"])
