@@ -287,6 +287,26 @@ def dev_questions() -> list[str]:
     return [json.loads(line)["question"] for line in DEV.read_text().splitlines() if line.strip()]
 
 
+async def same_answers(before: str, after: str, top_k: int = 10) -> dict[str, Any]:
+    """Every dev question to both servers, as it is and with its quiz date as ``as_of``, ``top_k`` passages:
+    whether the answers, citations and ranked passages (ids and scores) are identical."""
+    rows = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
+    compared, differ = 0, []
+    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT) as http:
+        for row in rows:
+            for as_of in (None, row["date"].replace("/", "-")):
+                body = {"question": row["question"], "top_k": top_k, "as_of": as_of}
+                got = []
+                for url in (before, after):
+                    answer = (await http.post(f"{url}/ask", json=body)).raise_for_status().json()
+                    ranked = [(p["chunk_id"], p["score"], p["similarity"]) for p in answer["passages"]]
+                    got.append((answer["answer"], answer["citations"], ranked, answer["abstained"]))
+                compared += 1
+                if got[0] != got[1]:
+                    differ.append(f"{row['id']} as_of={as_of}")
+    return {"asked": compared, "top_k": top_k, "differ": len(differ), "differing": differ[:20]}
+
+
 # --- speed ----------------------------------------------------------------------------------------------
 def speed(args: argparse.Namespace) -> dict[str, Any]:
     questions = dev_questions()
@@ -350,6 +370,7 @@ def speed(args: argparse.Namespace) -> dict[str, Any]:
         server_split = {
             name: {k: round(float(np.median(v)), 2) if v else None for k, v in t.items()} for name, t in timings.items()
         }
+        same = asyncio.run(same_answers(urls["baseline"], urls["current"])) if "baseline" in urls else None
     result: dict[str, Any] = {
         "chroma": "embedded" if args.chroma == "embedded" else "server (chroma run, HTTP)",
         "workers": args.workers,
@@ -365,6 +386,7 @@ def speed(args: argparse.Namespace) -> dict[str, Any]:
     }
     if args.baseline:
         result["baseline"] = {"ref": args.baseline, "commit": (codes["baseline"] / "COMMIT").read_text()}
+        result["same_answers"] = same
         result["ratios"] = {
             c: {
                 "p50_before_over_after": _ratio(runs["baseline"][c].get("p50_ms"), runs["current"][c].get("p50_ms")),
@@ -709,18 +731,19 @@ def _save(fig: Any, path: Path) -> None:
 def plot_speed(result: dict[str, Any], path: Path) -> None:
     plt = _pyplot()
     fig, (lat, rps) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for name, runs in result["runs"].items():
+    for (name, runs), color in zip(result["runs"].items(), ("tab:grey", "tab:blue"), strict=False):
         clients = [int(c) for c in runs]
         for key, style in (("p50_ms", "-o"), ("p95_ms", "--s")):
-            lat.plot(clients, [r.get(key) for r in runs.values()], style, label=f"{name} {key[:3]}")
-        rps.plot(clients, [r["requests_per_s"] for r in runs.values()], "-o", label=name)
+            lat.plot(clients, [r.get(key) for r in runs.values()], style, color=color, label=f"{name} {key[:3]}")
+        rps.plot(clients, [r["requests_per_s"] for r in runs.values()], "-o", color=color, label=name)
+    lat.set_yscale("log")
     for ax in (lat, rps):
         ax.set_xscale("log", base=2)
         ax.set_xticks(result["clients"], [str(c) for c in result["clients"]])
         ax.set_xlabel("concurrent clients (closed loop)")
         ax.grid(alpha=0.3)
         ax.legend()
-    lat.set_ylabel("/ask latency, ms")
+    lat.set_ylabel("/ask latency, ms (log scale)")
     lat.axhline(TARGETS["p50_ms_1_client"], color="grey", lw=0.8, ls=":")
     rps.set_ylabel("answers per second")
     rps.axhline(TARGETS["rps_8_clients"], color="grey", lw=0.8, ls=":")
@@ -785,16 +808,22 @@ def main() -> None:
     result: dict[str, Any] = json.loads(previous.read_text()) if previous.exists() else {}
     result.update(machine=machine(), load_average_before=list(os.getloadavg()))
     if args.mode in ("speed", "all"):
-        result["speed"] = speed(args)
+        # The default set-up is "speed"; another (a Chroma server, more workers) is kept beside it.
+        key = "speed"
+        if (args.chroma, args.workers) != ("embedded", 1):
+            key = f"speed-{args.chroma}-{args.workers}-workers"
+        result[key] = speed(args)
         rows = [("variant, clients", "p50 / p95 ms", "answers/s")]
-        for variant, runs in result["speed"]["runs"].items():
+        for variant, runs in result[key]["runs"].items():
             for clients, run in runs.items():
                 p = f"{run.get('p50_ms', '-')} / {run.get('p95_ms', '-')}"
                 rows.append((f"{variant}, {clients}", p, f"{run['requests_per_s']} (errors {run['errors'] or 0})"))
         print(table(rows))
-        print(f"query embedding p50 {result['speed']['query_embedding_p50_ms']} ms (in process)")
-        if not args.quick:
-            plot_speed(result["speed"], RESULTS / "load.png")
+        print(f"query embedding p50 {result[key]['query_embedding_p50_ms']} ms (in process)")
+        if result[key].get("same_answers"):
+            print(f"same answers before/after: {json.dumps(result[key]['same_answers'])}")
+        if not args.quick and key == "speed":
+            plot_speed(result[key], RESULTS / "load.png")
     if args.mode in ("faults", "all"):
         result["faults"] = faults(args)
         f = result["faults"]
