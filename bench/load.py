@@ -764,10 +764,11 @@ def plot_faults(result: dict[str, Any], path: Path) -> None:
     bottom = np.zeros(len(seconds))
     for status in statuses:
         counts = np.array([result["timeline"][str(t)].get(status, 0) for t in seconds])
-        ax.bar(seconds, counts, bottom=bottom, width=0.9, label=status)
+        color = {"200": "tab:blue", "201": "tab:cyan", "503": "tab:orange"}.get(status, "tab:red")
+        ax.bar(seconds, counts, bottom=bottom, width=0.9, label=status, color=color)
         bottom += counts
     o = result["outage"]
-    ax.axvspan(o["down_at_s"], o["up_at_s"], color="red", alpha=0.12, label="Chroma server down")
+    ax.axvspan(o["down_at_s"], o["up_at_s"], color="grey", alpha=0.15, label="Chroma server down")
     ax.set_xlabel("second of the run (by request start)")
     ax.set_ylabel("requests")
     ax.legend(title="status", fontsize=8)
