@@ -767,7 +767,7 @@ class IndexStore:
         """The stored embeddings of ``ids`` (those that still exist): from the BM25 snapshot, which keeps its
         chunks' vectors, or else from Chroma."""
         snapshot = self._bm25
-        found = {}
+        found: dict[str, np.ndarray] = {}
         if snapshot is not None:
             found = {i: v for i in ids if (v := snapshot.vector(i)) is not None}
         missing = [i for i in ids if i not in found]

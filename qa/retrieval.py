@@ -92,8 +92,8 @@ class Retriever:
             return Retrieval(query, [])
 
         cosine = dict(dense)
-        # Chunks only BM25 found get their exact cosine too (one fetch of at most n vectors, ~3 ms): the n-th
-        # dense cosine as a stand-in put one of the 156 dev questions' evidence lower.
+        # Chunks only BM25 found get their exact cosine too (their vectors are kept with the BM25 snapshot): the
+        # n-th dense cosine as a stand-in put one of the 156 dev questions' evidence lower.
         lexical_only = [cid for cid in bm25_rank if cid not in cosine]
         for cid, stored in self.store.vectors(lexical_only).items():
             cosine[cid] = float(np.dot(vector, stored))
