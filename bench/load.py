@@ -826,12 +826,13 @@ def main() -> None:
         if not args.quick and key == "speed":
             plot_speed(result[key], RESULTS / "load.png")
     if args.mode in ("faults", "all"):
-        result["faults"] = faults(args)
-        f = result["faults"]
+        section = "faults" if args.outage == "kill" else "faults-pause"
+        result[section] = faults(args)
+        f = result[section]
         print(json.dumps({k: f[k] for k in ("outage", "statuses_by_kind", "server_errors", "503_outside_outage")}))
         print(json.dumps(f["checks"]))
         print(f"faults: {'passed' if f['passed'] else 'FAILED'}; outside the outage {_line_faults(f)}")
-        if not args.quick:
+        if not args.quick and section == "faults":
             plot_faults(f, RESULTS / "load-faults.png")
     result["load_average_after"] = list(os.getloadavg())
     path = write_json(name, result)
