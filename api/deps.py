@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 
 from api.services import Services
 from ingest.indexing import Indexer
@@ -13,30 +14,33 @@ from ingest.settings import Settings
 from qa.answering import Answerer
 
 
-def get_services(request: Request) -> Services:
+# The dependencies are async although nothing in them waits: FastAPI runs a plain ``def`` dependency in its
+# thread pool, one hop per dependency per request, and under load each hop queues for the GIL.
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_indexer(services: ServicesDep) -> Indexer:
+async def get_indexer(services: ServicesDep) -> Indexer:
     return services.indexer
 
 
 IndexerDep = Annotated[Indexer, Depends(get_indexer)]
 
 
-def get_answerer(services: ServicesDep) -> Answerer:
-    # A ModelError raised here becomes a 503 naming the setting (see api.errors).
-    return services.answerer()
+async def get_answerer(services: ServicesDep) -> Answerer:
+    # A ModelError raised here becomes a 503 naming the setting (see api.errors). Loading the model (when the
+    # start-up could not) takes a while: in the thread pool, not on the event loop.
+    return services.loaded_answerer() or await run_in_threadpool(services.answerer)
 
 
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
@@ -57,7 +61,7 @@ def _check_key(settings: Settings, authorization: str | None, x_api_key: str | N
         )
 
 
-def require_write_key(
+async def require_write_key(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
@@ -65,7 +69,7 @@ def require_write_key(
     _check_key(settings, authorization, x_api_key)
 
 
-def require_read_key(
+async def require_read_key(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,

@@ -46,6 +46,10 @@ class Services:
                 self._answerer = Answerer(retriever, generator, self.settings)
             return self._answerer
 
+    def loaded_answerer(self) -> Answerer | None:
+        """The answerer if its model is loaded (no waiting, no loading), else None."""
+        return self._answerer if self._model_error is None else None
+
     def preload_model(self) -> None:
         try:
             self.answerer()

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         None, description="Chroma server host; when set, HttpClient is used instead of chroma_path."
     )
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
+    chroma_timeout: float = Field(
+        15.0,
+        gt=0,
+        description="Seconds a request to the Chroma server may take; then the service answers 503 instead of "
+        "waiting on a server that stopped answering.",
+    )
     collection: str = Field("news", description="Chroma collection name.")
 
     # --- embedding and chunking ----------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import fcntl
+import inspect
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
+import httpx
 import numpy as np
 
 from ingest.bm25 import ArticleEntry, BM25Entry, BM25Index, tokenize
@@ -50,8 +52,6 @@ REFRESH_SECONDS = 1.0
 # A writer renews its lease every third of this; a writer killed mid-write blocks others at most this long.
 LEASE_SECONDS = 15.0
 LEASE_WAIT_SECONDS = 600.0
-# Rows per page when reading a whole collection.
-_PAGE = 5000
 # Rows per page when reading a whole collection.
 _PAGE = 5000
 # How long a write waits for other processes to close an embedded index before it is refused.
@@ -146,13 +146,56 @@ def open_chroma(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_host:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            _bound_timeouts(client, settings.chroma_timeout)
+            return client
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:  # chroma raises bare Exceptions for connection problems
         raise StoreError(
             f"cannot open Chroma at {_where(settings)} (NEWSQA_CHROMA_HOST / NEWSQA_CHROMA_PATH): {exc}"
         ) from exc
+
+
+def _bound_timeouts(client: Any, seconds: float) -> None:
+    """Chroma's HttpClient waits for its server without a time limit: a server that stops answering (paused,
+    overloaded, a half-open connection) would hold every request, and its thread, forever. Its httpx session
+    is private to chromadb, so this depends on its layout; a chromadb that changes it fails here, loudly."""
+    session = client._server._session
+    if not isinstance(session, httpx.Client):
+        raise TypeError(f"unexpected chromadb HTTP session {type(session).__name__}: cannot bound its timeouts")
+    session.timeout = httpx.Timeout(seconds, connect=min(seconds, 5.0))
+
+
+# What Chroma's HttpClient raises when its server cannot be reached or stops mid-request: refused, reset,
+# timed out. An embedded Chroma raises none of these.
+_UNREACHABLE = (httpx.TransportError,)
+
+
+class _Guarded:
+    """A Chroma client or collection whose calls raise :class:`StoreError` when the server is unreachable,
+    which the API answers with a 503 and a message; the next call tries the server again, so the service
+    recovers by itself when Chroma is back. Other errors pass unchanged."""
+
+    def __init__(self, target: Any, where: str) -> None:
+        self._target = target
+        self._where = where
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._target, name)
+        if not inspect.ismethod(attr):
+            return attr  # attributes, including callable ones (the embedding function), pass as they are
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except _UNREACHABLE as exc:
+                raise StoreError(
+                    f"the Chroma server at {self._where} is unreachable ({type(exc).__name__}: {exc}); "
+                    "try again once it is back"
+                ) from exc
+
+        return call
 
 
 def _where(settings: Settings) -> str:
@@ -266,7 +309,8 @@ class IndexStore:
             except Exception as exc:  # chroma raises bare Exceptions for connection problems
                 raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {exc}") from exc
             self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
-            self._client, self._records = client, records
+            where = _where(self.settings)
+            self._client, self._records = _Guarded(client, where), _Guarded(records, where)
             if check:
                 self._check_fingerprint(collection)
             self._collection = collection
@@ -274,11 +318,12 @@ class IndexStore:
     def _open_collection(self, client: Any) -> Any:
         from ingest.chroma_embedding import ChromaEmbeddingFunction
 
-        return client.get_or_create_collection(
+        collection = client.get_or_create_collection(
             name=self.settings.collection,
             embedding_function=ChromaEmbeddingFunction(self.embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
+        return _Guarded(collection, _where(self.settings))
 
     def fingerprint(self) -> dict[str, Any]:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
@@ -404,27 +449,39 @@ class IndexStore:
             gone = (present | set(have)) - set(wanted)
             if changed or gone:
                 log.info("BM25: %d document(s) changed, %d gone: refreshing from Chroma", len(changed), len(gone))
-                entries, articles = self._committed_entries(changed, view)
+                entries, articles, vectors = self._committed_entries(changed, view)
                 versions = {d: v for d, v in have.items() if d in wanted and d not in changed}
                 versions.update({d: wanted[d] for d in {e.doc_id for e in entries}})
-                current = current.with_changes({*gone, *changed}, entries, articles, versions)
+                current = current.with_changes({*gone, *changed}, entries, articles, versions, vectors)
+            filled = current.vectors is None and len(current) > 0
+            if filled:  # a snapshot saved without them (by an older newsqa): read once, then saved with it
+                current = current.with_vectors(self._vectors_of(current))
             current.generation = generation
-            if changed or gone or self._bm25 is None:
+            if changed or gone or filled or self._bm25 is None:
                 current.save(self.settings.bm25_dir)
             self._bm25 = current
         finally:
             self._bm25_lock.release()
 
-    def _committed_entries(self, doc_ids: Sequence[str], view: Manifest) -> tuple[list[BM25Entry], list[ArticleEntry]]:
-        """The chunks of ``doc_ids`` that belong to their committed version, complete documents only, and
-        their articles' entries for article-level BM25."""
+    def _committed_entries(
+        self, doc_ids: Sequence[str], view: Manifest
+    ) -> tuple[list[BM25Entry], list[ArticleEntry], list[np.ndarray]]:
+        """The chunks of ``doc_ids`` that belong to their committed version, complete documents only, their
+        articles' entries for article-level BM25, and the chunks' vectors (row for row with the entries)."""
         entries: list[BM25Entry] = []
         articles: list[ArticleEntry] = []
+        vectors: list[np.ndarray] = []
         for batch in _batches(sorted(doc_ids), 200):
-            got = self.collection.get(where={"doc_id": {"$in": batch}}, include=["documents", "metadatas"])
-            rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _current(r[2], view)]
+            got = self.collection.get(
+                where={"doc_id": {"$in": batch}}, include=["documents", "metadatas", "embeddings"]
+            )
+            rows = [
+                r
+                for r in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+                if _current(r[2], view)
+            ]
             counts: dict[str, int] = {}
-            for _, _, meta in rows:
+            for _, _, meta, _ in rows:
                 counts[str(meta["doc_id"])] = counts.get(str(meta["doc_id"]), 0) + 1
             # A document another writer is replacing right now shows up at the next generation instead.
             rows = [r for r in rows if counts[str(r[2]["doc_id"])] == view.documents[str(r[2]["doc_id"])].chunks]
@@ -432,7 +489,18 @@ class IndexStore:
             articles += article_entries(
                 [r[1] for r in rows], [int(r[2].get("start", 0)) for r in rows], [r[2] for r in rows]
             )
-        return entries, articles
+            vectors += [np.asarray(r[3], dtype=np.float32) for r in rows]
+        return entries, articles, vectors
+
+    def _vectors_of(self, snapshot: BM25Index) -> np.ndarray:
+        """Every chunk's vector of ``snapshot``, row for row; an empty array when Chroma lacks one of them."""
+        ids = [e.chunk_id for e in snapshot.entries]
+        found: dict[str, np.ndarray] = {}
+        for batch in _batches(ids, _PAGE):
+            found.update(self._chroma_vectors(batch))
+        if len(found) < len(ids):
+            return np.zeros((0, 0), dtype=np.float32)  # no vectors: the ones a question needs come from Chroma
+        return np.stack([found[i] for i in ids])
 
     # --- writing --------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -696,23 +764,54 @@ class IndexStore:
         return sorted(rows, key=lambda r: r[2].get("chunk_index", 0))
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """The stored embeddings of ``ids`` (those that still exist)."""
+        """The stored embeddings of ``ids`` (those that still exist): from the BM25 snapshot, which keeps its
+        chunks' vectors, or else from Chroma."""
+        snapshot = self._bm25
+        found: dict[str, np.ndarray] = {}
+        if snapshot is not None:
+            found = {i: v for i in ids if (v := snapshot.vector(i)) is not None}
+        missing = [i for i in ids if i not in found]
+        return {**found, **self._chroma_vectors(missing)} if missing else found
+
+    def _chroma_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         got = self.collection.get(ids=list(ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
     def dense_search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunks of committed articles, with their cosine.
+
+        Without the chunks' metadata: Chroma takes ~3 ms to read it for 50 hits, more than the search. A chunk's
+        id names its article (``<doc_id>:<index>``), so chunks of articles not committed are left out here; a
+        chunk of another version of a committed one (a write in progress) is left out by :meth:`passages`.
+        """
         view = self.manifest
-        n = min(k, self.count())
-        if n == 0:
-            return []
-        res = self.collection.query(
-            query_embeddings=[vector], n_results=n, where=where or None, include=["distances", "metadatas"]
-        )
-        # Cosine space: distance = 1 - cosine similarity. Chunks of uncommitted writes are left out.
-        hits = zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True)
-        return [(cid, 1.0 - float(dist)) for cid, dist, meta in hits if _current(meta, view)]
+        # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
+        res = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None, include=["distances"])
+        # Cosine space: distance = 1 - cosine similarity.
+        hits = zip(res["ids"][0], res["distances"][0], strict=True)
+        return [(cid, 1.0 - float(dist)) for cid, dist in hits if _committed(_doc_of_chunk(cid), view)]
+
+    def passages(self, ranked: Sequence[str], n: int) -> list[tuple[str, str, dict[str, Any], np.ndarray]]:
+        """``(chunk id, text, metadata, embedding)`` of the first ``n`` of ``ranked`` that belong to their
+        article's committed version; chunks deleted or rewritten since the search are skipped."""
+        view = self.manifest
+        rows: list[tuple[str, str, dict[str, Any], np.ndarray]] = []
+        start = 0
+        while len(rows) < n and start < len(ranked):
+            batch = list(ranked[start : start + n - len(rows)])
+            start += len(batch)
+            got = self.collection.get(ids=batch, include=["documents", "metadatas", "embeddings"])
+            found = {
+                cid: (text, meta, emb)
+                for cid, text, meta, emb in zip(
+                    got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+                )
+                if _current(meta, view)
+            }
+            rows += [(cid, *found[cid]) for cid in batch if cid in found]
+        return rows
 
 
 def get_all(collection: Any, **query: Any) -> dict[str, list[Any]]:
@@ -725,6 +824,15 @@ def get_all(collection: Any, **query: Any) -> dict[str, list[Any]]:
             got[name] += page.get(name) or []
         if len(page["ids"]) < _PAGE:
             return got
+
+
+def _doc_of_chunk(chunk_id: str) -> str:
+    return chunk_id.rpartition(":")[0]  # chunk ids are f"{doc_id}:{index:04d}" (ingest.chunking)
+
+
+def _committed(doc_id: str, view: Manifest) -> bool:
+    record = view.documents.get(doc_id)
+    return record is not None and record.state == COMMITTED
 
 
 def _current(meta: dict[str, Any], view: Manifest) -> bool:

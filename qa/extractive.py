@@ -205,7 +205,8 @@ class ExtractiveGenerator:
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
-        focus_at = [i for i, s in enumerate(sentence.stems) if any(s in alternatives(f) for f in weights)]
+        focus = {a for f in weights for a in alternatives(f)}
+        focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
         best: tuple[Candidate, float] | None = None
         for cand in find(q.kind, sentence.text):
             first, last = _word_range(spans, cand)

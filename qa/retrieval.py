@@ -100,8 +100,8 @@ class Retriever:
             return Retrieval(query, [])
 
         cosine = dict(dense)
-        # Chunks only BM25 found get their exact cosine too (one fetch of at most n vectors, ~3 ms): the n-th
-        # dense cosine as a stand-in put one of the 156 dev questions' evidence lower.
+        # Chunks only BM25 found get their exact cosine too (their vectors are kept with the BM25 snapshot): the
+        # n-th dense cosine as a stand-in put one of the 156 dev questions' evidence lower.
         lexical_only = [cid for cid in bm25_rank if cid not in cosine]
         for cid, stored in self.store.vectors(lexical_only).items():
             cosine[cid] = float(np.dot(vector, stored))
@@ -125,20 +125,11 @@ class Retriever:
                 fused[cid] *= self._recency(entry.published_day if entry else -1, target)
 
         order = sorted(fused, key=lambda c: (-fused[c], dense_rank.get(c, n + 1), bm25_rank.get(c, n + 1)))
-        pool = self._spread(order, fused, doc_of)[:top_k]
-        got = self.store.collection.get(ids=pool, include=["documents", "metadatas", "embeddings"])
-        rows = {
-            cid: (doc, meta, emb)
-            for cid, doc, meta, emb in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-            )
-        }
-        pool = [cid for cid in pool if cid in rows]  # a chunk may be deleted between search and fetch
+        ranked = self._spread(order, fused, doc_of)
 
         # Scores keep significant digits, not decimals: an as-of weight can make them tiny but never 0.
         passages: list[Passage] = []
-        for cid in pool:
-            text, meta, emb = rows[cid]
+        for cid, text, meta, emb in self.store.passages(ranked, top_k):
             passages.append(
                 Passage(
                     n=len(passages) + 1,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -182,23 +183,57 @@ def doc_id_of(services: Services, file_name: str) -> str:
 
 
 # --- a Chroma server (`chroma run`) in a subprocess -------------------------------------------------------
+@dataclass
+class ChromaServer:
+    """``chroma run`` on one localhost port with its data in ``path``: killed, paused and started again on the
+    same port and folder when a test needs the server to go away and come back."""
+
+    path: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it and wait until it answers its heartbeat."""
+        chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+        assert chroma, "the chroma CLI comes with the chromadb package"
+        self.path.mkdir(parents=True, exist_ok=True)
+        log = self.path / "server.log"
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [chroma, "run", "--path", str(self.path / "data"), "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+            )  # fmt: skip
+        heartbeat = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"
+        wait_until_answering(heartbeat, self.proc, log, time.monotonic() + 60, "chroma run")
+
+    def kill(self) -> None:
+        """SIGKILL: gone at once, as in a crash."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+
+    def pause(self) -> None:
+        """SIGSTOP: its port still accepts connections, but nothing answers."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.resume()  # a paused process would not act on SIGTERM
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
 @contextmanager
 def running_chroma(path: Path) -> Iterator[int]:
     """``chroma run`` on a free localhost port with its data in ``path``; yields the port once it answers."""
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    assert chroma, "the chroma CLI comes with the chromadb package"
-    port = free_port()
-    path.mkdir(parents=True, exist_ok=True)
-    log = path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [chroma, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )  # fmt: skip
+    server = ChromaServer(path)
+    server.start()
     try:
-        heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-        wait_until_answering(heartbeat, proc, log, time.monotonic() + 60, "chroma run")
-        yield port
+        yield server.port
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        server.stop()

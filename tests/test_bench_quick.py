@@ -64,3 +64,17 @@ def test_quality_bench_measures_every_ranking_and_the_answers() -> None:
     assert result["retrieval"]["evidence_not_in_corpus"] == []
     assert result["index"]["baseline_chunks"] > 0 and result["index"]["chunks"] > 0
     assert result["answers"]["counts"]["contains_gold"] <= 6 and result["latency_ms"]["p50"] > 0
+
+
+def test_load_bench_measures_speed_and_survives_a_chroma_outage() -> None:
+    result = run_bench("bench/load.py")
+    runs = result["speed"]["runs"]["current"]
+    assert set(runs) == {"1", "4"}
+    assert all(run["ok"] > 0 and not run["errors"] for run in runs.values()), runs
+    assert result["speed"]["query_embedding_p50_ms"] > 0
+    faults = result["faults"]
+    # The outage's checks: 503 with a message meanwhile, no 500 and no unanswered request, the asks after it
+    # all answered, every 201 upload listed and answered, every 200 delete gone.
+    assert faults["passed"], {k: faults[k] for k in ("outage", "server_error_examples", "503_outside_examples")}
+    assert faults["checks"]["passed"], faults["checks"]
+    assert faults["outage"]["their_statuses"].get("503", 0) > 0

@@ -62,6 +62,23 @@ def test_onnx_vectors_match_torch_vectors(chunk_texts: list[str]) -> None:
     assert (np.argmax(int8 @ reference.T, axis=1) == np.arange(len(texts))).all()
 
 
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_a_question_embeds_alike_on_one_thread_and_on_every_core(backend: str, chunk_texts: list[str]) -> None:
+    """Queries run on a one-thread session (for speed under concurrent requests), batches on one thread per
+    core: a text gets exactly the same vector either way, so rankings do not depend on which ran it."""
+    encoder = shared(backend).load()
+    texts = ["Who paid a record sum for a lunch with Warren Buffett?", *chunk_texts[:10]]
+    feeds = [encoder.input_ids([t]) for t in texts]
+    one_thread = [encoder._encode_batch(ids) for ids in feeds]
+    every_core = encoder._single, encoder._session
+    try:
+        encoder._single = encoder._session  # the per-core session for single texts too
+        per_core = [encoder._encode_batch(ids) for ids in feeds]
+    finally:
+        encoder._single, encoder._session = every_core
+    assert all(np.array_equal(a, b) for a, b in zip(one_thread, per_core, strict=True))
+
+
 @pytest.mark.parametrize("backend", ["torch", "onnx", "onnx-int8"])
 def test_the_model_reads_256_word_pieces_and_no_more(backend: str) -> None:
     embedder = shared(backend)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support import doc_id_of
 
@@ -193,3 +194,48 @@ def test_deleting_an_article_removes_its_article_entry(
     assert spread not in articles and articles
     restarted = services_factory(services.settings)
     assert {a.doc_id for a in restarted.store.bm25.articles} == {doc_id_of(restarted, "packed.txt")}
+
+
+def test_tokenize_matches_bm25s(corpus_files: Callable[..., list[Path]]) -> None:
+    """Our tokenizer gives exactly bm25s.tokenize's tokens (its defaults, English stop words, the same
+    stemmer), which it replaced at query time for speed: the BM25 snapshots on disk were made with it."""
+    import bm25s
+
+    from ingest.bm25 import _STEMMER
+
+    texts = [f.read_text(encoding="utf-8") for f in corpus_files(40)]
+    texts += ["", "a I", "The THE the", "über Straße café 2024 A1 x_y", "naïve—résumé", "won't it's U.S. 3.5%"]
+    expected = bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+    assert tokenize(texts) == [list(t) for t in expected]
+    assert [tokenize([t])[0] for t in texts] == [list(t) for t in expected]
+
+
+def test_a_snapshot_saved_without_vectors_reads_them_once(
+    corpus: Corpus, services_factory: Callable[..., Services]
+) -> None:
+    """A snapshot saved by a newsqa that kept no vectors beside it still loads; the chunks' vectors are read
+    from Chroma once and saved with it, and a question then scores exactly as before."""
+    settings = corpus.services.settings
+    folder = settings.bm25_dir
+    before = Retriever(corpus.services.store, corpus.services.embedder, settings).retrieve(QUESTION, 5)
+    lines = (folder / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    assert header["vectors"] and (folder / header["vectors"]).exists()
+    header.pop("vectors")
+    (folder / "entries.jsonl").write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    old = BM25Index.load(folder)
+    assert old is not None and old.vectors is None
+
+    reopened = services_factory(settings)
+    snapshot = reopened.store.bm25
+    ids = [e.chunk_id for e in snapshot.entries]
+    stored = reopened.store.collection.get(ids=ids, include=["embeddings"])
+    assert snapshot.vectors is not None
+    assert all(
+        np.array_equal(snapshot.vector(cid), np.asarray(v, dtype=np.float32))
+        for cid, v in zip(stored["ids"], stored["embeddings"], strict=True)
+    )
+    saved = BM25Index.load(folder)
+    assert saved is not None and saved.vectors is not None and np.array_equal(saved.vectors, snapshot.vectors)
+    after = Retriever(reopened.store, reopened.embedder, settings).retrieve(QUESTION, 5)
+    assert [(p.chunk_id, p.score) for p in after.passages] == [(p.chunk_id, p.score) for p in before.passages]

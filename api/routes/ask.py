@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import asdict
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from api.bodies import BoundedBodyRoute
@@ -52,8 +54,11 @@ def answer_json(answer: Answer) -> dict[str, object]:
 
 
 @router.post("/ask", response_model=AskResponse)
-def ask(body: AskRequest, answerer: AnswererDep) -> dict[str, object]:
-    return answer_json(answerer.ask(**_arguments(body)))  # type: ignore[arg-type]
+async def ask(body: AskRequest, answerer: AnswererDep) -> dict[str, object]:
+    # One hop to a worker thread for the answer; the rest (validating, serialising) stays on the event loop,
+    # where a sync endpoint would take a second hop: under load each hop waits its turn for the GIL.
+    answer = await run_in_threadpool(functools.partial(answerer.ask, **_arguments(body)))  # type: ignore[arg-type]
+    return answer_json(answer)
 
 
 def sse(event: str, data: object) -> str:

@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 import support
 import uvicorn
@@ -143,6 +144,12 @@ def index_ids(svc: Services) -> set[str]:
     canonical = [d for d in store.manifest.documents.values() if d.duplicate_of is None]
     assert len(chroma) == sum(d.chunks for d in canonical), "manifest chunk counts differ from the index"
     assert {cid.split(":")[0] for cid in chroma} <= {d.doc_id for d in canonical}, "chunks of unknown documents"
+    # The snapshot's copy of every chunk's vector (questions read it instead of Chroma) is Chroma's.
+    snapshot = store.bm25
+    assert snapshot.vectors is not None or not chroma, "the BM25 snapshot lost its vectors"
+    stored = store.collection.get(ids=sorted(chroma), include=["embeddings"]) if chroma else None
+    for cid, vector in zip(stored["ids"], stored["embeddings"], strict=True) if stored else ():
+        assert np.array_equal(snapshot.vector(cid), np.asarray(vector, dtype=np.float32)), f"{cid}: vectors differ"
     return chroma
 
 
