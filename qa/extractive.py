@@ -276,11 +276,12 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
     for rank, p in enumerate(passages):
         title = frozenset(stem(w) for w in words(p.title))
         context = frozenset(stem(w) for w in words(p.text))
-        for s, e in sentence_spans(p.text):
-            text = p.text[s:e]
+        # The headline is the story's own summary ("Someone paid $19 million for a steak lunch with Warren
+        # Buffett"): it may state the answer in fewer words than any sentence of the passage.
+        for text in (p.title, *(p.text[s:e] for s, e in sentence_spans(p.text))):
             key = text.lower()
             # Overlapping chunks repeat sentences; a question (a quiz page's) answers nothing.
-            if e - s < _MIN_SENTENCE_CHARS or key in seen or text.rstrip("”’\"' ").endswith("?"):
+            if len(text) < _MIN_SENTENCE_CHARS or key in seen or text.rstrip("”’\"' ").endswith("?"):
                 continue
             seen.add(key)
             out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title, context))

@@ -45,6 +45,11 @@ ARTICLES = {
         "A former NFL Super Bowl champion says he lost more than 100 pounds on a water fast. Russell Okung, the "
         "former player, said he drank only water for 40 days.",
     ),
+    "auction": (
+        "Someone paid $19 million for a steak lunch with Warren Buffett",
+        "The annual charity auction closed on Friday night after five days of bidding. The winner asked not to be "
+        "named, the organisers said.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -170,6 +175,11 @@ def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: l
 def test_which_player_is_answered_by_a_person_not_by_an_event(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("Which NFL player says he lost 100 pounds on a water fast?", passages("fast"))
     assert answer.startswith("Russell Okung — "), answer
+
+
+def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
+    assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
 
 
 def test_who_is_name_answers_with_the_description(reader: ExtractiveGenerator) -> None:
