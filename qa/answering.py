@@ -14,7 +14,7 @@ from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import QUANTITY_KINDS, Question, alternatives, analyse
+from qa.question import QUANTITY_KINDS, Question, alternatives, analyse, stem, words
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
@@ -111,7 +111,8 @@ class Answerer:
             return
 
         checker = SupportChecker(retrieval.passages, self.retriever.embedder)
-        outcome = _Outcome(wanted=asked.kind if asked.kind in QUANTITY_KINDS else None)
+        counted = asked.target_stem if asked.kind is AnswerKind.COUNT and asked.target not in _ANY_COUNT else None
+        outcome = _Outcome(wanted=asked.kind if asked.kind in QUANTITY_KINDS else None, counted=counted)
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
@@ -172,6 +173,9 @@ class _Outcome:
     check_seconds: float = 0.0
     # How many / how much / how long / when: the first sentence must state one (qa.candidates finds it).
     wanted: AnswerKind | None = None
+    # How many <noun>: the first sentence must count that noun (or a word an article uses for it), not another:
+    # "Orrin has 1,400 residents" is no number of employees.
+    counted: str | None = None
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -205,6 +209,8 @@ class _Outcome:
         elif check.kind is Kind.CLAIM and check.supported:
             if self.wanted and not self.kept and not find(self.wanted, check.claim):
                 return  # true, but not the number or time asked for: it would pass for an answer
+            if self.counted and not self.kept and not _counts(self.counted, check.claim):
+                return
             self.kept.append(check)
             yield from self._emit(check.text)
         elif check.kind is Kind.CLAIM:
@@ -214,6 +220,14 @@ class _Outcome:
         piece = f" {sentence}" if self.text else sentence
         self.text += piece
         yield Token(piece)
+
+
+# Nouns a model may leave out when it counts them ("Two died." for "how many people died?").
+_ANY_COUNT = frozenset({"people", "persons", "person", "times"})
+
+
+def _counts(noun: str, claim: str) -> bool:
+    return bool(set(alternatives(noun)).intersection(stem(w) for w in words(claim)))
 
 
 def _ms(seconds: float) -> float:

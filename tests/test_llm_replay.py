@@ -183,6 +183,15 @@ def test_an_unsupported_recorded_sentence_is_listed_and_not_answered(
     assert answer.abstained and answer.reason == MODEL_DECLINED
 
 
+def test_a_count_of_something_else_is_no_answer_to_how_many(replay_services: Services) -> None:
+    # "How many employees does Orrin Chemicals have?": the articles count the town's residents, not its staff.
+    raw = record("one_example_each", "n03")["raw"]
+    assert "1,400 residents" in raw
+    tokens, answer, _ = replay(replay_services, "one_example_each", "n03")
+    assert [t.text for t in tokens] == [CANNOT_ANSWER], answer.answer
+    assert answer.abstained and answer.reason == MODEL_DECLINED
+
+
 def test_a_recorded_sentence_citing_the_wrong_passage_is_cited_to_the_right_one(replay_services: Services) -> None:
     # "Where will the new factory be?": the model cited passage 3, an article that doesn't mention the factory.
     r = record("final", "d14")
