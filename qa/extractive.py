@@ -33,6 +33,8 @@ _MIN_SENTENCE_CHARS = 20
 _MIN_ABOUT = 0.5
 _TITLE_WEIGHT = 0.5  # a focus word in the title counts half: the sentence is about its article's subject
 _CONTEXT_WEIGHT = 0.7  # a focus word elsewhere in the passage: the sentence may not repeat what its story set up
+_MIN_PASSAGE_ABOUT = 0.55  # share of a long question's focus weight the sentence's passage and title must hold
+_MANY_FOCUS_WORDS = 6
 _RANK_PENALTY = 0.08  # per passage rank: a tie goes to the better-retrieved passage
 _NEAR = 0.35  # weight of a candidate's closeness to the focus words
 _MAX_FURTHER = 2  # sentences after the first, each adding question words the answer had not covered
@@ -116,6 +118,10 @@ class ExtractiveGenerator:
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence):
+                continue
+            if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
+                # A long question describes its event in many words; a story that holds few of them is about
+                # another event sharing some. (Three words can't tell: one missing is a third of them.)
                 continue
             # Names alone don't make a sentence about the question: "When did Velora say it would appeal?" is not
             # answered by "A court on Monday fined Velora Foods…". One of its other words must be there too.
@@ -286,6 +292,11 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
             seen.add(key)
             out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title, context))
     return out
+
+
+def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -> float:
+    have = set(sentence.stems) | sentence.title_stems | sentence.context_stems
+    return sum(w for term, w in weights.items() if have.intersection(alternatives(term))) / total
 
 
 def _names_present(q: Question, sentence: _Sentence) -> bool:
