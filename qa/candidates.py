@@ -17,7 +17,7 @@ _NUMBER_WORDS = (
 )
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?:{_DIGITS}|(?i:{_NUMBER_WORDS})(?:[- ](?i:one|two|three|four|five|six|seven|eight|nine))?)"
-_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|mn|bn|m|b|k)\b)"
+_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|mn|bn|m|b|k)\b|(?:M|B|K|bn|mn)\b)"
 _QUALIFIER = (
     r"(?:(?:about|around|nearly|almost|roughly|approximately|some|over|under|more than|less than|fewer than|"
     r"at least|up to|as many as|as much as|an estimated)\s+)"

@@ -231,6 +231,7 @@ def test_an_article_without_the_field_is_no_answer(reader: ExtractiveGenerator) 
     ("sentence", "kind", "spans"),
     [
         ("It paid $19 million and £7m, then 38 million euros.", Kind.MONEY, ["$19 million", "£7m", "38 million euros"]),
+        ("Fox reaches $787.5M deal, not the $1.6B sought by 5 Marines.", Kind.MONEY, ["$787.5M", "$1.6B"]),
         ("Turnout rose 4.5 percent to 61%.", Kind.PERCENT, ["4.5 percent", "61%"]),
         ("Gusts of 120 mph hit 3 towns.", Kind.AMOUNT, ["120 mph", "3"]),
         ("In 2019 about 1,400 residents and twelve firms sued.", Kind.COUNT, ["about 1,400", "twelve"]),
