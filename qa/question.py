@@ -295,6 +295,10 @@ def _noun_phrase(rest: list[str]) -> list[str]:
     """The words right after which/what up to an auxiliary or a past-tense verb: "which Ivy League school
     announced" -> [ivy, league, school]; "which state signed a bill" -> [state]."""
     phrase: list[str] = []
+    if len(rest) > 2 and rest[0] in _PARTITIVES and rest[1] == "of":
+        rest = rest[2:]  # "what type of infection", "which one of its products": the noun after "of"
+        while rest and rest[0] in ("its", "his", "her", "their", "the", "a", "an"):
+            rest = rest[1:]
     for w in rest[:3]:
         if w in _AUX or (w.endswith("ed") and phrase) or w in _ADVERBS or (phrase and w in _PHRASE_VERBS):
             break
@@ -302,6 +306,7 @@ def _noun_phrase(rest: list[str]) -> list[str]:
     return phrase
 
 
+_PARTITIVES = _set("type kind sort form one ones")
 _ADVERBS = _set("recently now also just currently earlier later still already first finally")
 # Verbs that end "which NFL player says…", "which team won…": not part of the noun asked for.
 _PHRASE_VERBS = _set("says said say won wins made makes became becomes plans wants got gets took takes has")

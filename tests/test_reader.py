@@ -259,6 +259,8 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         ("Which NFL player says he lost 100 pounds?", Kind.PERSON, "player", ("NFL",)),
         ("Which country recently loaned the US two pandas?", Kind.PLACE, "country", ("US",)),
         ("Which state's voting map was struck down?", Kind.PLACE, "state", ()),
+        ("Pope Francis was hospitalized for what type of infection?", Kind.NAME, "infection", ("Francis",)),
+        ("Coca-Cola discontinued which one of its products?", Kind.NAME, "products", ()),
         ("Where did the UK's first womb transplant take place?", Kind.PLACE, None, ("UK",)),
         (
             "How much has Deborah James, who has died aged 40, raised for her fund?",  # a relative "who" is no question
