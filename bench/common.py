@@ -61,22 +61,28 @@ def require_eval_data() -> None:
         raise SystemExit(f"eval data not found at {EVAL_DIR} (expected ../shared beside the checkout)")
 
 
+def bench_settings(corpus: Path, data: Path, collection: str, llm: str = "extractive", **extra: Any) -> Any:
+    """A benchmark's own index of ``corpus`` in ``data``, answered by ``llm``, with no .env of the checkout."""
+    from ingest.settings import Settings
+
+    return Settings(
+        documents_dir=corpus,
+        data_dir=data,
+        chroma_path=data / "chroma",
+        collection=collection,
+        llm=llm,
+        _env_file=None,
+        **extra,
+    )
+
+
 def corpus_services() -> Any:
     """The services over the full RealTime QA corpus index the benchmarks share, synced (a no-op when unchanged)."""
     import sys
 
     from api.services import build_services
-    from ingest.settings import Settings
 
-    settings = Settings(
-        documents_dir=CORPUS,
-        data_dir=BENCH_DATA,
-        chroma_path=BENCH_DATA / "chroma",
-        collection="bench",
-        llm="extractive",
-        _env_file=None,
-    )
-    services = build_services(settings)
+    services = build_services(bench_settings(CORPUS, BENCH_DATA, "bench"))
     print(sync_index(services), "(index shared with bench/ingest.py)", file=sys.stderr)
     return services
 

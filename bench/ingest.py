@@ -27,7 +27,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DATA, CORPUS, REPO, RESULTS, machine, peak_rss_mb, require_eval_data, table, write_json
+from bench.common import (
+    BENCH_DATA,
+    CORPUS,
+    REPO,
+    RESULTS,
+    bench_settings,
+    machine,
+    peak_rss_mb,
+    require_eval_data,
+    table,
+    write_json,
+)
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # ONNX exports shared by every worker, made before any clock starts.
@@ -38,18 +49,8 @@ RSS_TARGET_MB = 1536
 
 
 def settings_for(data_dir: Path, corpus: Path = CORPUS, backend: str | None = None):
-    from ingest.settings import Settings
-
     extra = {"embedding_backend": backend} if backend else {}
-    return Settings(
-        documents_dir=corpus,
-        data_dir=data_dir,
-        chroma_path=data_dir / "chroma",
-        collection="bench",
-        onnx_dir=ONNX_CACHE,
-        _env_file=None,
-        **extra,
-    )
+    return bench_settings(corpus, data_dir, "bench", onnx_dir=ONNX_CACHE, **extra)
 
 
 def main() -> None:

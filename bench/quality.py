@@ -24,7 +24,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CORPUS, DEV, REPO, RESULTS, corpus_services, machine, require_eval_data, write_json
+from bench.common import (
+    CORPUS,
+    DEV,
+    REPO,
+    RESULTS,
+    bench_settings,
+    corpus_services,
+    machine,
+    require_eval_data,
+    write_json,
+)
 
 # Before dense + article-BM25 score fusion (commit 1ea46a3: reciprocal-rank fusion of dense and chunk BM25), on
 # the same index. Rankings don't depend on the machine; that latency was measured on a 2-core Intel Xeon VM.
@@ -103,7 +113,6 @@ def main() -> None:
 def quick_services(evidence: list[str]) -> object:
     """An index of the evidence articles and as many others, in a scratch folder (rebuilt every run)."""
     from api.services import build_services
-    from ingest.settings import Settings
 
     corpus, data = RESULTS / "scratch-quality-corpus", RESULTS / "scratch-quality-index"
     shutil.rmtree(corpus, ignore_errors=True)
@@ -112,13 +121,10 @@ def quick_services(evidence: list[str]) -> object:
     others = [f for f in sorted(CORPUS.glob("*.txt")) if f.name not in evidence][:QUICK_QUESTIONS]
     for f in [*(CORPUS / name for name in dict.fromkeys(evidence)), *others]:
         shutil.copy2(f, corpus / f.name)
-    settings = Settings(
-        documents_dir=corpus,
-        data_dir=data,
-        chroma_path=data / "chroma",
-        collection="quality-quick",
-        llm="extractive",
-        _env_file=None,
+    settings = bench_settings(
+        corpus,
+        data,
+        "quality-quick",
         # The model's ONNX exports from NEWSQA_ONNX_DIR when set (the tests' cache), else the benchmarks' cache:
         # never a fresh export in the scratch folder.
         **({} if os.environ.get("NEWSQA_ONNX_DIR") else {"onnx_dir": REPO / ".data" / "onnx"}),

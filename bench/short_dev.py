@@ -33,7 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CORPUS, REPO, SHARED, machine, sync_index, table, write_json
+from bench.common import CORPUS, REPO, SHARED, bench_settings, machine, sync_index, table, write_json
 
 SHORT_DEV = SHARED / "eval" / "short-dev"
 # Issue 8's figures for the extractive model before it was rewritten (same questions, seed indexed too).
@@ -124,18 +124,9 @@ def main() -> None:
     questions = load_questions()
 
     from api.services import build_services
-    from ingest.settings import Settings
 
     data = REPO / ".data" / ("short-dev-distractors" if args.distractors else "short-dev")
-    settings = Settings(
-        documents_dir=SHORT_DEV / "docs",
-        data_dir=data,
-        chroma_path=data / "chroma",
-        collection="short_dev",
-        llm=args.llm,
-        _env_file=None,
-    )
-    services = build_services(settings)
+    services = build_services(bench_settings(SHORT_DEV / "docs", data, "short_dev", llm=args.llm))
     extra = [REPO / "seeds", *([CORPUS] if args.distractors else [])]
     print(sync_index(services), file=sys.stderr)
     print(services.indexer.ingest(extra, progress=True).summary(), file=sys.stderr)
@@ -179,7 +170,7 @@ def main() -> None:
     }
     if args.record:
         args.record.parent.mkdir(parents=True, exist_ok=True)
-        model = {"model": name, "temperature": settings.llm_temperature, "machine": result["machine"]}
+        model = {"model": name, "temperature": services.settings.llm_temperature, "machine": result["machine"]}
         args.record.write_text(json.dumps({**model, "records": recorded}, indent=1, ensure_ascii=False) + "\n")
     safe = re.sub(r"[^\w.-]+", "_", name)
     path = write_json(f"short-dev-{safe}{'-distractors' if args.distractors else ''}.json", result)
