@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         description="With an as-of date, a question about 'this week', 'recently' or a weekday is answered only from "
         "articles published at most this many days before it (or a week after).",
     )
+    as_of_horizon_days: int = Field(
+        60,
+        ge=0,
+        description="With an as-of date, any other question is answered only from articles published at most this "
+        "many days before it (or a week after): older news is stale by then. 0: no limit.",
+    )
 
     # --- answering model -------------------------------------------------------
     llm: str = Field(

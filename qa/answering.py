@@ -55,6 +55,7 @@ class Answerer:
         self.top_k = settings.top_k
         self.off_topic_coverage = settings.off_topic_coverage
         self.as_of_window_days = settings.as_of_window_days
+        self.as_of_horizon_days = settings.as_of_horizon_days
 
     def ask(
         self,
@@ -85,10 +86,12 @@ class Answerer:
         started = time.perf_counter()
         standalone = self.generator.condense(question, history) if history else question
         asked = analyse(standalone)  # read once: the time window, the gate and the check of numbers use it
-        if as_of is not None and asked.anchored:
+        if as_of is not None and (asked.anchored or self.as_of_horizon_days):
             # "Who won this week?" asked as of a date: last year's winner is not the answer, however well its
-            # article matches. Refusing beats stating another event's fact (negative rejection, RGB).
-            filters = (filters or Filters()).around(as_of, self.as_of_window_days, _REPORTED_WITHIN_DAYS)
+            # article matches. Refusing beats stating another event's fact (negative rejection, RGB). Any question
+            # asked as of a date is about the news then: an article from a season before tells of something else.
+            days = self.as_of_window_days if asked.anchored else self.as_of_horizon_days
+            filters = (filters or Filters()).around(as_of, days, _REPORTED_WITHIN_DAYS)
         retrieval = self.retriever.retrieve(standalone, top_k or self.top_k, filters, as_of)
         retrieved = time.perf_counter()
         timings = {"retrieve": _ms(retrieved - started)}

@@ -12,7 +12,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from qa.citations import check_citations
 from qa.generation import ModelConfigError, ModelError, ModelUnavailable, make_generator
 from qa.passage import Passage
 from qa.prompt import Message
+from qa.question import analyse
 from qa.refusal import CANNOT_ANSWER, MODEL_DECLINED
 from qa.retrieval import Retriever
 
@@ -345,6 +346,25 @@ def test_a_question_about_this_week_is_answered_only_from_articles_of_that_time(
     assert all(abs((date.fromisoformat(p.published[:10]) - asked).days) > 300 for p in later.passages)
     # Without an as-of date no window applies.
     assert "19 million" in index.answerer.ask(q["question"]).answer
+
+
+def test_any_question_asked_as_of_a_date_is_answered_from_the_news_of_then(index: Index) -> None:
+    if not index.dev:
+        pytest.skip(f"eval set not available at {EVAL}")
+    q = index.dev[3]  # "Which Ivy League school announced it will eliminate student loans for undergraduates?"
+    assert not analyse(q["question"]).anchored
+    asked = quiz_date(q)
+    assert "Dartmouth" in index.answerer.ask(q["question"], as_of=asked).answer
+    # Half a year on, the story is stale: nothing of then answers, and the old article is not used.
+    later = asked + timedelta(days=180)
+    answer = index.answerer.ask(q["question"], as_of=later)
+    assert answer.answer == CANNOT_ANSWER and answer.abstained, answer.answer
+    horizon = index.answerer.as_of_horizon_days
+    assert all(-7 <= (later - date.fromisoformat(p.published[:10])).days <= horizon for p in answer.passages)
+    # Without the horizon the stale article would still be stated (it is only weighted down).
+    unlimited = index.services.settings.model_copy(update={"as_of_horizon_days": 0})
+    stale = Answerer(index.retriever, index.answerer.generator, unlimited).ask(q["question"], as_of=later)
+    assert "Dartmouth" in stale.answer, stale.answer
 
 
 def assert_citations_valid_text(answer: Answer) -> None:
