@@ -143,8 +143,19 @@ _NOT_NAMES = frozenset(
         "nor",
         "either",
         "both",
+        # Quantities that open a sentence ("Millions of Muslims…", "Thousands report…") and the "of" after them.
+        "millions",
+        "thousands",
+        "hundreds",
+        "dozens",
+        "many",
+        "some",
+        "most",
+        "of",
     ]
 )
+# Time zones after a clock time ("6:04 a.m. ET"), not names.
+_TIME_ZONES = frozenset(["ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "PT", "PST", "PDT", "GMT", "BST", "UTC", "CET"])
 # A dateline: a place (often in capitals) then a dash or the agency in brackets, at the start of a story.
 _DATELINE = re.compile(r"[A-Z][\w.,’' ]*?\s?(?:[–—-]\s|\((?:CNN|AP|AFP|Reuters|UPI)[^)]*\))")
 _MEDIA = re.compile(r"(?:CNN|CNN Business|AP|AFP|Reuters|UPI|USA TODAY|USA Today|Hide Caption)")
@@ -234,8 +245,12 @@ def _names(sentence: str) -> list[Candidate]:
         start = sentence.find(text, m.start())
         if _DATELINE.match(sentence[start:]) and not sentence[:start].strip(" “\"'"):
             continue  # "WASHINGTON – …", "London (CNN) …": where the story was filed, not what it says
-        if _MEDIA.fullmatch(text):
+        if _MEDIA.fullmatch(text) or text in _TIME_ZONES:
             continue
+        if len(words) > 1 and text.isupper():
+            continue  # a headline or label in capitals ("LATEST UPDATES WEDNESDAY"), not one name
+        if re.search(r"\w-(?!based$)[a-z]+$", text):
+            continue  # "LGBTQ-rights", "Trump-endorsed": a name made a modifier, describing the noun after it
         # A single capitalised word opening the sentence (or a quote in it) is usually just its first word
         # ("Schools in three…", "“There is…").
         before = sentence[story:start] if start >= story else sentence[:start]

@@ -44,6 +44,12 @@ _MIN_ABOUT_FURTHER = 0.4  # a further sentence, by its own words and its title's
 _MIN_ABOUT_PLAIN = 0.6  # a name question answered by a sentence with no capitalised candidate must be this close
 _TARGET_WINDOW = 4  # words between a count and what it counts ("29 league goals")
 _QUOTE_WORDS = 32  # a longer sentence is quoted around the candidate, with "…" where it is cut
+# The name a story keeps coming back to (see ExtractiveGenerator._salient), when no one sentence answers:
+_SALIENT_STORY = 0.4  # share of the question's focus weight the passage (with its title) must hold
+_SALIENT_SIMILARITY = 0.5  # and the passage's cosine with the question (the embedding model bridges wordings)
+_SALIENT_ABOUT = 0.2  # a sentence voting for a name must be this much about the question, in its own words
+_SALIENT_SHARE = 0.3  # the name's share of all the votes
+_SALIENT_VOTES = 0.3  # its votes (summed "about", less the rank penalty)
 _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
 
 
@@ -162,9 +168,54 @@ class ExtractiveGenerator:
         for score, sentence, lead in scored:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
+        if best is None and q.kind in _NAME_KINDS:
+            best = self._salient(q, passages, weights, total, question_stems)
         if best is not None:
             best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
         return best
+
+    def _salient(
+        self, q: Question, passages: Sequence[Passage], weights: dict[str, float], total: float, asked: set[str]
+    ) -> Pick | None:
+        """The name a story about the question keeps coming back to, when no one sentence answers.
+
+        "Which country was plunged into a nationwide blackout?" finds no sentence about plunging, nationwide and
+        blackout at once; the story the retriever found ("Cuba's power grid fails…") names Cuba again and again.
+        Every sentence of a passage that is about the question (by its words, and by the embedding model's
+        cosine, which bridges "blackout" and "power grid fails") votes for the fitting names it holds, with how
+        much it is about the question; a name with a clear share of the votes answers, quoted from the sentence
+        that voted for it most.
+        """
+        names = {stem(w) for n in q.names for w in words(n)}
+        votes: dict[str, float] = {}
+        where: dict[str, tuple[float, _Sentence, Candidate]] = {}
+        for sentence in _sentences(passages):
+            if (
+                sentence.passage.similarity < _SALIENT_SIMILARITY
+                or _story_about(sentence, weights, total) < _SALIENT_STORY
+            ):
+                continue
+            about = self._about(sentence, weights, total, context=False)
+            vote = about - _RANK_PENALTY * sentence.rank
+            if about < _SALIENT_ABOUT or vote <= 0:
+                continue
+            seen: set[str] = set()
+            for cand in find(q.kind, sentence.text):
+                cand = _trim(cand, asked)
+                key = " ".join(stem(w) for w in words(cand.text))
+                if key in seen or not _fits(q, cand, set(key.split()), asked, names):
+                    continue
+                seen.add(key)
+                votes[key] = votes.get(key, 0.0) + vote
+                if key not in where or vote > where[key][0]:
+                    where[key] = (vote, sentence, cand)
+        if not votes:
+            return None
+        top = max(votes, key=lambda k: votes[k])
+        if votes[top] < _SALIENT_VOTES or votes[top] / sum(votes.values()) < _SALIENT_SHARE:
+            return None
+        _, sentence, cand = where[top]
+        return Pick(sentence.passage, sentence.text, cand.text, votes[top], frozenset(sentence.stems))
 
     def _further(
         self,
@@ -208,6 +259,7 @@ class ExtractiveGenerator:
         self, q: Question, sentence: _Sentence, question_stems: set[str], weights: dict[str, float]
     ) -> tuple[Candidate, float] | None:
         spans = word_spans(sentence.text)
+        name_stems = {stem(w) for n in q.names for w in words(n)}
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
@@ -222,6 +274,8 @@ class ExtractiveGenerator:
                 continue
             inside_target = bool(targets & cand_stems)  # "the Sallow River" for "which river"
             cand = _trim(cand, question_stems)
+            if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
+                continue
             if q.kind is Kind.COUNT and target and not inside_target:
                 # "29 league goals": what is counted follows the number closely.
                 if not any(last < i <= last + _TARGET_WINDOW for i in target_at):
@@ -370,6 +424,24 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     return Candidate(text, start, start + len(text), cand.family)
 
 
+def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], names: set[str]) -> bool:
+    """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked."""
+    if cand_stems & names:
+        return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
+    if all(any(a.startswith(c) for a in asked) for c in cand_stems):
+        return False  # "Japan" for "which Japanese island"
+    if q.kind is Kind.PERSON and cand.text.lower() in _NOT_WHO:
+        return False
+    # "Which home goods chain…?" is not answered by "New Jersey": a state or country answers only for a place
+    # (or for a team, which sport names after one).
+    return not (q.kind is Kind.NAME and q.target and q.target not in _NAMED_AFTER_PLACES and place_kind(cand.text))
+
+
+_NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "school", "university", "college"])
+# Parties and peoples: "Republican" is what someone is, not who.
+_NOT_WHO = frozenset(
+    ["republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans", "british"]
+)
 _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 # "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.
 _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}

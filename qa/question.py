@@ -349,7 +349,8 @@ def _is_name_phrase(text: str, after: list[str]) -> bool:
 def _names(text: str) -> list[str]:
     """Capitalised word runs that are not the question's first word: the names it mentions."""
     found: list[str] = []
-    for sentence in re.split(r"(?<=[.?!:])\s+", text.strip()):
+    # An initial ("John F. Kennedy") ends no sentence.
+    for sentence in re.split(r"(?<=[.?!:])(?<!\s[A-Z]\.)\s+", text.strip()):
         run: list[str] = []
         for i, m in enumerate(re.finditer(r"[\w’'.-]+|[^\w\s]", sentence)):
             word = m.group().strip(".’'")

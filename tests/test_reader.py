@@ -50,6 +50,28 @@ ARTICLES = {
         "The annual charity auction closed on Friday night after five days of bidding. The winner asked not to be "
         "named, the organisers said.",
     ),
+    "award": (
+        "Caroline Kennedy presents courage award",
+        "Caroline Kennedy presented the John F. Kennedy Profile in Courage Award to Mike Pence on Sunday in Boston.",
+    ),
+    "volcano": (
+        "Volcano erupts in Japan",
+        "Japan's Sakurajima volcano, on the island of Kyushu, erupted on Sunday, prompting evacuations.",
+    ),
+    "primary": (
+        "Alsobrooks wins Maryland primary",
+        "Maryland Democrats nominated Angela Alsobrooks on Tuesday, and the Republican nominee is Larry Hogan.",
+    ),
+    "retailer": (
+        "Retailer warns it may not survive",
+        "The New Jersey-based chain Bed Bath & Beyond said there is substantial doubt it can stay in business.",
+    ),
+    "grid": (
+        "Cuba's power grid fails again",
+        "Cuba's electric network collapsed on Monday, for the third time in a year. Millions of Cubans were left in "
+        "the dark as Cuba's grid operator tried to restart its plants. The United States offered no help. Officials "
+        "in Havana said Cuba would be reconnected within days.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -166,6 +188,8 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("WASHINGTON – Embattled Rep. George Santos was expelled from Congress Friday.", ["George Santos", "Congress"]),
         ("London (CNN) UK health officials urged people to get vaccinated.", ["UK"]),
         ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey-based"]),
+        ("LATEST UPDATES WEDNESDAY: Millions of Muslims marked the day at 6 a.m. ET.", ["Muslims"]),
+        ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
     ],
 )
 def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: list[str]) -> None:
@@ -175,6 +199,35 @@ def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: l
 def test_which_player_is_answered_by_a_person_not_by_an_event(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("Which NFL player says he lost 100 pounds on a water fast?", passages("fast"))
     assert answer.startswith("Russell Okung — "), answer
+
+
+@pytest.mark.parametrize(
+    ("article", "question", "lead"),
+    [
+        # The question's own names are not its answer, nor is the country of "which Japanese island".
+        ("award", "Which political figure was given the John F. Kennedy Profile in Courage Award?", "Mike Pence"),
+        ("volcano", "A volcano erupted on which Japanese island on Sunday?", "Kyushu"),
+        # A party is what someone is, not who; a state is not a chain.
+        ("primary", "Who did Maryland Democrats nominate?", "Angela Alsobrooks"),
+        ("retailer", "Which home goods chain says it has substantial doubt it can stay open?", "Bed Bath & Beyond"),
+    ],
+)
+def test_a_name_must_be_of_the_kind_asked_and_not_the_questions_own(
+    reader: ExtractiveGenerator, article: str, question: str, lead: str
+) -> None:
+    answer = reader.answer(question, passages(article))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader: ExtractiveGenerator) -> None:
+    # No sentence says "blackout" or "nationwide"; the story about the question names Cuba again and again.
+    question = "Which country was plunged into a nationwide blackout after its power grid failed?"
+    answer = reader.answer(question, passages("grid"))
+    assert lead_and_marker(answer)[0] == "Cuba", answer
+    # A story the embedding model finds far from the question casts no votes: the reader refuses.
+    far = passages("grid")
+    far[0].similarity = 0.3
+    assert reader.answer(question, far) == CANNOT_ANSWER
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
