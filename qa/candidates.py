@@ -228,8 +228,7 @@ def _names(sentence: str) -> list[Candidate]:
     spans: list[Candidate] = []
     dateline = _DATELINE.match(sentence)
     story = dateline.end() if dateline else 0  # where the story's own first word stands
-    for m in _NAME.finditer(sentence):
-        text = m.group()
+    for origin, text in (part for m in _NAME.finditer(sentence) for part in _possessive_parts(m)):
         words = text.split()
         while words and words[0].lower() in _NOT_NAMES:  # "The Sallow River" -> "Sallow River"
             words = words[1:]
@@ -242,7 +241,7 @@ def _names(sentence: str) -> list[Candidate]:
             text = text[:-2]
         if _MONTHS_AND_DAYS.match(text) or len(text) < 2:
             continue
-        start = sentence.find(text, m.start())
+        start = sentence.find(text, origin)
         if _DATELINE.match(sentence[start:]) and not sentence[:start].strip(" “\"'"):
             continue  # "WASHINGTON – …", "London (CNN) …": where the story was filed, not what it says
         if _MEDIA.fullmatch(text) or text in _TIME_ZONES:
@@ -260,6 +259,17 @@ def _names(sentence: str) -> list[Candidate]:
             continue
         spans.append(Candidate(text, start, start + len(text), "name"))
     return spans
+
+
+def _possessive_parts(m: re.Match[str]) -> list[tuple[int, str]]:
+    """ "Japan's Sakurajima volcano" names Japan and Sakurajima: a possessive ends one name and starts another."""
+    parts: list[tuple[int, str]] = []
+    at = 0
+    for p in re.finditer(r"[’']s\s", m.group()):
+        parts.append((m.start() + at, m.group()[at : p.end() - 1]))
+        at = p.end()
+    parts.append((m.start() + at, m.group()[at:]))
+    return parts
 
 
 # Words in the names of things, teams, events and bodies rather than people.

@@ -106,7 +106,8 @@ class ExtractiveGenerator:
             first = f"{pick.lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
         else:
             first = f"{quote} [{pick.passage.n}]"
-        return " ".join([first, *(f"{x.text} [{x.passage.n}]" for x in pick.further)])
+        # One sentence a line: a headline has no full stop to end it, and the sentences are checked one by one.
+        return "\n".join([first, *(f"{x.text} [{x.passage.n}]" for x in pick.further)])
 
     # --- reading ------------------------------------------------------------------------------------------
     def pick(self, q: Question, passages: Sequence[Passage]) -> Pick | None:
@@ -151,10 +152,10 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if near >= _LEAD_NEAR else ""
-                elif q.kind not in _NAME_KINDS or (q.kind is Kind.PERSON and q.target in PERSON_NOUNS):
-                    continue  # numbers, dates, ages and people's names are written in known ways: none, no answer
-                elif about < _MIN_ABOUT_PLAIN:
-                    continue  # a name may be written in lower case ("polio"): a sentence closely about it will do
+                elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN:
+                    # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
+                    # may be named in lower case ("polio"): a sentence closely about it will do.
+                    continue
             options.append((score, sentence, cand, lead))
         best: Pick | None = None
         votes = _votes(options, question_stems)

@@ -6,6 +6,8 @@ keeps these cases about the reading rules rather than a corpus's statistics.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from qa.candidates import find
@@ -13,6 +15,7 @@ from qa.extractive import ExtractiveGenerator, quote_around
 from qa.passage import Passage
 from qa.question import QUANTITY_KINDS, Kind, analyse
 from qa.refusal import CANNOT_ANSWER
+from qa.support import split_sentences
 
 ARTICLES = {
     "storm": (
@@ -71,6 +74,10 @@ ARTICLES = {
         "Cuba's electric network collapsed on Monday, for the third time in a year. Millions of Cubans were left in "
         "the dark as Cuba's grid operator tried to restart its plants. The United States offered no help. Officials "
         "in Havana said Cuba would be reconnected within days.",
+    ),
+    "trial": (
+        "Gwyneth Paltrow wins ski collision trial in Utah",
+        "The actress had taken the stand at the ski collision trial on Friday. The jury took two hours.",
     ),
     "court": (
         "Judge fines Velora Foods over river spill",
@@ -233,6 +240,17 @@ def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader:
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
     assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
+
+
+def test_each_sentence_of_an_answer_is_checked_alone_though_a_headline_has_no_full_stop(
+    reader: ExtractiveGenerator,
+) -> None:
+    # The answerer checks a reply sentence by sentence (qa.support); a headline quoted first must not swallow the
+    # sentence after it, or the two are checked as one and dropped.
+    answer = reader.answer("Which actress won a ski collision trial in Utah?", passages("trial"))
+    sentences = split_sentences(answer)
+    assert len(sentences) > 1 and not sentences[0].rstrip(" [1]").endswith("."), answer
+    assert all(re.search(r"\[\d+\]$", s) for s in sentences), sentences
 
 
 def test_who_is_name_answers_with_the_description(reader: ExtractiveGenerator) -> None:
