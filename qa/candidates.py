@@ -284,9 +284,23 @@ _NOT_PERSON_WORDS = frozenset(
 )
 
 
+# Words of a title or office written before a person's name.
+_ROLE_WORDS = frozenset(
+    [
+        "former", "vice", "president", "secretary", "senator", "sen", "rep", "gov", "governor", "judge", "justice",
+        "dr", "prime", "minister", "chancellor", "chief", "executive", "ceo", "general", "gen", "adm", "admiral", "lt",
+        "col", "sgt", "capt", "mayor", "speaker", "leader", "attorney", "transportation", "defense", "state",
+        "treasury", "health", "education", "interior", "labor", "energy", "commerce", "homeland", "security", "us",
+        "u.s.", "first", "lady", "sir", "dame", "king", "queen", "prince", "princess", "pope"
+    ]
+)
+
+
 def looks_like_person(text: str) -> bool:
     """"Russell Okung", "Angela Alsobrooks", "E. Jean Carroll": two to four capitalised words, not a body or event."""
     words = text.replace(".", ". ").split()
+    while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:
+        words = words[1:]  # "Former Vice President Mike Pence", "Transportation Secretary Sean Duffy"
     if not 2 <= len(words) <= 4 or any(w.isupper() and len(w) > 2 for w in words):
         return False
     return not any(w.lower().strip(".") in _NOT_PERSON_WORDS for w in words)

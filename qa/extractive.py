@@ -354,12 +354,18 @@ def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -
     return sum(w for term, w in weights.items() if have.intersection(alternatives(term))) / total
 
 
+# "American", "South Korean", "Middle Eastern", "British", "Chinese": a people's adjective, not a name the answer
+# sentence need repeat.
+_DEMONYM = re.compile(r"^(?:[A-Z]\w+ )?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")
+
+
 def _names_present(q: Question, sentence: _Sentence) -> bool:
     """A question naming someone is answered by a sentence (or an article titled) naming them too.
 
     One of its names suffices: a quiz question names more than the answer sentence repeats.
     """
-    keys = [max(ws, key=len) for n in q.names if (ws := words(n))]  # "Malcolm X" by "malcolm"; "U.S." by nothing
+    # "Malcolm X" by "malcolm"; "U.S." by nothing; "American" not at all: it says what, not who or where.
+    keys = [max(ws, key=len) for n in q.names if (ws := words(n)) and not _DEMONYM.search(n)]
     if not keys:
         return True
     have = set(sentence.stems) | sentence.title_stems

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from qa.candidates import find
+from qa.candidates import find, looks_like_person
 from qa.extractive import ExtractiveGenerator, quote_around
 from qa.passage import Passage
 from qa.question import QUANTITY_KINDS, Kind, analyse
@@ -78,6 +78,14 @@ ARTICLES = {
     "trial": (
         "Gwyneth Paltrow wins ski collision trial in Utah",
         "The actress had taken the stand at the ski collision trial on Friday. The jury took two hours.",
+    ),
+    "economist": (
+        "Greenspan dies at 100",
+        "Economist Alan Greenspan, who led the Federal Reserve for 18 years, died on Monday at the age of 100.",
+    ),
+    "honour": (
+        "Pence honoured for certifying the election",
+        "Former Vice President Mike Pence received the courage award on Sunday for certifying the election.",
     ),
     "court": (
         "Judge fines Velora Foods over river spill",
@@ -216,6 +224,8 @@ def test_which_player_is_answered_by_a_person_not_by_an_event(reader: Extractive
         ("volcano", "A volcano erupted on which Japanese island on Sunday?", "Kyushu"),
         # A party is what someone is, not who; a state is not a chain.
         ("primary", "Who did Maryland Democrats nominate?", "Angela Alsobrooks"),
+        # A role before a name doesn't make it any less a person's; a people's adjective is not a name to repeat.
+        ("honour", "Which political figure received the courage award?", "Former Vice President Mike Pence"),
         ("retailer", "Which home goods chain says it has substantial doubt it can stay open?", "Bed Bath & Beyond"),
     ],
 )
@@ -224,6 +234,29 @@ def test_a_name_must_be_of_the_kind_asked_and_not_the_questions_own(
 ) -> None:
     answer = reader.answer(question, passages(article))
     assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+def test_a_peoples_adjective_in_the_question_is_no_name_the_answer_must_repeat(reader: ExtractiveGenerator) -> None:
+    found = passages("economist")
+    found[0].similarity = 0.3  # read from the sentence itself, not from the story's most-named name
+    answer = reader.answer("Which influential American economist died at the age of 100?", found)
+    assert lead_and_marker(answer) == ("Alan Greenspan", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Russell Okung", True),
+        ("E. Jean Carroll", True),
+        ("Former Vice President Mike Pence", True),
+        ("Transportation Secretary Sean Duffy", True),
+        ("Super Bowl", False),
+        ("Profile in Courage Award", False),
+        ("NASA", False),
+    ],
+)
+def test_person_like_names(name: str, person: bool) -> None:
+    assert looks_like_person(name) is person
 
 
 def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader: ExtractiveGenerator) -> None:
