@@ -151,9 +151,12 @@ _NOT_NAMES = frozenset(
         "many",
         "some",
         "most",
+        "all",
         "of",
     ]
 )
+_MODIFIER = re.compile(r"\w-(?!based$)[a-z]+$")  # "Trump-endorsed", "LGBTQ-rights"; not "New Jersey-based"
+_PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z][A-Za-z.]{1,4}$")  # "D-Md", "R-N.Y"
 # Time zones after a clock time ("6:04 a.m. ET"), not names.
 _TIME_ZONES = frozenset(["ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "PT", "PST", "PDT", "GMT", "BST", "UTC", "CET"])
 # A dateline: a place (often in capitals) then a dash or the agency in brackets, at the start of a story.
@@ -230,8 +233,8 @@ def _names(sentence: str) -> list[Candidate]:
     story = dateline.end() if dateline else 0  # where the story's own first word stands
     for origin, text in (part for m in _NAME.finditer(sentence) for part in _possessive_parts(m)):
         words = text.split()
-        while words and words[0].lower() in _NOT_NAMES:  # "The Sallow River" -> "Sallow River"
-            words = words[1:]
+        while words and (words[0].lower() in _NOT_NAMES or _MODIFIER.search(words[0])):
+            words = words[1:]  # "The Sallow River" -> "Sallow River", "Trump-endorsed Republican" -> "Republican"
         while words and _droppable_last(words[-1]):
             words = words[:-1]  # "Embattled Rep. George Santos", "Congress Friday"
         if not words:
@@ -248,8 +251,8 @@ def _names(sentence: str) -> list[Candidate]:
             continue
         if len(words) > 1 and text.isupper():
             continue  # a headline or label in capitals ("LATEST UPDATES WEDNESDAY"), not one name
-        if re.search(r"\w-(?!based$)[a-z]+$", text):
-            continue  # "LGBTQ-rights", "Trump-endorsed": a name made a modifier, describing the noun after it
+        if _MODIFIER.search(text) or _PARTY_AND_STATE.match(text):
+            continue  # "LGBTQ-rights", "Trump-endorsed": a name made a modifier; "D-Md": a senator's party and state
         # A single capitalised word opening the sentence (or a quote in it) is usually just its first word
         # ("Schools in three…", "“There is…").
         before = sentence[story:start] if start >= story else sentence[:start]

@@ -205,6 +205,8 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey-based"]),
         ("LATEST UPDATES WEDNESDAY: Millions of Muslims marked the day at 6 a.m. ET.", ["Muslims"]),
         ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
+        ("A slate of Trump-endorsed Republican officials came.", ["Republican"]),
+        ("The race to replace Sen. Ben Cardin, D-Md., is costly.", ["Ben Cardin"]),
     ],
 )
 def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: list[str]) -> None:
