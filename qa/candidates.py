@@ -38,6 +38,13 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART_OF_DAY = r"(?:\s(?:morning|afternoon|evening|night))"
 _UNIT_OF_TIME = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|seasons?|centur(?:y|ies))"
 
+_QUOTED = r"“[^”]{2,60}”|\"[^\"]{2,60}\"|‘[^’]{2,60}’"
+_CAPITALISED = r"[A-Z][\w’'&-]*(?:\s(?:of |for |the |and |& )?[A-Z][\w’'&-]*)*"
+# Words after "called" that don't name anything: "called him", "called for", "known as well".
+_NOT_CALLED = (
+    r"(?:him|her|them|it|us|me|you|his|its|their|by|for|in|on|at|and|or|to|of|the|a|an|as|after|because|which|that|"
+    r"who|is|was|off|out|up|well|upon|into|back)"
+)
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         rf"{_QUALIFIER}?(?:[$£€¥]\s?(?:{_DIGITS}){_SCALE}?|(?:{_DIGITS}){_SCALE}?\s?{_CURRENCY_WORDS}\b)"
@@ -61,6 +68,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
         rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
+    ),
+    # "a genetic variant called Christchurch", "often called a “blood moon”", "also known as the murder hornet",
+    # "a dog named Rex" (but not "named him"): what something is called.
+    "called": re.compile(
+        rf"\b(?:(?:called|known as|dubbed|nicknamed|so-called)\s+(?:the |a |an )?(?P<any>{_QUOTED}|{_CAPITALISED}"
+        rf"|(?!{_NOT_CALLED}\b)[a-z][\w-]*(?:\s(?!{_NOT_CALLED}\b)[a-z][\w-]*)?)"
+        rf"|(?:named|titled)\s+(?P<named>{_QUOTED}|{_CAPITALISED}))"
     ),
     "cause": re.compile(
         r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since)\s+([^.;:]{8,})",
@@ -179,7 +193,7 @@ _FAMILIES: dict[Kind, tuple[str, ...]] = {
     Kind.CAUSE: ("cause",),
     Kind.PERSON: ("name",),
     Kind.PLACE: ("name",),
-    Kind.NAME: ("name",),
+    Kind.NAME: ("called", "name"),
 }
 
 
@@ -207,11 +221,17 @@ def _spans(family: str, sentence: str) -> list[Candidate]:
     pattern = _PATTERNS[family]
     spans: list[Candidate] = []
     for m in pattern.finditer(sentence):
-        group = 1 if family == "cause" else 0
+        group: int | str = 0
+        if family == "cause":
+            group = 1
+        elif family == "called":
+            group = "any" if m.group("any") else "named"
         text = m.group(group).strip(" ,")
+        if family == "called":
+            text = text.strip("“”\"‘’").rstrip(".,;:!?")
         if family == "count" and not _is_count(sentence, m):
             continue
-        start = m.start(group)
+        start = sentence.find(text, m.start(group))
         spans.append(Candidate(text, start, start + len(text), family))
     return spans
 

@@ -292,6 +292,8 @@ class ExtractiveGenerator:
                 near += _PERSON_BONUS
                 if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
                     near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
+            if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
+                near = 1.0  # "What is it called?": what the article says it is called is the answer
             if q.kind is Kind.PLACE:
                 if _LOCATIVE.search(sentence.text[: cand.start]):
                     near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
@@ -324,6 +326,7 @@ class ExtractiveGenerator:
         return f"{title} was published by {value}" + (f" on {p.published}" if p.published else "") + f" [{p.n}]"
 
 
+_ASKS_NAME = re.compile(r"\b(?:called|call|known as|name of|named|dubbed|nicknamed)\b", re.IGNORECASE)
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|from|to)(?: the (?:\w+ )?(?:town|city|village|port|region|state) of)?\s+$"
 )

@@ -257,6 +257,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 noun = owner.group(1).lower()
                 return _kind_of_noun(noun), noun
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could"):
+                if "call" in rest:
+                    return Kind.NAME, None  # "What do you call a group of witches?": a name, written in lower case
                 return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not
             phrase = _noun_phrase(rest)
             if not phrase:  # "what is X's profit?", "what was the cost?"

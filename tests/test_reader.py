@@ -87,6 +87,11 @@ ARTICLES = {
         "Pence honoured for certifying the election",
         "Former Vice President Mike Pence received the courage award on Sunday for certifying the election.",
     ),
+    "eclipse": (
+        "Eclipse turns the moon red",
+        "A total lunar eclipse turned the moon a deep red on Tuesday. Observers in Lima saw it first, creating a "
+        "phenomenon often called a “blood moon” by skywatchers.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -238,6 +243,15 @@ def test_a_name_must_be_of_the_kind_asked_and_not_the_questions_own(
     assert lead_and_marker(answer) == (lead, "[1]"), answer
 
 
+@pytest.mark.parametrize("question", ["What is the event called?", "What do you call a moon turned deep red?"])
+def test_a_question_for_what_something_is_called_is_answered_by_what_the_article_calls_it(
+    reader: ExtractiveGenerator, question: str
+) -> None:
+    assert analyse(question).kind is Kind.NAME
+    answer = reader.answer(f"A lunar eclipse turned the moon a deep red on Tuesday. {question}", passages("eclipse"))
+    assert lead_and_marker(answer) == ("blood moon", "[1]"), answer
+
+
 def test_a_peoples_adjective_in_the_question_is_no_name_the_answer_must_repeat(reader: ExtractiveGenerator) -> None:
     found = passages("economist")
     found[0].similarity = 0.3  # read from the sentence itself, not from the story's most-named name
@@ -344,6 +358,10 @@ def test_an_article_without_the_field_is_no_answer(reader: ExtractiveGenerator) 
         ("It reopens on Monday evening or by March 3, 2027.", Kind.DATE, ["Monday evening", "March 3, 2027"]),
         ("He signed a five-year deal, for 18 months at first.", Kind.DURATION, ["five-year", "18 months"]),
         ("The 24-year-old, aged 24 in May, scored.", Kind.AGE, ["24-year-old", "aged 24"]),
+        # What something is called, quoted or capitalised or not; "named him" names nothing.
+        ("An eclipse often called a “blood moon.” lit Lima.", Kind.NAME, ["blood moon", "Lima"]),
+        ("The hornet, also known as the murder hornet, is gone.", Kind.NAME, ["murder hornet"]),
+        ("President Trump named him to lead a crew called Artemis.", Kind.NAME, ["Artemis", "President Trump"]),
     ],
 )
 def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str]) -> None:
