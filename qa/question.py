@@ -251,6 +251,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             if after and _is_name_phrase(text, after):
                 return Kind.DESCRIPTION, None
             return Kind.PERSON, _last_noun(after) if after and not after[0].endswith("ed") else None
+        if w == "what" and tokens[max(0, i - 2) : i] in (["due", "to"], ["because", "of"], ["caused", "by"]):
+            return Kind.CAUSE, None  # "…delayed because of what at the FAA?"
         if w in ("which", "what"):
             owner = re.search(rf"\b{w}\s+(\w+)(?:’s|'s)\s", text, re.IGNORECASE)
             if owner:  # "Which state's voting map…?" asks for the state
