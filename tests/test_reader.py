@@ -376,7 +376,7 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         ("Who is Heliant's CFO?", Kind.PERSON, "cfo", ("Heliant",)),
         ("Who is Craig Fuller?", Kind.DESCRIPTION, None, ("Craig Fuller",)),
         ("Flights were delayed because of what at the FAA?", Kind.CAUSE, None, ("FAA",)),
-        ("Americans pay more to heat their homes due to what?", Kind.CAUSE, None, ("Americans",)),
+        ("Many Americans pay more to heat their homes due to what?", Kind.CAUSE, None, ("Americans",)),
         ("The governor of which state signed the bill?", Kind.PLACE, "state", ()),
         ("What was Heliant's profit?", Kind.MONEY, "profit", ("Heliant",)),
         ("What did Iran sell to Venezuela?", Kind.ANY, None, ("Iran", "Venezuela")),
