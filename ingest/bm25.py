@@ -72,6 +72,10 @@ class Where:
     day_to: int | None = None
     exclude_doc_ids: Collection[str] = ()
 
+    @property
+    def restricts(self) -> bool:
+        return bool(self.source or self.day_from is not None or self.day_to is not None or self.exclude_doc_ids)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleEntry:
@@ -240,6 +244,19 @@ class BM25Index:
         order = matching[np.lexsort((-chunk_scores[matching], -per_chunk[matching]))][:k]
         ranked = [(self.entries[i].chunk_id, float(per_chunk[i])) for i in order]
         return ArticleHits(ranked, self._row, per_chunk, chunk_scores)
+
+    def nearest(self, vector: np.ndarray, k: int, where: Where) -> list[tuple[str, float]] | None:
+        """The ``k`` chunks ``where`` lets through with the highest cosine to ``vector`` (normalised), exactly;
+        None when this snapshot has no vectors."""
+        if self.vectors is None:
+            return None
+        rows = np.flatnonzero(self._mask(where))
+        if not len(rows):
+            return []
+        cosine = self.vectors[rows] @ vector
+        top = np.argpartition(-cosine, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[np.argsort(-cosine[top], kind="stable")]
+        return [(self.entries[rows[i]].chunk_id, float(cosine[i])) for i in top]
 
     def article_scores(self, hits: ArticleHits) -> dict[str, float]:
         """Every article ``hits`` matched, with its score, by doc id."""

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 import httpx
 import numpy as np
 
-from ingest.bm25 import ArticleEntry, BM25Entry, BM25Index, tokenize
+from ingest.bm25 import ArticleEntry, BM25Entry, BM25Index, Where, tokenize
 from ingest.chunking import embedding_text
 from ingest.document import Chunk
 from ingest.embedding import Embedder
@@ -779,19 +779,28 @@ class IndexStore:
         got = self.collection.get(ids=list(ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
-    def dense_search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        """The ``k`` nearest chunks of committed articles, with their cosine.
+    def dense_search(self, vector: np.ndarray, k: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunks of committed articles that ``where`` lets through, with their cosine.
 
-        Without the chunks' metadata: Chroma takes ~3 ms to read it for 50 hits, more than the search. A chunk's
-        id names its article (``<doc_id>:<index>``), so chunks of articles not committed are left out here; a
-        chunk of another version of a committed one (a write in progress) is left out by :meth:`passages`.
+        Filtered, the search is exact and in memory, over the vectors the BM25 snapshot keeps of the chunks the
+        filters let through: Chroma's filtered search reads the metadata of every chunk a date range matches
+        (about 20 ms a question over the RealTime QA corpus, against 1 ms here). Unfiltered, Chroma's index
+        answers. Without the chunks' metadata: Chroma takes ~3 ms to read it for 50 hits, more than the search.
+        A chunk's id names its article (``<doc_id>:<index>``), so chunks of articles not committed are left out
+        here; a chunk of another version of a committed one (a write in progress) is left out by :meth:`passages`.
         """
         view = self.manifest
-        # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
-        res = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None, include=["distances"])
-        # Cosine space: distance = 1 - cosine similarity.
-        hits = zip(res["ids"][0], res["distances"][0], strict=True)
-        return [(cid, 1.0 - float(dist)) for cid, dist in hits if _committed(_doc_of_chunk(cid), view)]
+        hits: list[tuple[str, float]] | None = None
+        if where is not None and where.restricts:
+            hits = self.bm25.nearest(vector, k, where)
+        if hits is None:
+            # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
+            res = self.collection.query(
+                query_embeddings=[vector], n_results=k, where=_chroma_where(where), include=["distances"]
+            )
+            # Cosine space: distance = 1 - cosine similarity.
+            hits = [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+        return [(cid, cosine) for cid, cosine in hits if _committed(_doc_of_chunk(cid), view)]
 
     def passages(self, ranked: Sequence[str], n: int) -> list[tuple[str, str, dict[str, Any], np.ndarray]]:
         """``(chunk id, text, metadata, embedding)`` of the first ``n`` of ``ranked`` that belong to their
@@ -828,6 +837,24 @@ def get_all(collection: Any, **query: Any) -> dict[str, list[Any]]:
 
 def _doc_of_chunk(chunk_id: str) -> str:
     return chunk_id.rpartition(":")[0]  # chunk ids are f"{doc_id}:{index:04d}" (ingest.chunking)
+
+
+def _chroma_where(where: Where | None) -> dict[str, Any] | None:
+    """``where`` as a Chroma filter over the metadata every chunk carries (source, published_day, doc_id)."""
+    if where is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if where.source:
+        clauses.append({"source": where.source})
+    if where.day_from is not None:
+        clauses.append({"published_day": {"$gte": where.day_from}})
+    if where.day_to is not None:
+        clauses.append({"published_day": {"$lte": where.day_to}})
+    if where.exclude_doc_ids:
+        clauses.append({"doc_id": {"$nin": sorted(where.exclude_doc_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _committed(doc_id: str, view: Manifest) -> bool:

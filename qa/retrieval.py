@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 
@@ -50,20 +49,10 @@ class Filters:
             after = 0  # undated chunks (published_day -1) are not "published on or before" any date
         return after, before
 
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.source:
-            clauses.append({"source": self.source})
+    def where(self) -> Where:
+        """The chunks these filters let through, for both retrievers."""
         after, before = self.day_range()
-        if after is not None:
-            clauses.append({"published_day": {"$gte": after}})
-        if before is not None:
-            clauses.append({"published_day": {"$lte": before}})
-        if self.exclude_doc_ids:
-            clauses.append({"doc_id": {"$nin": sorted(self.exclude_doc_ids)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return Where(self.source, after, before, self.exclude_doc_ids)
 
 
 @dataclass(slots=True)
@@ -90,10 +79,10 @@ class Retriever:
         filters = filters or Filters()
         vector = self.embedder.embed_query(query)
         n = max(self.candidates, top_k)
-        dense = self.store.dense_search(vector, n, filters.chroma_where())
-        after, before = filters.day_range()
+        where = filters.where()
+        dense = self.store.dense_search(vector, n, where)
         bm25 = self.store.bm25
-        hits = bm25.search_articles(query, n, Where(filters.source, after, before, filters.exclude_doc_ids))
+        hits = bm25.search_articles(query, n, where)
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         bm25_rank = {cid: r for r, (cid, _) in enumerate(hits.ranked, 1)}
         if not dense_rank and not bm25_rank:
