@@ -54,7 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", default=None, help="only passages from this source (e.g. cnn.com)")
     p.add_argument("--after", type=_parse_date, default=None, help="published on or after (YYYY-MM-DD)")
     p.add_argument("--before", type=_parse_date, default=None, help="published on or before (YYYY-MM-DD)")
-    p.add_argument("--as-of", type=_parse_date, default=None, help="the date 'this week' refers to")
+    p.add_argument(
+        "--as-of",
+        type=_parse_date,
+        default=None,
+        help="the date the question is asked as of: 'this week' means the week before it, and only articles "
+        "from the NEWSQA_AS_OF_HORIZON_DAYS (60) days before it answer",
+    )
     p.add_argument("--passages", action="store_true", help="also print every retrieved passage")
 
     p = sub.add_parser("serve", help="serve the HTTP API and chat page (indexes the documents folder first)")

@@ -47,7 +47,11 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int | None = Field(None, ge=1, le=20)
     filters: AskFilters | None = None
-    as_of: IsoDate | None = Field(None, description="The date questions like 'this week' refer to.")
+    as_of: IsoDate | None = Field(
+        None,
+        description="The date the question is asked as of: 'this week' means the week before it, and only articles "
+        "published in the NEWSQA_AS_OF_HORIZON_DAYS (60) days before it, or the week after, answer.",
+    )
     history: list[ChatMessage] = Field(
         default_factory=list,
         max_length=MAX_HISTORY_TURNS,
