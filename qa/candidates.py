@@ -269,6 +269,8 @@ def _names(sentence: str) -> list[Candidate]:
             continue  # "WASHINGTON – …", "London (CNN) …": where the story was filed, not what it says
         if _MEDIA.fullmatch(text) or text in _TIME_ZONES:
             continue
+        if re.fullmatch(r"\s*(?:\.\.\.|…)\s*", sentence[start + len(text) :]):
+            continue  # "…head of National ...": a headline cut off, and the name with it
         if len(words) > 1 and text.isupper():
             continue  # a headline or label in capitals ("LATEST UPDATES WEDNESDAY"), not one name
         if _MODIFIER.search(text) or _PARTY_AND_STATE.match(text):
@@ -302,7 +304,8 @@ _NOT_PERSON_WORDS = frozenset(
         "university", "college", "school", "company", "inc", "corp", "group", "association", "foundation", "agency",
         "ministry", "council", "times", "news", "post", "journal", "award", "awards", "prize", "center", "centre",
         "fire", "act", "bill", "festival", "games", "series", "club", "united", "city", "county", "state", "street",
-        "hospital", "church", "museum", "institute", "bank", "fund", "network", "media", "gala", "show"
+        "hospital", "church", "museum", "institute", "bank", "fund", "network", "media", "gala", "show",
+        "authority", "commission", "administration", "service", "office", "board", "union", "corporation", "police"
     ]
 )
 

@@ -212,6 +212,7 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
         ("A slate of Trump-endorsed Republican officials came.", ["Republican"]),
         ("The race to replace Sen. Ben Cardin, D-Md., is costly.", ["Ben Cardin"]),
+        ("Senate confirms Colleen Shogan as permanent head of National ...", ["Colleen Shogan"]),
     ],
 )
 def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: list[str]) -> None:
@@ -269,6 +270,7 @@ def test_a_peoples_adjective_in_the_question_is_no_name_the_answer_must_repeat(r
         ("Super Bowl", False),
         ("Profile in Courage Award", False),
         ("NASA", False),
+        ("Advertising Standards Authority", False),
     ],
 )
 def test_person_like_names(name: str, person: bool) -> None:
