@@ -14,7 +14,7 @@ from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import QUANTITY_KINDS, Question, alternatives, analyse, stem, words
+from qa.question import QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
@@ -115,7 +115,11 @@ class Answerer:
 
         checker = SupportChecker(retrieval.passages, self.retriever.embedder)
         counted = asked.target_stem if asked.kind is AnswerKind.COUNT and asked.target not in _ANY_COUNT else None
-        outcome = _Outcome(wanted=asked.kind if asked.kind in QUANTITY_KINDS else None, counted=counted)
+        outcome = _Outcome(
+            wanted=asked.kind if asked.kind in QUANTITY_KINDS else None,
+            counted=counted,
+            asked=frozenset(a for f in focus_stems(standalone) for a in alternatives(f)),
+        )
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
@@ -179,6 +183,9 @@ class _Outcome:
     # How many <noun>: the first sentence must count that noun (or a word an article uses for it), not another:
     # "Orrin has 1,400 residents" is no number of employees.
     counted: str | None = None
+    # The question's words (and the words an article uses for them): a first sentence saying nothing else restates
+    # the question ("Martin Sheen regrets not using his birth name" for "…What is his birth name?").
+    asked: frozenset[str] = frozenset()
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -214,6 +221,8 @@ class _Outcome:
                 return  # true, but not the number or time asked for: it would pass for an answer
             if self.counted and not self.kept and not _counts(self.counted, check.claim):
                 return
+            if self.asked and not self.kept and set(focus_stems(check.claim)) <= self.asked:
+                return  # true, and the question said it: no answer
             self.kept.append(check)
             yield from self._emit(check.text)
         elif check.kind is Kind.CLAIM:

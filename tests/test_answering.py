@@ -332,6 +332,18 @@ def test_a_when_question_needs_a_time_in_the_first_sentence(index: Index) -> Non
     assert answer.answer.startswith("Adm. Craig Fuller made the accusation on Wednesday.") and answer.grounded
 
 
+def test_a_reply_that_restates_the_question_is_no_answer(index: Index) -> None:
+    if not index.dev:
+        pytest.skip(f"eval set not available at {EVAL}")
+    question = index.dev[1]["question"]  # "…Martin Sheen said he regrets not using his birth name… What is it?"
+    assert "birth name" in question
+    # What Qwen2.5-Coder-1.5B answered (RealTime QA dev, 2026-11-29): true, cited, and no answer.
+    _, answer = scripted(index, "Martin Sheen regrets not using his birth name professionally. [1]", question)
+    assert answer.answer == CANNOT_ANSWER and answer.abstained and answer.reason == MODEL_DECLINED, answer.answer
+    _, answer = scripted(index, "His birth name is Ramon Estévez. [1]", question)
+    assert answer.answer.startswith("His birth name is Ramon Estévez.") and not answer.abstained, answer.answer
+
+
 def test_a_question_about_this_week_is_answered_only_from_articles_of_that_time(index: Index) -> None:
     if not index.dev:
         pytest.skip(f"eval set not available at {EVAL}")
