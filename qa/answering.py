@@ -118,7 +118,10 @@ class Answerer:
         outcome = _Outcome(
             wanted=asked.kind if asked.kind in QUANTITY_KINDS else None,
             counted=counted,
-            asked=frozenset(a for f in focus_stems(standalone) for a in alternatives(f)),
+            # A yes/no question ("Is the railway closed?") may well be answered in its own words.
+            asked=frozenset(a for f in focus_stems(standalone) for a in alternatives(f))
+            if asked.kind is not AnswerKind.ANY
+            else frozenset(),
         )
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:

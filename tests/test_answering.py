@@ -342,6 +342,10 @@ def test_a_reply_that_restates_the_question_is_no_answer(index: Index) -> None:
     assert answer.answer == CANNOT_ANSWER and answer.abstained and answer.reason == MODEL_DECLINED, answer.answer
     _, answer = scripted(index, "His birth name is Ramon Estévez. [1]", question)
     assert answer.answer.startswith("His birth name is Ramon Estévez.") and not answer.abstained, answer.answer
+    # A yes/no question may be answered in its own words.
+    yes_no = "Does Martin Sheen regret not using his birth name professionally?"
+    _, answer = scripted(index, "Martin Sheen regrets not using his birth name professionally. [1]", yes_no)
+    assert answer.answer.startswith("Martin Sheen regrets") and not answer.abstained, answer.answer
 
 
 def test_a_question_about_this_week_is_answered_only_from_articles_of_that_time(index: Index) -> None:
