@@ -7,9 +7,11 @@ anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +53,21 @@ def staging_file(folder: Path, suffix: str) -> Path:
     suffix is the upload's own, because the loader reads a file by its suffix.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    _sweep_abandoned(folder)
     return folder / f".upload-{uuid.uuid4().hex}{suffix}"
+
+
+# A staging file untouched this long belongs to a process killed mid-upload (one still receiving writes to it).
+ABANDONED_AFTER_S = 3600
+
+
+def _sweep_abandoned(folder: Path) -> None:
+    """Remove staging files of uploads whose process died before it could (SIGKILL, power loss)."""
+    cutoff = time.time() - ABANDONED_AFTER_S
+    for path in folder.glob(".upload-*"):
+        with contextlib.suppress(OSError):  # another process may sweep or finish it at the same moment
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def add_file(indexer: Indexer, filename: str, data: bytes) -> UploadResult:

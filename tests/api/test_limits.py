@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import select
 import shutil
 import socket
@@ -28,6 +29,7 @@ from stand_in_llm import ScriptedLLM
 from api.schemas import MAX_HISTORY_TURNS, MAX_MESSAGES, MAX_QUESTION_CHARS
 from api.services import Services
 from ingest.settings import Settings
+from ingest.uploads import ABANDONED_AFTER_S
 
 UPLOAD_MB = 1.0
 LIMIT = int(UPLOAD_MB * 1024 * 1024)
@@ -221,6 +223,26 @@ def test_a_chunked_upload_under_the_limit_is_indexed(live: Live) -> None:
         assert (live.uploads / files[0]).read_bytes() == text
     finally:
         assert httpx.delete(f"{live.url}/documents/{doc['doc_id']}", timeout=60).status_code == 200
+    assert live.upload_files() == []
+
+
+def test_an_upload_sweeps_the_staging_files_of_uploads_whose_process_died(live: Live) -> None:
+    # What a server killed mid-upload leaves (its finally never ran): a staging file nobody writes to any more.
+    live.uploads.mkdir(parents=True, exist_ok=True)
+    dead, arriving = live.uploads / ".upload-killed.txt", live.uploads / ".upload-arriving.txt"
+    dead.write_bytes(b"half an article")
+    arriving.write_bytes(b"an article still arriving")
+    hours_ago = time.time() - 2 * ABANDONED_AFTER_S
+    os.utime(dead, (hours_ago, hours_ago))
+    text = b"Quelmport ferry returns\n\nSource: example.org\n\nThe ferry Ottilie returned to Quelmport on Monday.\n"
+    sent = send_chunked(live.port, "/documents", MULTIPART, multipart("ferry.txt", iter([text])))
+    assert sent.status == 201, sent.body[:500]
+    try:
+        assert not dead.exists(), "the abandoned staging file was left"
+        assert arriving.exists(), "an upload still being written was swept"
+    finally:
+        arriving.unlink(missing_ok=True)
+        assert httpx.delete(f"{live.url}/documents/{sent.json()['doc_id']}", timeout=60).status_code == 200
     assert live.upload_files() == []
 
 
