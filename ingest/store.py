@@ -153,8 +153,25 @@ def open_chroma(settings: Settings) -> Any:
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:  # chroma raises bare Exceptions for connection problems
         raise StoreError(
-            f"cannot open Chroma at {_where(settings)} (NEWSQA_CHROMA_HOST / NEWSQA_CHROMA_PATH): {exc}"
+            f"cannot open Chroma at {_where(settings)} (NEWSQA_CHROMA_HOST / NEWSQA_CHROMA_PATH): {_reason(exc)}"
         ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, in one line and never blank. Chroma's client re-raises HTTP errors as a bare exception with
+    no message, or with the page the server sent: a server that is not Chroma answering 404 becomes
+    ``ValueError('')``. The root cause that says something (httpx's "Client error '404 Not Found' …") is given."""
+    said = [line for cause in _chain(exc) if (line := str(cause).strip().split("\n", 1)[0])]
+    return said[-1] if said else type(exc).__name__
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    causes: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in causes:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return causes
 
 
 def _bound_timeouts(client: Any, seconds: float) -> None:
@@ -307,7 +324,7 @@ class IndexStore:
                 )
                 collection = self._open_collection(client)
             except Exception as exc:  # chroma raises bare Exceptions for connection problems
-                raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {exc}") from exc
+                raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {_reason(exc)}") from exc
             self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
             where = _where(self.settings)
             self._client, self._records = _Guarded(client, where), _Guarded(records, where)

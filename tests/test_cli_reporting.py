@@ -8,10 +8,12 @@ server says so in one line.
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -149,6 +151,24 @@ def test_serve_with_an_unreachable_chroma_server_fails_in_one_line(cli: CLI) -> 
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith(f"newsqa: cannot open Chroma at 127.0.0.1:{port} "), proc.stderr
     assert "serving on" not in proc.stderr
+
+
+def test_a_server_that_is_not_chroma_is_named_as_such_in_one_line(cli: CLI) -> None:
+    # Chroma's client turns a 404 from another kind of server into an exception with no message: the line says
+    # what the server answered, not "cannot open Chroma at …: " and nothing.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        proc = cli.run("ask", "Who is X?", env={"NEWSQA_CHROMA_HOST": "127.0.0.1", "NEWSQA_CHROMA_PORT": str(port)})
+    finally:
+        server.shutdown()
+    assert proc.returncode != 0, proc.stderr
+    assert_no_stray_logs(proc)
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"newsqa: cannot open Chroma at 127.0.0.1:{port} "), proc.stderr
+    assert "404" in last, last
 
 
 @pytest.mark.parametrize("command", ["ask", "serve"])
