@@ -438,8 +438,8 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
     """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked."""
     if cand_stems & names:
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
-    if all(any(a.startswith(c) for a in asked) for c in cand_stems):
-        return False  # "Japan" for "which Japanese island"
+    if all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
+        return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
     if q.kind is Kind.PERSON and cand.text.lower() in _NOT_WHO:
         return False
     # "Which home goods chain…?" is not answered by "New Jersey": a state or country answers only for a place

@@ -92,6 +92,10 @@ ARTICLES = {
         "A total lunar eclipse turned the moon a deep red on Tuesday. Observers in Lima saw it first, creating a "
         "phenomenon often called a “blood moon” by skywatchers.",
     ),
+    "water": (
+        "Water use report",
+        "The report said the US used more water than any other country last year.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -230,6 +234,7 @@ def test_which_player_is_answered_by_a_person_not_by_an_event(reader: Extractive
         # The question's own names are not its answer, nor is the country of "which Japanese island".
         ("award", "Which political figure was given the John F. Kennedy Profile in Courage Award?", "Mike Pence"),
         ("volcano", "A volcano erupted on which Japanese island on Sunday?", "Kyushu"),
+        ("water", "Which country used the most water last year?", "US"),  # "US" is no prefix of "used"
         # A party is what someone is, not who; a state is not a chain.
         ("primary", "Who did Maryland Democrats nominate?", "Angela Alsobrooks"),
         # A role before a name doesn't make it any less a person's; a people's adjective is not a name to repeat.
