@@ -18,7 +18,7 @@ from qa.question import QUANTITY_KINDS, Question, alternatives, analyse, focus_s
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
-from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker
+from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker, numbers_in
 
 # An article about the days before the as-of date may appear up to a week after it.
 _REPORTED_WITHIN_DAYS = 7
@@ -119,9 +119,7 @@ class Answerer:
             wanted=asked.kind if asked.kind in QUANTITY_KINDS else None,
             counted=counted,
             # A yes/no question ("Is the railway closed?") may well be answered in its own words.
-            asked=frozenset(a for f in focus_stems(standalone) for a in alternatives(f))
-            if asked.kind is not AnswerKind.ANY
-            else frozenset(),
+            question=standalone if asked.kind is not AnswerKind.ANY else "",
         )
         yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
         if not outcome.text:
@@ -186,9 +184,8 @@ class _Outcome:
     # How many <noun>: the first sentence must count that noun (or a word an article uses for it), not another:
     # "Orrin has 1,400 residents" is no number of employees.
     counted: str | None = None
-    # The question's words (and the words an article uses for them): a first sentence saying nothing else restates
-    # the question ("Martin Sheen regrets not using his birth name" for "…What is his birth name?").
-    asked: frozenset[str] = frozenset()
+    # A first sentence that says only what this question said is no answer (see restates).
+    question: str = ""
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -224,7 +221,7 @@ class _Outcome:
                 return  # true, but not the number or time asked for: it would pass for an answer
             if self.counted and not self.kept and not _counts(self.counted, check.claim):
                 return
-            if self.asked and not self.kept and set(focus_stems(check.claim)) <= self.asked:
+            if self.question and not self.kept and restates(check.claim, self.question):
                 return  # true, and the question said it: no answer
             self.kept.append(check)
             yield from self._emit(check.text)
@@ -239,6 +236,15 @@ class _Outcome:
 
 # Nouns a model may leave out when it counts them ("Two died." for "how many people died?").
 _ANY_COUNT = frozenset({"people", "persons", "person", "times"})
+
+
+def restates(claim: str, question: str) -> bool:
+    """Whether ``claim`` says nothing the question didn't: all its words are the question's (or words an article
+    uses for them) and so are its numbers. "Martin Sheen regrets not using his birth name professionally" restates
+    "…Martin Sheen said he regrets not using his birth name professionally. What is it?"; "5 people died" does
+    not restate "How many people died?"."""
+    asked = {a for f in focus_stems(question) for a in alternatives(f)}
+    return set(focus_stems(claim)) <= asked and numbers_in(claim) <= numbers_in(question)
 
 
 def _counts(noun: str, claim: str) -> bool:

@@ -20,7 +20,7 @@ from support import free_port
 
 from api.services import Services
 from ingest.settings import Settings
-from qa.answering import Answer, Answerer, Token
+from qa.answering import Answer, Answerer, Token, restates
 from qa.citations import check_citations
 from qa.generation import ModelConfigError, ModelError, ModelUnavailable, make_generator
 from qa.passage import Passage
@@ -346,6 +346,22 @@ def test_a_reply_that_restates_the_question_is_no_answer(index: Index) -> None:
     yes_no = "Does Martin Sheen regret not using his birth name professionally?"
     _, answer = scripted(index, "Martin Sheen regrets not using his birth name professionally. [1]", yes_no)
     assert answer.answer.startswith("Martin Sheen regrets") and not answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "restated"),
+    [
+        ("Martin Sheen regrets not using his birth name professionally.", "Martin Sheen regrets not using his birth "
+         "name professionally. What is it?", True),
+        ("NASA released astonishing images from space this week.", "NASA released astonishing images from space "
+         "this week. What did the images show?", True),
+        ("People were killed in the storm.", "How many people died in the storm?", True),  # "killed" is "died"
+        ("5 people died in the storm.", "How many people died in the storm?", False),  # a number of one digit
+        ("His birth name is Ramon Estévez.", "What is Martin Sheen's birth name?", False),
+    ],
+)
+def test_what_restates_the_question(claim: str, question: str, restated: bool) -> None:
+    assert restates(claim, question) is restated
 
 
 def test_a_question_about_this_week_is_answered_only_from_articles_of_that_time(index: Index) -> None:
