@@ -811,13 +811,30 @@ class IndexStore:
         if where is not None and where.restricts:
             hits = self.bm25.nearest(vector, k, where)
         if hits is None:
+            hits = self._chroma_nearest(vector, k, where)
+        return [(cid, cosine) for cid, cosine in hits if _committed(_doc_of_chunk(cid), view)]
+
+    def _chroma_nearest(self, vector: np.ndarray, k: int, where: Where | None) -> list[tuple[str, float]]:
+        """Chroma's HNSW search; when Chroma fails inside (a server restarted after a crash has answered "Error
+        finding id" until its index caught up), the snapshot's exact search stands in, or a 503 if it can't."""
+        try:
             # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
             res = self.collection.query(
                 query_embeddings=[vector], n_results=k, where=_chroma_where(where), include=["distances"]
             )
-            # Cosine space: distance = 1 - cosine similarity.
-            hits = [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
-        return [(cid, cosine) for cid, cosine in hits if _committed(_doc_of_chunk(cid), view)]
+        except Exception as exc:
+            from chromadb.errors import InternalError
+
+            if not isinstance(exc, InternalError):
+                raise
+            snapshot = self._bm25
+            local = snapshot.nearest(vector, k, where or Where()) if snapshot is not None else None
+            if local is None:
+                raise StoreError(f"Chroma at {_where(self.settings)} failed ({_reason(exc)}); try again") from exc
+            log.warning("dense search: Chroma failed (%s); searched the BM25 snapshot's vectors instead", exc)
+            return local
+        # Cosine space: distance = 1 - cosine similarity.
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def passages(self, ranked: Sequence[str], n: int) -> list[tuple[str, str, dict[str, Any], np.ndarray]]:
         """``(chunk id, text, metadata, embedding)`` of the first ``n`` of ``ranked`` that belong to their

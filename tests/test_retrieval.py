@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support import doc_id_of
 
 from api.services import Services
 from ingest.settings import Settings
+from ingest.store import StoreError
 from qa.retrieval import Filters, Retrieval, Retriever
 
 REPO = Path(__file__).resolve().parent.parent
@@ -237,6 +239,44 @@ def test_a_filtered_dense_search_finds_what_chromas_filtered_search_finds(index:
             assert not filters.source or entry.source == filters.source
             assert entry.doc_id not in filters.exclude_doc_ids
             assert where.day_from is None or entry.published_day >= where.day_from
+
+
+class FailingQueries:
+    """Stand-in for a Chroma server restarted after a crash whose index has not caught up with its records: its
+    searches fail with "Error finding id" (as ``bench/load.py faults`` met once in a few runs), everything else is
+    the real collection. That state can't be brought about on demand, so this stands in for it."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+
+    def query(self, *args: object, **kwargs: object) -> None:
+        from chromadb.errors import InternalError
+
+        raise InternalError("Error executing plan: Internal error: Error finding id")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
+def test_a_chroma_whose_searches_fail_inside_is_stood_in_for_by_the_snapshot(index: Index) -> None:
+    store = index.services.store
+    question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
+    expected = index.retriever.retrieve(question, 3)
+    real, snapshot = store.collection, store.bm25
+    store._collection = FailingQueries(real)
+    try:
+        got = index.retriever.retrieve(question, 3)
+        assert [p.chunk_id for p in got.passages] == [p.chunk_id for p in expected.passages]
+        # Without the snapshot's vectors there is nothing to stand in: a clear StoreError (the API's 503).
+        store._bm25 = snapshot.with_vectors(np.empty((0, 0), dtype=np.float32))
+        assert store._bm25.vectors is None
+        with pytest.raises(StoreError, match="Error finding id"):
+            index.retriever.retrieve(question, 3)
+    finally:
+        store._collection, store._bm25 = real, snapshot
+    assert [p.chunk_id for p in index.retriever.retrieve(question, 3).passages] == [
+        p.chunk_id for p in expected.passages
+    ]
 
 
 def test_exclude_combines_with_other_filters(index: Index) -> None:
