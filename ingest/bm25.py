@@ -250,10 +250,16 @@ class BM25Index:
         None when this snapshot has no vectors."""
         if self.vectors is None:
             return None
-        rows = np.flatnonzero(self._mask(where))
+        if where.restricts:
+            rows = np.flatnonzero(self._mask(where))
+            if not len(rows):
+                return []
+            cosine = self.vectors[rows] @ vector
+        else:  # every chunk: no copy of the vectors
+            rows = np.arange(len(self.entries))
+            cosine = self.vectors @ vector
         if not len(rows):
             return []
-        cosine = self.vectors[rows] @ vector
         top = np.argpartition(-cosine, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.argsort(-cosine[top], kind="stable")]
         return [(self.entries[rows[i]].chunk_id, float(cosine[i])) for i in top]

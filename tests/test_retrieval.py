@@ -258,16 +258,17 @@ class FailingQueries:
         return getattr(self._real, name)
 
 
-def test_a_chroma_whose_searches_fail_inside_is_stood_in_for_by_the_snapshot(index: Index) -> None:
+def test_searches_are_the_snapshots_and_a_chroma_failing_inside_is_a_503(index: Index) -> None:
     store = index.services.store
     question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
     expected = index.retriever.retrieve(question, 3)
     real, snapshot = store.collection, store.bm25
     store._collection = FailingQueries(real)
     try:
+        # The snapshot's vectors answer the search: Chroma is asked only for the passages' texts.
         got = index.retriever.retrieve(question, 3)
         assert [p.chunk_id for p in got.passages] == [p.chunk_id for p in expected.passages]
-        # Without the snapshot's vectors there is nothing to stand in: a clear StoreError (the API's 503).
+        # A snapshot without vectors asks Chroma, whose failure is a clear StoreError (the API's 503), not a 500.
         store._bm25 = snapshot.with_vectors(np.empty((0, 0), dtype=np.float32))
         assert store._bm25.vectors is None
         with pytest.raises(StoreError, match="Error finding id"):
