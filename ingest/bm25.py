@@ -252,8 +252,6 @@ class BM25Index:
             return None
         if where.restricts:
             rows = np.flatnonzero(self._mask(where))
-            if not len(rows):
-                return []
             cosine = self.vectors[rows] @ vector
         else:  # every chunk: no copy of the vectors
             rows = np.arange(len(self.entries))

@@ -146,7 +146,7 @@ class ExtractiveGenerator:
                 if not find(Kind.CAUSE, sentence.text):
                     continue
             elif q.kind is not Kind.ANY:
-                found = self._best_candidate(q, sentence, question_stems, weights)
+                found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
                 if found is not None:
                     cand, near = found
                     score += _NEAR * near
@@ -170,13 +170,19 @@ class ExtractiveGenerator:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is None and q.kind in _NAME_KINDS:
-            best = self._salient(q, passages, weights, total, question_stems)
+            best = self._salient(q, passages, weights, total, question_stems, name_stems)
         if best is not None:
             best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
         return best
 
     def _salient(
-        self, q: Question, passages: Sequence[Passage], weights: dict[str, float], total: float, asked: set[str]
+        self,
+        q: Question,
+        passages: Sequence[Passage],
+        weights: dict[str, float],
+        total: float,
+        asked: set[str],
+        names: set[str],
     ) -> Pick | None:
         """The name a story about the question keeps coming back to, when no one sentence answers.
 
@@ -187,7 +193,6 @@ class ExtractiveGenerator:
         much it is about the question; a name with a clear share of the votes answers, quoted from the sentence
         that voted for it most.
         """
-        names = {stem(w) for n in q.names for w in words(n)}
         votes: dict[str, float] = {}
         where: dict[str, tuple[float, _Sentence, Candidate]] = {}
         for sentence in _sentences(passages):
@@ -257,10 +262,14 @@ class ExtractiveGenerator:
         return covered / total
 
     def _best_candidate(
-        self, q: Question, sentence: _Sentence, question_stems: set[str], weights: dict[str, float]
+        self,
+        q: Question,
+        sentence: _Sentence,
+        question_stems: set[str],
+        name_stems: set[str],
+        weights: dict[str, float],
     ) -> tuple[Candidate, float] | None:
         spans = word_spans(sentence.text)
-        name_stems = {stem(w) for n in q.names for w in words(n)}
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]

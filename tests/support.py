@@ -237,3 +237,12 @@ def running_chroma(path: Path) -> Iterator[int]:
         yield server.port
     finally:
         server.stop()
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str], mentions: str) -> None:
+    """A CLI that failed as users should see it: a non-zero exit and one ``newsqa: …`` line naming ``mentions``."""
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("newsqa: ") and mentions in lines[0], lines[0]

@@ -9,15 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import CLI, summary_counts
-
-
-def assert_clean_failure(proc: subprocess.CompletedProcess[str], mentions: str) -> None:
-    assert proc.returncode != 0
-    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("newsqa: ") and mentions in lines[0], lines[0]
+from support import CLI, assert_clean_failure, summary_counts
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import CLI
+from support import CLI, assert_clean_failure
 
 from api.cli import main
 from qa.evaluation import contains
@@ -158,14 +158,6 @@ def write_corpus(folder: Path) -> Path:
 def write_questions(path: Path, questions: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
     return path
-
-
-def assert_clean_failure(proc: subprocess.CompletedProcess[str], mentions: str) -> None:
-    assert proc.returncode != 0
-    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("newsqa: ") and mentions in lines[0], lines[0]
 
 
 @pytest.fixture(scope="module")
