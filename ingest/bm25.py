@@ -1,13 +1,14 @@
-"""The lexical half of hybrid retrieval: bm25s indexes over the same chunks as Chroma, and over whole articles.
+"""The lexical half of hybrid retrieval: BM25 over the same chunks as Chroma, and over whole articles.
 
 Chunk-level BM25 finds the passage with the question's words; article-level BM25 (each article's title
 once and its body without the chunks' overlaps) scores the article as a whole, which is what a news
 question is about: on RealTime QA dev it ranks the right article first more often than either chunk
 ranking does, and hybrid retrieval fuses it with the dense cosine.
 
-Each write produces a new immutable snapshot (the scoring matrix is rebuilt from the stored tokens,
-never re-tokenised), so questions keep being answered from the old snapshot while a write runs,
-and nothing is rebuilt per query.
+Each write produces a new immutable snapshot, so questions keep being answered from the old snapshot while a
+write runs. A snapshot keeps term counts (:class:`Postings`), not precomputed scores: BM25's weights depend on
+every document (idf, average length), so a precomputed matrix (bm25s's) must be rebuilt whole on every write,
+while counts are patched, removing and appending only the changed articles' rows, and weighted per question.
 """
 
 from __future__ import annotations
@@ -15,24 +16,21 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import logging
 import math
 import os
 import re
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
+from scipy.sparse import csc_matrix
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STEMMER = Stemmer.Stemmer("english")
 _FORMAT_VERSION = 3  # 2: article entries; 3: the header holds each document's chunk version too (and may
 # name a file of the chunks' vectors: snapshots without one stay readable)
@@ -109,6 +107,91 @@ class ArticleHits:
         return {str(doc_ids[i]): float(self.article[i]) for i in np.flatnonzero(self.article > 0)}
 
 
+class Postings:
+    """Each term's rows and counts (a CSC matrix: rows are documents, columns terms) and each row's length.
+
+    Scores are Lucene's BM25, as bm25s computes them (k1 1.5, b 0.75, idf ``log(1 + (N - df + 0.5) / (df + 0.5))``,
+    a term repeated in the query counted again), but at query time over the few columns a question names, which
+    is what lets a write patch rows instead of rescoring every document.
+    """
+
+    K1 = 1.5
+    B = 0.75
+
+    def __init__(self, vocab: dict[str, int], counts: csc_matrix, lengths: np.ndarray) -> None:
+        self.vocab = vocab
+        self.counts = counts
+        self.lengths = lengths
+        average = float(lengths.mean()) if len(lengths) else 1.0
+        # BM25's denominator is tf + k1 (1 - b) + k1 b length / average length. Each posting's row length is
+        # kept beside its count, so a question reads both in order instead of gathering lengths row by row.
+        self._flat = np.float32(self.K1 * (1 - self.B))
+        self._per_word = np.float32(self.K1 * self.B / average)
+        self._posting_lengths = lengths[counts.indices]
+
+    @classmethod
+    def build(cls, docs: Sequence[Sequence[str]], vocab: dict[str, int] | None = None) -> Postings:
+        """Postings of ``docs`` (token lists); ``vocab`` is extended with their new terms (a copy when given)."""
+        vocab = dict(vocab or {})
+        lengths = np.array([len(d) or 1 for d in docs], dtype=np.float32)  # bm25s indexes an empty row as [""]
+        flat = [vocab.setdefault(t, len(vocab)) for d in docs for t in d]
+        rows = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
+        counts = csc_matrix(
+            (np.ones(len(flat), dtype=np.float32), (rows, np.array(flat, dtype=np.int32))),
+            shape=(len(docs), len(vocab)),
+        )
+        counts.sum_duplicates()  # one entry per (row, term), holding the term's count in the row
+        return cls(vocab, counts, lengths)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def patched(self, keep: np.ndarray, docs: Sequence[Sequence[str]]) -> Postings:
+        """These postings with only the rows ``keep`` (a boolean mask) left, in order, and ``docs`` appended."""
+        added = Postings.build(docs, self.vocab)
+        old = self.counts
+        columns = np.repeat(np.arange(old.shape[1], dtype=np.int32), np.diff(old.indptr))
+        kept = keep[old.indices]
+        renumbered = (np.cumsum(keep) - 1).astype(np.int32)
+        n_kept = int(keep.sum())
+        new = added.counts.tocoo()
+        counts = csc_matrix(
+            (
+                np.concatenate([old.data[kept], new.data]),
+                (
+                    np.concatenate([renumbered[old.indices[kept]], new.row.astype(np.int32) + n_kept]),
+                    np.concatenate([columns[kept], new.col.astype(np.int32)]),
+                ),
+            ),
+            shape=(n_kept + len(added), len(added.vocab)),
+        )
+        # A term no row holds any more keeps its column (empty: df 0, it matches nothing); a rebuild drops it.
+        return Postings(added.vocab, counts, np.concatenate([self.lengths[keep], added.lengths]))
+
+    def df(self, term: str) -> int:
+        column = self.vocab.get(term)
+        return 0 if column is None else int(self.counts.indptr[column + 1] - self.counts.indptr[column])
+
+    def idf(self, df: int) -> float:
+        return math.log(1 + (len(self) - df + 0.5) / (df + 0.5))
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray | None:
+        """Every row's BM25 score for ``tokens``; None when no row holds any of them."""
+        indptr, indices, data = self.counts.indptr, self.counts.indices, self.counts.data
+        scores: np.ndarray | None = None
+        for term in tokens:
+            column = self.vocab.get(term)
+            if column is None or indptr[column] == indptr[column + 1]:
+                continue
+            start, end = indptr[column], indptr[column + 1]
+            tf = data[start:end]
+            if scores is None:
+                scores = np.zeros(len(self), dtype=np.float32)
+            norm = self._flat + self._per_word * self._posting_lengths[start:end]
+            scores[indices[start:end]] += np.float32(self.idf(int(end - start))) * tf / (norm + tf)
+        return scores
+
+
 class BM25Index:
     def __init__(
         self,
@@ -116,7 +199,10 @@ class BM25Index:
         articles: Sequence[ArticleEntry] = (),
         versions: dict[str, str] | None = None,
         vectors: np.ndarray | None = None,
+        postings: tuple[Postings, Postings] | None = None,
     ) -> None:
+        """``postings``: the chunks' and the articles' (row for row with ``entries`` and ``articles``), when
+        derived from another snapshot's; otherwise built from the entries' tokens."""
         self.entries: tuple[BM25Entry, ...] = tuple(entries)
         # Each chunk's embedding, row for row with ``entries`` (None when not known): a question's cosine to a
         # chunk only BM25 found is computed here instead of fetching the vector from Chroma (~2 ms a question).
@@ -130,33 +216,22 @@ class BM25Index:
         self._sources = np.array([e.source for e in self.entries], dtype=object)
         self._days = np.array([e.published_day for e in self.entries], dtype=np.int64)
         self._doc_ids = np.array([e.doc_id for e in self.entries], dtype=object)
-        self._df: Counter[str] | None = None
-        self._model: bm25s.BM25 | None = None
-        self._vocab: set[str] = set()
-        if any(e.tokens for e in self.entries):
-            self._model = bm25s.BM25()
-            corpus = [list(e.tokens) or [""] for e in self.entries]
-            self._model.index(corpus, show_progress=False)
-            self._vocab = {t for e in self.entries for t in e.tokens}
+        chunk_postings, article_postings = postings or (
+            Postings.build([e.tokens for e in self.entries]),
+            Postings.build([a.tokens for a in self.articles]),
+        )
+        self._chunks = chunk_postings
+        self._article_postings = article_postings
         article_row = {a.doc_id: i for i, a in enumerate(self.articles)}
         # Each chunk's article row; -1 for a chunk whose article has no entry (then it has no article score).
         self._article_of_chunk = np.array([article_row.get(e.doc_id, -1) for e in self.entries], dtype=np.int64)
-        self._article_model: bm25s.BM25 | None = None
-        self._article_vocab: set[str] = set()
-        if any(a.tokens for a in self.articles):
-            self._article_model = bm25s.BM25()
-            self._article_model.index([list(a.tokens) or [""] for a in self.articles], show_progress=False)
-            self._article_vocab = {t for a in self.articles for t in a.tokens}
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of a (stemmed) term over all chunks."""
-        if self._df is None:  # computed on first use: only the extractive answerer needs it
-            self._df = Counter(t for e in self.entries for t in set(e.tokens))
-        df = self._df.get(term, 0)
-        return math.log(1 + (len(self.entries) - df + 0.5) / (df + 0.5))
+        return self._chunks.idf(self._chunks.df(term))
 
     @property
     def chunk_ids(self) -> set[str]:
@@ -187,12 +262,14 @@ class BM25Index:
         """A new snapshot without ``remove_doc_ids`` and with ``add`` (``add_vectors`` their embeddings, row for
         row; without them, or without this snapshot's own, the new one knows no vectors)."""
         removed = set(remove_doc_ids) | {e.doc_id for e in add} | {a.doc_id for a in add_articles}
-        keep = [i for i, e in enumerate(self.entries) if e.doc_id not in removed]
-        kept_articles = [a for a in self.articles if a.doc_id not in removed]
+        keep_mask = np.fromiter((e.doc_id not in removed for e in self.entries), bool, len(self.entries))
+        keep = np.flatnonzero(keep_mask)
+        article_mask = np.fromiter((a.doc_id not in removed for a in self.articles), bool, len(self.articles))
+        kept_articles = [a for a, k in zip(self.articles, article_mask, strict=True) if k]
         vectors = None
         # An empty snapshot knows its (no) vectors; added chunks' vectors go with them.
-        if add_vectors is not None and len(add_vectors) == len(add) and (self.vectors is not None or not keep):
-            parts = [self.vectors[keep]] if self.vectors is not None and keep else []
+        if add_vectors is not None and len(add_vectors) == len(add) and (self.vectors is not None or not len(keep)):
+            parts = [self.vectors[keep]] if self.vectors is not None and len(keep) else []
             if len(add):
                 parts.append(np.asarray(add_vectors, dtype=np.float32).reshape(len(add), -1))
             vectors = np.concatenate(parts) if parts else None
@@ -201,6 +278,10 @@ class BM25Index:
             [*kept_articles, *add_articles],
             self.versions if versions is None else versions,
             vectors,
+            (
+                self._chunks.patched(keep_mask, [e.tokens for e in add]),
+                self._article_postings.patched(article_mask, [a.tokens for a in add_articles]),
+            ),
         )
 
     def search(
@@ -214,7 +295,7 @@ class BM25Index:
     ) -> list[tuple[str, float]]:
         """Top ``k`` (chunk_id, score) with score > 0, honouring the same filters as the dense search."""
         mask = self._mask(Where(source, day_from, day_to, exclude_doc_ids))
-        scores = self._scores(self._model, self._vocab, tokenize([query])[0], mask)
+        scores = self._scores(self._chunks, tokenize([query])[0], mask)
         if scores is None or k <= 0:
             return []
         k = min(k, int(np.count_nonzero(scores)))
@@ -229,8 +310,8 @@ class BM25Index:
         honouring the same filters as :meth:`search`."""
         mask = self._mask(where or Where())
         tokens = tokenize([query])[0]
-        chunk_scores = self._scores(self._model, self._vocab, tokens, mask)
-        article_scores = self._scores(self._article_model, self._article_vocab, tokens, None)
+        chunk_scores = self._scores(self._chunks, tokens, mask)
+        article_scores = self._scores(self._article_postings, tokens, None)
         if chunk_scores is None or article_scores is None or k <= 0:
             empty = np.zeros(len(self.entries), dtype=np.float32)
             return ArticleHits([], self._row, empty, empty)
@@ -280,17 +361,12 @@ class BM25Index:
         return mask
 
     @staticmethod
-    def _scores(
-        model: bm25s.BM25 | None, vocab: set[str], tokens: list[str], mask: np.ndarray | None
-    ) -> np.ndarray | None:
-        """The model's score of every row (times ``mask``); None when nothing can match."""
-        if model is None or (mask is not None and not mask.any()):
+    def _scores(postings: Postings, tokens: list[str], mask: np.ndarray | None) -> np.ndarray | None:
+        """BM25's score of every row (times ``mask``); None when nothing can match."""
+        if mask is not None and not mask.any():
             return None
-        terms = [t for t in tokens if t in vocab]
-        if not terms:
-            return None
-        scores = model.get_scores(terms)
-        return scores * mask if mask is not None else scores
+        scores = postings.scores(tokens)
+        return scores * mask if scores is not None and mask is not None else scores
 
     # --- persistence -----------------------------------------------------------------------------
     def save(self, folder: Path) -> None:

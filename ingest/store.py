@@ -474,9 +474,15 @@ class IndexStore:
             if filled:  # a snapshot saved without them (by an older newsqa): read once, then saved with it
                 current = current.with_vectors(self._vectors_of(current))
             current.generation = generation
-            if changed or gone or filled or self._bm25 is None:
-                current.save(self.settings.bm25_dir)
+            first = self._bm25 is None
+            # Questions see the write now; saving (the whole snapshot, for the next start) takes longer than the
+            # patch itself, and the lock keeps this process's saves from overlapping.
             self._bm25 = current
+            if changed or gone or filled or first:
+                try:
+                    current.save(self.settings.bm25_dir)
+                except OSError as exc:  # a cache of Chroma: the next start reads what it lacks from Chroma
+                    log.warning("BM25: cannot save the snapshot in %s: %s", self.settings.bm25_dir, exc)
         finally:
             self._bm25_lock.release()
 

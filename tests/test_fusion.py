@@ -17,7 +17,7 @@ import pytest
 from support import doc_id_of
 
 from api.services import Services
-from ingest.bm25 import BM25Index, tokenize
+from ingest.bm25 import ArticleEntry, BM25Entry, BM25Index, tokenize
 from ingest.settings import Settings
 from ingest.store import article_entries
 from qa.retrieval import Retriever
@@ -208,6 +208,79 @@ def test_tokenize_matches_bm25s(corpus_files: Callable[..., list[Path]]) -> None
     expected = bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
     assert tokenize(texts) == [list(t) for t in expected]
     assert [tokenize([t])[0] for t in texts] == [list(t) for t in expected]
+
+
+def test_bm25_scores_are_bm25s_lucene_scores(corpus_files: Callable[..., list[Path]]) -> None:
+    """The snapshot scores at query time from term counts; every score equals the one bm25s precomputes (its
+    default Lucene BM25), for the chunk and the article index, repeated query words included."""
+    import bm25s
+
+    texts = [f.read_text(encoding="utf-8") for f in corpus_files(60)]
+    docs = [*tokenize(texts), []]  # an empty article too: bm25s indexes it as one empty word
+    entries = [BM25Entry(f"d{i}:0000", f"d{i}", "wire", 1, tuple(t)) for i, t in enumerate(docs)]
+    index = BM25Index(entries, [ArticleEntry(e.doc_id, e.tokens) for e in entries])
+    reference = bm25s.BM25()
+    reference.index([d or [""] for d in docs], show_progress=False)
+    questions = [texts[0][:200], texts[7][300:420], "Trump tariffs tariffs steel", "zzyzx qwertyuiop"]
+    for question in questions:
+        tokens = tokenize([question])[0]
+        known = [t for t in tokens if t in reference.vocab_dict]
+        for postings in (index._chunks, index._article_postings):
+            mine = postings.scores(tokens)
+            if not known:
+                assert mine is None
+                continue
+            assert mine is not None
+            np.testing.assert_allclose(mine, reference.get_scores(known), rtol=1e-5, atol=1e-6)
+    df = index._chunks.df("trump")
+    assert df > 0 and index.idf("trump") == pytest.approx(np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)))
+
+
+def test_a_patched_snapshot_scores_as_one_built_from_scratch(corpus_files: Callable[..., list[Path]]) -> None:
+    """A write patches the snapshot's term counts (rows of changed articles out, new rows in) instead of
+    rebuilding them; every score, idf and average length included, is the one a fresh build gives."""
+    texts = [f.read_text(encoding="utf-8") for f in corpus_files(40)]
+    docs = tokenize(texts)
+
+    def entries(ids: range, version: int) -> list[BM25Entry]:
+        # Two chunks an article: halves of its words, so an article's rows are not one block of one row.
+        out = []
+        for i in ids:
+            words = docs[(i + version) % len(docs)]
+            halves = (words[: len(words) // 2], words[len(words) // 2 :])
+            out += [BM25Entry(f"d{i}:{j:04d}", f"d{i}", "wire", 1, tuple(w)) for j, w in enumerate(halves)]
+        return out
+
+    def articles(rows: list[BM25Entry]) -> list[ArticleEntry]:
+        by_doc: dict[str, list[str]] = {}
+        for e in rows:
+            by_doc.setdefault(e.doc_id, []).extend(e.tokens)
+        return [ArticleEntry(d, tuple(t)) for d, t in by_doc.items()]
+
+    first = entries(range(30), 0)
+    snapshot = BM25Index(first, articles(first))
+    # Article 3 and 11 change, 20 to 29 are deleted, 30 to 34 arrive (words none of the others had, too).
+    changed = entries(range(3, 4), 5) + entries(range(11, 12), 7) + entries(range(30, 35), 0)
+    changed.append(BM25Entry("d35:0000", "d35", "wire", 1, ("quuxbarium", "quuxbarium", "trump")))
+    patched = snapshot.with_changes({f"d{i}" for i in range(20, 30)}, changed, articles(changed))
+    kept = [e for e in first if e.doc_id not in {f"d{i}" for i in (3, 11, *range(20, 30))}]
+    fresh = BM25Index(kept + changed, articles(kept) + articles(changed))
+    assert [e.chunk_id for e in patched.entries] == [e.chunk_id for e in fresh.entries]
+    for question in [texts[5][:300], texts[33][100:250], "quuxbarium trump", texts[25][:200]]:
+        tokens = tokenize([question])[0]
+        for mine, theirs in (
+            (patched._chunks.scores(tokens), fresh._chunks.scores(tokens)),
+            (patched._article_postings.scores(tokens), fresh._article_postings.scores(tokens)),
+        ):
+            assert mine is not None and theirs is not None
+            np.testing.assert_allclose(mine, theirs, rtol=1e-6)
+        mine_hits, their_hits = patched.search(question, 10), fresh.search(question, 10)
+        assert [c for c, _ in mine_hits] == [c for c, _ in their_hits]
+        assert [s for _, s in mine_hits] == pytest.approx([s for _, s in their_hits])
+    # A word only deleted articles held matches nothing, as in a fresh build.
+    gone = {t for e in first if e.doc_id == "d25" for t in e.tokens} - {t for e in fresh.entries for t in e.tokens}
+    assert gone and all(patched.idf(t) == fresh.idf(t) for t in gone)
+    assert patched.search(" ".join(sorted(gone)[:5]), 5) == []
 
 
 def test_a_snapshot_saved_without_vectors_reads_them_once(

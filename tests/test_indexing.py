@@ -6,6 +6,7 @@ builds its own small one.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from collections import Counter
@@ -278,6 +279,31 @@ def test_restart_rebuilds_a_missing_or_broken_bm25_snapshot(
     lines = (bm25_dir / "entries.jsonl").read_text(encoding="utf-8").splitlines()
     (bm25_dir / "entries.jsonl").write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")
     assert services_factory(index.settings).store.bm25.chunk_ids == ids
+
+
+def test_a_snapshot_that_cannot_be_saved_still_answers_and_is_rebuilt_from_chroma(
+    small_docs: Path, services_factory: Callable[..., Services], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The BM25 snapshot on disk is a cache of Chroma: a write whose snapshot cannot be saved (here its folder
+    is a file) is searched at once all the same, with a warning, and the next start reads it from Chroma."""
+    index = build(small_docs, services_factory)
+    bm25_dir = index.settings.bm25_dir
+    shutil.rmtree(bm25_dir)
+    bm25_dir.write_text("not a folder", encoding="utf-8")
+    target = articles_in(small_docs)[0]
+    target.write_text(target.read_text(encoding="utf-8") + f"\n\n{NEW_MARKER}\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="ingest.store"):
+        report = index.indexer.reindex()
+    assert report.updated == 1
+    doc_id = index.doc_id(target.name)
+    assert bm25_doc_hits(index.store, "lighthouse gondolas vermilion") == {doc_id}
+    assert any("cannot save the snapshot" in r.getMessage() for r in caplog.records)
+
+    bm25_dir.unlink()
+    restarted = services_factory(index.settings).store
+    assert bm25_doc_hits(restarted, "lighthouse gondolas vermilion") == {doc_id}
+    assert restarted.bm25.chunk_ids == index.store.bm25.chunk_ids
+    assert (bm25_dir / "entries.jsonl").exists()
 
 
 # --------------------------------------------------------------------------- changes to the folder
