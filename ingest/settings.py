@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         "waiting on a server that stopped answering.",
     )
     collection: str = Field("news", description="Chroma collection name.")
+    write_lease_seconds: float = Field(
+        15.0,
+        gt=0,
+        description="How long a writer's lease on the index lasts unrenewed: a writer that died is taken over "
+        "after this, and one stopped for longer finds the lease gone and writes nothing more.",
+    )
 
     # --- embedding and chunking ----------------------------------------------
     embedding_model: str = Field(

@@ -50,7 +50,6 @@ _RECORD_VECTOR = [1.0]
 # How stale a process's view of the records may be: the generation is read at most this often.
 REFRESH_SECONDS = 1.0
 # A writer renews its lease every third of this; a writer killed mid-write blocks others at most this long.
-LEASE_SECONDS = 15.0
 LEASE_WAIT_SECONDS = 600.0
 # Rows per page when reading a whole collection.
 _PAGE = 5000
@@ -295,6 +294,9 @@ class IndexStore:
         self._pending: set[str] = set()
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lease_stop: threading.Event | None = None
+        self._lease_seconds = settings.write_lease_seconds
+        # Until when (wall clock) the lease is ours for sure: nobody takes over a lease before it expires.
+        self._lease_until = 0.0
         self._guard: _EmbeddedGuard | None = None
         # How long a write waits for other processes to close an embedded index (the server waits longer).
         self.write_wait = EMBEDDED_WAIT_SECONDS
@@ -584,6 +586,7 @@ class IndexStore:
     def _draft_or_fail(self) -> Manifest:
         if self._draft is None or self._writer != threading.get_ident():
             raise RuntimeError("index writes must happen inside IndexStore.transaction()")
+        self._check_lease()
         return self._draft
 
     def write(self, remove_doc_ids: Sequence[str], chunks: Sequence[Chunk], vectors: np.ndarray) -> str:
@@ -597,10 +600,12 @@ class IndexStore:
         stale = sorted(set(remove_doc_ids) | {c.doc_id for c in chunks})
         self._mark_pending(stale)
         for batch in _batches(stale, 500):
+            self._check_lease()
             self.collection.delete(where={"doc_id": {"$in": batch}})
         max_batch = self._client.get_max_batch_size()
         for start in range(0, len(chunks), max_batch):
             part = chunks[start : start + max_batch]
+            self._check_lease()
             self.collection.add(
                 ids=[c.chunk_id for c in part],
                 documents=[c.text for c in part],
@@ -726,12 +731,13 @@ class IndexStore:
         deadline = time.monotonic() + LEASE_WAIT_SECONDS
         waited = False
         while True:
-            mine = {"kind": "lock", "owner": self._owner, "expires": time.time() + LEASE_SECONDS}
+            mine = {"kind": "lock", "owner": self._owner, "expires": time.time() + self._lease_seconds}
             # add is ignored when the id exists: whoever added first holds the lease.
             self._records.add(ids=[_LOCK_ID], embeddings=[_RECORD_VECTOR], metadatas=[mine])
             got = self._records.get(ids=[_LOCK_ID], include=["metadatas"])
             holder = dict(got["metadatas"][0]) if got["ids"] else None
             if holder is not None and holder.get("owner") == self._owner:
+                self._lease_until = float(holder["expires"])
                 self._start_renewing()
                 return
             if holder is not None and _lease_abandoned(holder):
@@ -753,15 +759,49 @@ class IndexStore:
         self._lease_stop = stop
 
         def renew() -> None:
-            while not stop.wait(LEASE_SECONDS / 3):
+            while not stop.wait(self._lease_seconds / 3):
                 with contextlib.suppress(Exception):
-                    self._records.update(
-                        ids=[_LOCK_ID],
-                        embeddings=[_RECORD_VECTOR],
-                        metadatas=[{"kind": "lock", "owner": self._owner, "expires": time.time() + LEASE_SECONDS}],
-                    )
+                    if not self._renew_lease():
+                        return  # taken over: the next write finds out (_check_lease) and stops
 
         threading.Thread(target=renew, name="newsqa-lease", daemon=True).start()
+
+    def _renew_lease(self) -> bool:
+        """Extend the lease if it is still this process's; False when another process holds it now, or nobody.
+
+        Never written over another's: a process stopped (SIGSTOP, a frozen VM) past its lease whose renewer
+        wakes first must not take back a lease the next writer took over."""
+        got = self._records.get(ids=[_LOCK_ID], include=["metadatas"])
+        if not got["ids"] or got["metadatas"][0].get("owner") != self._owner:
+            return False
+        expires = time.time() + self._lease_seconds
+        self._records.update(
+            ids=[_LOCK_ID],
+            embeddings=[_RECORD_VECTOR],
+            metadatas=[{"kind": "lock", "owner": self._owner, "expires": expires}],
+        )
+        self._lease_until = expires
+        return True
+
+    def _check_lease(self) -> None:
+        """Before each write: the lease must still be this process's. Within its term it is (others take over
+        only an expired lease; a third of the term is left for clocks that differ); after it, Chroma says.
+
+        Chroma has no conditional write, so this is no fence: a process stopped in the middle of one Chroma
+        call finishes that call. Everything after it, the commit of its records included, is not written."""
+        if time.time() < self._lease_until - self._lease_seconds / 3:
+            return
+        try:
+            still_mine = self._renew_lease()
+        except Exception as exc:
+            where = _where(self.settings)
+            raise StoreError(f"cannot confirm the write lease in Chroma at {where}: {_reason(exc)}") from exc
+        if not still_mine:
+            raise StoreError(
+                f"this process stopped for longer than its write lease ({self._lease_seconds:.0f} s, "
+                "NEWSQA_WRITE_LEASE_SECONDS) and another process took over the index: it wrote nothing more, "
+                "and the next reindex finishes what it left"
+            )
 
     def _release_lease(self) -> None:
         if self._lease_stop is not None:

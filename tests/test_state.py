@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from support import CLI, log_tail, summary_counts
+from support import CLI, log_tail, running_chroma, summary_counts
 
 from api.services import Services
 from ingest.bm25 import BM25Index
@@ -230,6 +230,22 @@ def test_reindex_killed_at_random_moments_leaves_a_consistent_index(
         collection="news",
     )
     store = services_factory(settings).store
+    assert_records_match_chunks(store)
+    manifest = store.manifest
+    for record in manifest.listed():
+        [doc] = [d for d in load_file(cli.docs / record.file, cli.docs) if d.doc_id == record.doc_id]
+        assert doc.content_hash == record.content_hash
+    assert len(manifest.documents) == KILL_ARTICLES
+    assert set(manifest.files) == {f.name for f in cli.docs.glob("*.txt")}
+    ids = set(store.collection.get(include=[])["ids"])
+    disk = BM25Index.load(settings.bm25_dir)
+    assert disk is not None and disk.chunk_ids == ids
+
+
+def assert_records_match_chunks(store: IndexStore, strays: bool = False) -> None:
+    """Every record committed; every listed article's chunks exactly its record's (ids and version); no chunk
+    of an article not listed (``strays``: unless it is in no record, so no reader sees it); BM25 holds the
+    listed articles' chunks."""
     manifest = store.manifest
     assert all(d.state == COMMITTED for d in manifest.documents.values())
     got = store.collection.get(include=["metadatas"])
@@ -237,14 +253,84 @@ def test_reindex_killed_at_random_moments_leaves_a_consistent_index(
     for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
         chunks_by_doc.setdefault(str(meta["doc_id"]), {})[cid] = str(meta["version"])
     listed = {d.doc_id: d for d in manifest.listed()}
-    assert set(chunks_by_doc) == set(listed)  # no orphaned chunks, no listed article without chunks
+    if strays:
+        assert set(listed) <= set(chunks_by_doc)
+        assert not (set(chunks_by_doc) - set(listed)) & set(manifest.documents)
+    else:
+        assert set(chunks_by_doc) == set(listed)  # no orphaned chunks, no listed article without chunks
     for doc_id, record in listed.items():
         assert chunks_by_doc[doc_id] == {f"{doc_id}:{i:04d}": record.version for i in range(record.chunks)}
-        [doc] = [d for d in load_file(cli.docs / record.file, cli.docs) if d.doc_id == doc_id]
-        assert doc.content_hash == record.content_hash
-    assert len(manifest.documents) == KILL_ARTICLES
-    assert set(manifest.files) == {f.name for f in cli.docs.glob("*.txt")}
-    ids = set(got["ids"])
-    assert store.bm25.chunk_ids == ids
-    disk = BM25Index.load(settings.bm25_dir)
-    assert disk is not None and disk.chunk_ids == ids
+    assert store.bm25.chunk_ids == {c for d in listed for c in chunks_by_doc[d]}
+
+
+LEASE = 3  # seconds: short, so the test need not wait out the default 15
+
+
+def test_a_writer_stopped_past_its_lease_writes_nothing_more(
+    tmp_path: Path,
+    corpus_files: Callable[..., list[Path]],
+    services_factory: Callable[..., Services],
+    settings_factory: Callable[..., Any],
+) -> None:
+    """A ``newsqa reindex`` stopped (SIGSTOP) mid-write for longer than its lease; another process takes the
+    lease over and ingests an article; the first, continued, finds the lease gone before its next write and
+    stops with a message, exit 1, no traceback. Nothing it had not committed is kept, the other's article
+    is, and the next reindex finishes the folder. Real processes over a real ``chroma run`` server."""
+    with running_chroma(tmp_path / "chroma") as port:
+        server = {
+            "NEWSQA_CHROMA_HOST": "127.0.0.1",
+            "NEWSQA_CHROMA_PORT": str(port),
+            "NEWSQA_WRITE_LEASE_SECONDS": str(LEASE),
+        }
+        (tmp_path / "first").mkdir()
+        (tmp_path / "other").mkdir()
+        first = CLI.under(tmp_path / "first")
+        first.env.update(server)
+        for f in corpus_files(40):
+            shutil.copy2(f, first.docs / f.name)
+        log = tmp_path / "first.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen([*first.command, "reindex"], env=first.env, cwd=first.cwd, stdout=out, stderr=out)
+        wait_for_embedding_progress(proc, log, moved=True)  # it holds the lease and writes batch after batch
+        assert proc.poll() is None, log_tail(log)
+        proc.send_signal(signal.SIGSTOP)
+        try:
+            other = CLI.under(tmp_path / "other")
+            other.env.update(server)
+            article = tmp_path / "outside.txt"
+            article.write_text(
+                "Harbour crane toppled in Quellport gale\n\nSource: testwire\nPublished: 2031-03-02\n\n"
+                "A harbour crane toppled into the Quellport marina during Sunday's gale, crushing two yachts. "
+                "Nobody was hurt, the port authority said.\n",
+                encoding="utf-8",
+            )
+            started = time.monotonic()
+            took_over = other.run("ingest", str(article))  # waits for the stopped writer's lease to expire
+            assert took_over.returncode == 0, took_over.stderr[-3000:]
+            assert "taking over the index lease" in took_over.stderr
+            assert time.monotonic() - started < LEASE + 60
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        proc.wait(timeout=300)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert proc.returncode != 0, text[-3000:]
+        assert "Traceback" not in text
+        assert "newsqa: this process stopped for longer than its write lease" in text, text[-3000:]
+
+        settings = settings_factory(
+            first.docs, data_dir=tmp_path / "check", chroma_host="127.0.0.1", chroma_port=port, collection="news"
+        )
+        store = services_factory(settings).store
+        # A call to Chroma under way when the writer was stopped still lands when it continues: chunks of no
+        # record, which no reader sees and the next reindex deletes. Nothing it would have written after.
+        assert_records_match_chunks(store, strays=True)
+        outside = [d for d in store.manifest.listed() if d.title == "Harbour crane toppled in Quellport gale"]
+        assert len(outside) == 1
+
+        finished = first.run("reindex")
+        assert finished.returncode == 0, finished.stderr[-3000:]
+        assert summary_counts(finished.stdout)["added"] > 0  # what the stopped writer left, done now
+        assert first.run("reindex").stdout.splitlines()[-1].startswith("added=0 updated=0 removed=0")
+        store = services_factory(settings).store
+        assert_records_match_chunks(store)
+        assert len(store.manifest.listed()) == 41
