@@ -383,8 +383,8 @@ class BM25Index:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp_vectors, folder / vectors)
-        # Unique per process: workers sharing a data folder may save at the same moment.
-        tmp = folder / f"entries.jsonl.{os.getpid()}.tmp"
+        # Unique per save: workers sharing a data folder (or two threads of one) may save at the same moment.
+        tmp = folder / f"entries.jsonl.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
             header = {
                 "version": _FORMAT_VERSION,

@@ -89,6 +89,7 @@ def corpus(
     spread, packed = doc_id_of(services, "spread.txt"), doc_id_of(services, "packed.txt")
     chunks = [e.doc_id for e in services.store.bm25.entries]
     assert chunks.count(spread) >= 4 and chunks.count(packed) >= 3, "the articles must span several passages"
+    assert services.store.wait_for_saves()  # tests below read and replace the snapshot on disk
     return Corpus(services, Retriever(services.store, services.embedder, services.settings), spread, packed)
 
 

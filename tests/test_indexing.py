@@ -83,6 +83,7 @@ def assert_consistent(store: IndexStore) -> None:
     assert len(ids) == len(rows) == store.count()
     assert store.bm25.chunk_ids == ids
     assert len(store.bm25) == len(ids)
+    assert store.wait_for_saves()
     on_disk = BM25Index.load(store.settings.bm25_dir)
     assert on_disk is not None and on_disk.chunk_ids == ids
 
@@ -116,6 +117,7 @@ def make_docs(folder: Path, files: list[Path]) -> Path:
 def build(docs: Path, services_factory: Callable[..., Services], **overrides: object) -> Index:
     services = services_factory(docs, **overrides)
     report = services.indexer.reindex()
+    assert services.store.wait_for_saves()  # the snapshot on disk is the one tests read or break
     return Index(docs, services.settings, services, report)
 
 
@@ -294,10 +296,11 @@ def test_a_snapshot_that_cannot_be_saved_still_answers_and_is_rebuilt_from_chrom
     target.write_text(target.read_text(encoding="utf-8") + f"\n\n{NEW_MARKER}\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="ingest.store"):
         report = index.indexer.reindex()
-    assert report.updated == 1
-    doc_id = index.doc_id(target.name)
-    assert bm25_doc_hits(index.store, "lighthouse gondolas vermilion") == {doc_id}
-    assert any("cannot save the snapshot" in r.getMessage() for r in caplog.records)
+        assert report.updated == 1
+        doc_id = index.doc_id(target.name)
+        assert bm25_doc_hits(index.store, "lighthouse gondolas vermilion") == {doc_id}
+        assert index.store.wait_for_saves()  # a write's snapshot is saved in the background
+        assert any("cannot save the snapshot" in r.getMessage() for r in caplog.records)
 
     bm25_dir.unlink()
     restarted = services_factory(index.settings).store
