@@ -13,6 +13,7 @@ milliseconds on top of retrieval.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -103,7 +104,8 @@ class ExtractiveGenerator:
         if pick.lead and pick.lead.lower() != quote.lower():
             # A sentence that opens with the article's own quotation mark is not wrapped in a second pair.
             own = quote.lstrip("…").startswith(("“", '"'))
-            first = f"{pick.lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
+            lead = _full_name(pick.lead, pick.passage) if q.kind is Kind.PERSON else pick.lead
+            first = f"{lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
         else:
             first = f"{quote} [{pick.passage.n}]"
         # One sentence a line: a headline has no full stop to end it, and the sentences are checked one by one.
@@ -341,6 +343,19 @@ _LOCATIVE = re.compile(
 )
 _NAME_KINDS = frozenset({Kind.PERSON, Kind.PLACE, Kind.NAME})
 _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION})
+
+
+def _full_name(lead: str, passage: Passage) -> str:
+    """The passage's full name for a person the answer sentence names by surname alone: news writes "Elon Musk"
+    once and "Musk" after, and "Musk" alone answers "who" poorly. Still a verbatim span of the cited passage."""
+    if " " in lead or not lead[:1].isupper():
+        return lead
+    names = Counter(
+        c.text
+        for c in find(Kind.PERSON, f"{passage.title}\n{passage.text}")
+        if c.text.endswith(f" {lead}") and looks_like_person(c.text)
+    )
+    return names.most_common(1)[0][0] if names else lead
 
 
 def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:

@@ -96,6 +96,11 @@ ARTICLES = {
         "Water use report",
         "The report said the US used more water than any other country last year.",
     ),
+    "show": (
+        "Chappelle sells out the Chase Center in San Francisco",
+        "Comedian Dave Chappelle headlined the Chase Center on Sunday. Elon Musk, who bought Twitter in October, "
+        "had flown in for the show. Near the end, Chappelle brought out Musk on stage to a chorus of boos.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -291,6 +296,15 @@ def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader:
     far = passages("grid")
     far[0].similarity = 0.3
     assert reader.answer(question, far) == CANNOT_ANSWER
+
+
+def test_a_person_named_by_surname_is_answered_with_the_name_the_article_gives_in_full(
+    reader: ExtractiveGenerator,
+) -> None:
+    # The answering sentence says "Musk"; the article said "Elon Musk" first. The quote stays as written.
+    answer = reader.answer("Who did Dave Chappelle bring out on stage?", passages("show"))
+    assert lead_and_marker(answer) == ("Elon Musk", "[1]"), answer
+    assert "Chappelle brought out Musk on stage" in answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
