@@ -114,7 +114,8 @@ class ExtractiveGenerator:
     # --- reading ------------------------------------------------------------------------------------------
     def pick(self, q: Question, passages: Sequence[Passage]) -> Pick | None:
         """The sentence that answers ``q`` and its short answer, or None when no retrieved sentence does."""
-        weights = {f: self.idf(f) for f in q.focus}
+        scope = {stem(w) for n in q.names if n in _HOME_COUNTRY for w in words(n)}
+        weights = {f: self.idf(f) for f in q.focus if f not in scope}
         total = sum(weights.values())
         if total <= 0:
             return None
@@ -386,13 +387,20 @@ def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -
 _DEMONYM = re.compile(r"^(?:[A-Z]\w+ )?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")
 
 
+# "…removed from school menus across the United States?": American news seldom names its own country, so a
+# question's "United States" sets the scope rather than naming what the answer sentence must repeat.
+_HOME_COUNTRY = frozenset(["United States", "US", "USA", "America"])
+
+
 def _names_present(q: Question, sentence: _Sentence) -> bool:
     """A question naming someone is answered by a sentence (or an article titled) naming them too.
 
     One of its names suffices: a quiz question names more than the answer sentence repeats.
     """
     # "Malcolm X" by "malcolm"; "U.S." by nothing; "American" not at all: it says what, not who or where.
-    keys = [max(ws, key=len) for n in q.names if (ws := words(n)) and not _DEMONYM.search(n)]
+    keys = [
+        max(ws, key=len) for n in q.names if (ws := words(n)) and not _DEMONYM.search(n) and n not in _HOME_COUNTRY
+    ]
     if not keys:
         return True
     have = set(sentence.stems) | sentence.title_stems

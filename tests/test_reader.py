@@ -101,6 +101,10 @@ ARTICLES = {
         "Comedian Dave Chappelle headlined the Chase Center on Sunday. Elon Musk, who bought Twitter in October, "
         "had flown in for the show. Near the end, Chappelle brought out Musk on stage to a chorus of boos.",
     ),
+    "menus": (
+        "Lunchables removed from school lunch menus",
+        "The lunch kits met lower than expected demand from school districts, their maker said on Monday.",
+    ),
     "court": (
         "Judge fines Velora Foods over river spill",
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
@@ -305,6 +309,16 @@ def test_a_person_named_by_surname_is_answered_with_the_name_the_article_gives_i
     answer = reader.answer("Who did Dave Chappelle bring out on stage?", passages("show"))
     assert lead_and_marker(answer) == ("Elon Musk", "[1]"), answer
     assert "Chappelle brought out Musk on stage" in answer
+
+
+def test_the_united_states_in_a_question_is_its_scope_not_a_name_the_answer_must_repeat(
+    reader: ExtractiveGenerator,
+) -> None:
+    # American news seldom names its own country; the answer sentence here does not.
+    answer = reader.answer("Which item was removed from school menus across the United States?", passages("menus"))
+    assert answer == "Lunchables removed from school lunch menus [1]", answer
+    # Another country named by the question still must be there.
+    assert reader.answer("Which item was removed from school menus across Canada?", passages("menus")) == CANNOT_ANSWER
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
