@@ -401,8 +401,9 @@ class BM25Index:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, folder / "entries.jsonl")
-        # Other vectors files are older snapshots'; one a moment old may be another worker's, just saved.
-        for old in folder.glob("vectors-*.npy"):
+        # Other vectors files are older snapshots'; one a moment old may be another worker's, just saved. Temp
+        # files that old were left by a process killed while saving.
+        for old in [*folder.glob("vectors-*.npy"), *folder.glob("*.tmp")]:
             with contextlib.suppress(OSError):
                 if old.name != vectors and time.time() - old.stat().st_mtime > _STALE_VECTORS_SECONDS:
                     old.unlink()

@@ -7,8 +7,10 @@ builds its own small one.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -307,6 +309,28 @@ def test_a_snapshot_that_cannot_be_saved_still_answers_and_is_rebuilt_from_chrom
     assert bm25_doc_hits(restarted, "lighthouse gondolas vermilion") == {doc_id}
     assert restarted.bm25.chunk_ids == index.store.bm25.chunk_ids
     assert (bm25_dir / "entries.jsonl").exists()
+
+
+def test_a_save_sweeps_what_a_process_killed_while_saving_left(
+    small_docs: Path, services_factory: Callable[..., Services]
+) -> None:
+    """Temp files of a save cut short (a kill) are removed by a later save once they are a minute old; a fresh
+    one may be another worker's save under way, and stays."""
+    index = build(small_docs, services_factory)
+    bm25_dir = index.settings.bm25_dir
+    stale = [bm25_dir / "entries.jsonl.4242.0badf00d.tmp", bm25_dir / "vectors-0123456789ab.npy.tmp"]
+    fresh = bm25_dir / "entries.jsonl.4343.0f00dbad.tmp"
+    for f in [*stale, fresh]:
+        f.write_text("cut short", encoding="utf-8")
+    for f in stale:
+        os.utime(f, (time.time() - 120, time.time() - 120))
+    target = articles_in(small_docs)[0]
+    target.write_text(target.read_text(encoding="utf-8") + f"\n\n{NEW_MARKER}\n", encoding="utf-8")
+    assert index.indexer.reindex().updated == 1
+    assert index.store.wait_for_saves()
+    assert not any(f.exists() for f in stale)
+    assert fresh.exists()
+    assert_consistent(index.store)
 
 
 # --------------------------------------------------------------------------- changes to the folder
