@@ -49,7 +49,8 @@ _DOC, _FILE = "doc:", "file:"
 _RECORD_VECTOR = [1.0]
 # How stale a process's view of the records may be: the generation is read at most this often.
 REFRESH_SECONDS = 1.0
-# A writer renews its lease every third of this; a writer killed mid-write blocks others at most this long.
+# How long a writer waits for another's lease before giving up. The lease's term (a third of it between
+# renewals; a writer killed mid-write blocks others at most that long) is settings.write_lease_seconds.
 LEASE_WAIT_SECONDS = 600.0
 # Rows per page when reading a whole collection.
 _PAGE = 5000
