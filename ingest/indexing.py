@@ -18,8 +18,8 @@ from tqdm import tqdm
 from ingest.chunking import Chunker
 from ingest.document import Chunk, Document
 from ingest.embedding import Embedder
-from ingest.loading import LoadError, iter_files, load_file
-from ingest.store import DocumentRecord, FileRecord, IndexStore
+from ingest.loading import TEXT_SUFFIXES, LoadError, iter_files, load_file, text_article
+from ingest.store import DocumentRecord, FileRecord, IndexStore, text_from_chunks
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Indexer:
         """
         started = time.perf_counter()
         if rebuild:
-            self.store.rebuild()
+            self.store.rebuild(before_reset=self._restore_uploads)
         with self.store.transaction():
             report = IndexReport()
             self.store.repair()
@@ -371,6 +371,34 @@ class Indexer:
         gone = set(removed)
         documents = self.store.manifest.documents.values()
         return [d.file for d in documents if d.duplicate_of in gone and d.doc_id not in gone]
+
+    def _restore_uploads(self) -> None:
+        """Before a rebuild, which embeds every article again from its file: write back from Chroma each upload
+        whose file is not here (it came through another replica, or a lost volume), so the rebuild keeps it.
+
+        A Markdown or text upload (every article sent as JSON is one) comes back as the text loader reads it:
+        title, header lines, and the text its chunks hold. An upload of another kind could not come back as it
+        was; the rebuild drops it, with a warning, as it did every missing upload before."""
+        manifest = self.store.manifest
+        for key, file in manifest.files.items():
+            path = self._path_of(key)
+            if not key.startswith(UPLOAD_KEY) or path is None or path.exists():
+                continue
+            records = [manifest.documents[d] for d in file.docs if d in manifest.documents]
+            if path.suffix.lower() not in TEXT_SUFFIXES or len(records) != 1:
+                log.warning("cannot write the upload %s back from Chroma: the rebuild drops it", key)
+                continue
+            record = records[0]
+            # A same-content copy has no chunks of its own: its canonical article's are its text.
+            rows = self.store.chunks_of(record.duplicate_of or record.doc_id)
+            if not rows:
+                log.warning("cannot write the upload %s back from Chroma: no chunks", key)
+                continue
+            text = text_from_chunks([(int(meta.get("start", 0)), chunk) for _, chunk, meta in rows])
+            article = text_article(record.title, text, record.source, record.published, record.url, record.author)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(article, encoding="utf-8")
+            log.warning("wrote the upload %s back from Chroma, for the rebuild", key)
 
     def _path_of(self, key: str) -> Path | None:
         if key.startswith(UPLOAD_KEY):

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".pdf"})
 
-_TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 # Header keys recognised directly below the title of a text/Markdown article.
@@ -180,7 +180,7 @@ def load_file(path: Path, root: Path | None = None) -> list[Document]:
 
 
 def _loader_kind(suffix: str) -> str:
-    if suffix in _TEXT_SUFFIXES:
+    if suffix in TEXT_SUFFIXES:
         return "text"
     if suffix in _HTML_SUFFIXES:
         return "html"
@@ -266,6 +266,13 @@ def _load_text(data: bytes, display: str, path: Path) -> list[Document]:
             path=display,
         )
     ]
+
+
+def text_article(title: str, text: str, source: str = "", published: str = "", url: str = "", author: str = "") -> str:
+    """An article as a Markdown file in the layout ``_load_text`` reads back: heading, header lines, body."""
+    fields = (("Source", source), ("Published", published), ("URL", url), ("Author", author))
+    header_block = "\n".join(f"{name}: {value}" for name, value in fields if value)
+    return f"# {title.strip()}\n\n" + (f"{header_block}\n\n" if header_block else "") + text.strip() + "\n"
 
 
 def _looks_like_field(value: str) -> bool:

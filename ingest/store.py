@@ -25,7 +25,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -754,12 +754,16 @@ class IndexStore:
         self._pending.update(doc_ids)
         self.save_manifest()
 
-    def rebuild(self) -> None:
+    def rebuild(self, before_reset: Callable[[], None] | None = None) -> None:
         """Start the index over with the current settings (``newsqa reindex --rebuild``): chunks and document
         records go; file records stay, so files ingested from elsewhere are still followed and articles
-        deleted through the API stay deleted. The caller's reindex then embeds everything again."""
+        deleted through the API stay deleted. The caller's reindex then embeds everything again.
+
+        ``before_reset`` runs first, holding the lease, while the old chunks are still there to be read."""
         self._open(check=False)
         with self.transaction() as draft:
+            if before_reset is not None:
+                before_reset()
             with contextlib.suppress(Exception):  # chroma raises a bare error for an absent collection
                 self._client.delete_collection(self.settings.collection)
             self._collection = self._open_collection(self._client)
@@ -1026,17 +1030,35 @@ def article_entries(texts: Sequence[str], starts: Sequence[int], metas: Sequence
         parts.setdefault(doc_id, []).append((start, text))
         titles[doc_id] = str(meta.get("title", ""))
     doc_ids = sorted(parts)
-    bodies = []
-    for doc_id in doc_ids:
-        pieces, covered = [], 0
-        for start, text in sorted(parts[doc_id]):
-            end = start + len(text)
-            if end > covered:
-                # A chunk is an exact slice of the article's text, so its start offset tells what repeats.
-                pieces.append(text[max(0, covered - start) :])
-                covered = end
-        bodies.append(embedding_text(titles[doc_id], " ".join(pieces)))
+    bodies = [embedding_text(titles[d], " ".join(text for _, text in _pieces(parts[d]))) for d in doc_ids]
     return [ArticleEntry(d, tuple(t)) for d, t in zip(doc_ids, tokenize(bodies), strict=True)]
+
+
+def text_from_chunks(parts: Sequence[tuple[int, str]]) -> str:
+    """An article's text again from its chunks ((start offset, text) pairs). Between chunks the chunker trimmed
+    only whitespace: a gap of two or more characters comes back as a paragraph break, a shorter one as a space."""
+    out: list[str] = []
+    covered = 0
+    for start, text in _pieces(parts):
+        if out and start > covered:
+            out.append("\n\n" if start - covered >= 2 else " ")
+        out.append(text)
+        covered = start + len(text)
+    return "".join(out)
+
+
+def _pieces(parts: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The chunks' texts without what they repeat of each other, each with its start offset, in order."""
+    pieces: list[tuple[int, str]] = []
+    covered = 0
+    for start, text in sorted(parts):
+        end = start + len(text)
+        if end > covered:
+            # A chunk is an exact slice of the article's text, so its start offset tells what repeats.
+            skip = max(0, covered - start)
+            pieces.append((start + skip, text[skip:]))
+            covered = end
+    return pieces
 
 
 def _batches(items: Sequence[str], size: int) -> list[list[str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.indexing import Indexer
-from ingest.loading import SUPPORTED_SUFFIXES, LoadError, load_file
+from ingest.loading import SUPPORTED_SUFFIXES, LoadError, load_file, text_article
 from ingest.store import DocumentRecord
 
 
@@ -123,12 +123,5 @@ def add_text(
     indexer: Indexer, title: str, text: str, url: str = "", published: str = "", source: str = "", author: str = ""
 ) -> UploadResult:
     """Index a pasted article: written as a Markdown file in the layout the text loader reads."""
-    headers = [
-        f"Source: {source}" if source else "",
-        f"Published: {published}" if published else "",
-        f"URL: {url}" if url else "",
-        f"Author: {author}" if author else "",
-    ]
-    header_block = "\n".join(h for h in headers if h)
-    body = f"# {title.strip()}\n\n" + (f"{header_block}\n\n" if header_block else "") + text.strip() + "\n"
+    body = text_article(title, text, source=source, published=published, url=url, author=author)
     return add_file(indexer, f"{_safe_stem(title)}.md", body.encode("utf-8"))

@@ -21,6 +21,7 @@ from api.services import Services
 from ingest.bm25 import BM25Index
 from ingest.loading import load_file
 from ingest.store import COMMITTED, IndexStore
+from ingest.uploads import add_text
 from qa.retrieval import Filters
 
 T = TypeVar("T")
@@ -338,3 +339,47 @@ def test_a_writer_stopped_past_its_lease_writes_nothing_more(
 def bm25_doc_ids(store: IndexStore, query: str) -> set[str]:
     by_chunk = {e.chunk_id: e.doc_id for e in store.bm25.entries}
     return {by_chunk[cid] for cid, _ in store.bm25.search(query, 5)}
+
+
+UPLOADED = (
+    "The Quellport harbour board voted on Monday to replace the crane that toppled into the marina during "
+    "Sunday's gale.\n\nThe new crane will cost 3.1 million euros and arrive in the spring, the board said. "
+    "Two yachts were crushed when the old one fell; nobody was hurt.\n\nDock workers had warned about the "
+    "crane's rusting base for two years, their union said. The board denied that it had ignored the warnings "
+    "and said an inspection in March had found the base sound."
+)
+
+
+def test_a_rebuild_keeps_an_upload_that_came_through_another_process(
+    tmp_path: Path, small_docs_factory: Callable[[Path], Path], services_factory: Callable[..., Services]
+) -> None:
+    """Two processes over one Chroma, each with its own data folder (as replicas without a shared volume): an
+    article uploaded through one is kept by a rebuild run in the other, which writes it back from the chunks in
+    Chroma (its title, headers and text) before embedding everything again."""
+    docs = small_docs_factory(tmp_path / "docs")
+    one = services_factory(docs, chunk_tokens=48, chunk_overlap=12)  # several chunks, overlapping
+    two = services_factory(one.settings, data_dir=tmp_path / "other-data")
+    one.indexer.reindex()
+    result = add_text(one.indexer, "Quellport to replace toppled crane", UPLOADED, published="2031-03-03",
+                      source="testwire", author="Ada Brisk")  # fmt: skip
+    [record] = result.documents
+    assert record.chunks >= 3
+    upload_key = record.file
+    assert not (two.settings.uploads_dir / upload_key.removeprefix("upload:")).exists()
+
+    two.indexer.reindex(rebuild=True)
+    restored = two.settings.uploads_dir / upload_key.removeprefix("upload:")
+    assert restored.exists()
+    [doc] = load_file(restored, two.settings.uploads_dir.parent)
+    assert (doc.title, doc.published, doc.source, doc.author) == (
+        "Quellport to replace toppled crane", "2031-03-03", "testwire", "Ada Brisk",
+    )  # fmt: skip
+    assert doc.text.split() == UPLOADED.split()  # every word, in order; the paragraphs come back too
+    assert doc.text.count("\n\n") == UPLOADED.count("\n\n")
+    # A rebuild is run with the other replicas stopped (it recreates the collection): the first one restarts.
+    for store in (two.store, services_factory(one.settings).store):
+        listed = {d.doc_id: d for d in store.manifest.listed()}
+        assert record.doc_id in listed
+        chunks = store.chunks_of(record.doc_id)
+        assert len(chunks) == listed[record.doc_id].chunks >= 3
+        assert "rusting base" in " ".join(text for _, text, _ in chunks)
