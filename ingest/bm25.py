@@ -34,7 +34,7 @@ from scipy.sparse import csc_matrix
 _STEMMER = Stemmer.Stemmer("english")
 _FORMAT_VERSION = 3  # 2: article entries; 3: the header holds each document's chunk version too (and may
 # name a file of the chunks' vectors: snapshots without one stay readable)
-_STALE_VECTORS_SECONDS = 60.0
+_STALE_FILE_SECONDS = 60.0
 
 
 # bm25s.tokenize's defaults (lower case, scikit-learn's token pattern, its English stop words), done here: it
@@ -405,7 +405,7 @@ class BM25Index:
         # files that old were left by a process killed while saving.
         for old in [*folder.glob("vectors-*.npy"), *folder.glob("*.tmp")]:
             with contextlib.suppress(OSError):
-                if old.name != vectors and time.time() - old.stat().st_mtime > _STALE_VECTORS_SECONDS:
+                if old.name != vectors and time.time() - old.stat().st_mtime > _STALE_FILE_SECONDS:
                     old.unlink()
 
     @classmethod

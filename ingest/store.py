@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -135,7 +135,7 @@ class Manifest:
         """A copy to change without changing this one: what ``copy.deepcopy`` gives, at a tenth of its cost
         (a record's fields are strings and numbers; a file record's lists are copied)."""
         return Manifest(
-            {k: FileRecord(f.file_hash, list(f.docs), f.error, list(f.excluded)) for k, f in self.files.items()},
+            {k: replace(f, docs=list(f.docs), excluded=list(f.excluded)) for k, f in self.files.items()},
             {k: copy.copy(d) for k, d in self.documents.items()},
         )
 
@@ -289,11 +289,11 @@ class IndexStore:
         self._open_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._bm25_lock = threading.Lock()
-        # The background saver of BM25 snapshots: the newest one not yet saved, and whether it runs.
+        # The background saver of BM25 snapshots: the newest one not yet saved, and whether none is waiting or
+        # running (cleared as a saver starts, set as it ends).
         self._save_lock = threading.Lock()
         self._unsaved: BM25Index | None = None
-        self._saving = False
-        self._saved = threading.Event()  # set while no save is waiting or running
+        self._saved = threading.Event()
         self._saved.set()
         self._client: Any = None
         self._collection: Any = None
@@ -506,10 +506,9 @@ class IndexStore:
         the newest waiting snapshot is written); the saver is no daemon, so a command waits for it at exit."""
         with self._save_lock:
             self._unsaved = snapshot
+            if not self._saved.is_set():
+                return  # the saver running takes it next
             self._saved.clear()
-            if self._saving:
-                return
-            self._saving = True
         threading.Thread(target=self._save_unsaved, name="newsqa-bm25-save").start()
 
     def _save_unsaved(self) -> None:
@@ -517,7 +516,6 @@ class IndexStore:
             with self._save_lock:
                 snapshot, self._unsaved = self._unsaved, None
                 if snapshot is None:
-                    self._saving = False
                     self._saved.set()
                     return
             self._save_bm25_now(snapshot)

@@ -121,13 +121,14 @@ class ExtractiveGenerator:
             return None
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
+        required = _required_names(q)
         content = [f for f in q.focus if f not in name_stems]
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
-            if about < _MIN_ABOUT or not _names_present(q, sentence):
+            if about < _MIN_ABOUT or not _names_present(q, sentence, required):
                 continue
             if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
                 # A long question describes its event in many words; a story that holds few of them is about
@@ -392,23 +393,30 @@ _DEMONYM = re.compile(r"^(?:[A-Z]\w+ )?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")
 _HOME_COUNTRY = frozenset(["United States", "US", "USA", "America"])
 
 
-def _names_present(q: Question, sentence: _Sentence) -> bool:
+def _required_names(q: Question) -> set[str]:
+    """The question's names a sentence must repeat, each by the stem of its longest word: "Malcolm X" by
+    "malcolm"; "U.S." by nothing; "American" not at all (it says what, not who or where); nor its home country."""
+    return {
+        stem(max(ws, key=len))
+        for n in q.names
+        if (ws := words(n)) and not _DEMONYM.search(n) and n not in _HOME_COUNTRY
+    }
+
+
+def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool:
     """A question naming someone is answered by a sentence (or an article titled) naming them too.
 
-    One of its names suffices: a quiz question names more than the answer sentence repeats.
+    One of its names (``required``, see :func:`_required_names`) suffices: a quiz question names more than the
+    answer sentence repeats.
     """
-    # "Malcolm X" by "malcolm"; "U.S." by nothing; "American" not at all: it says what, not who or where.
-    keys = [
-        max(ws, key=len) for n in q.names if (ws := words(n)) and not _DEMONYM.search(n) and n not in _HOME_COUNTRY
-    ]
-    if not keys:
+    if not required:
         return True
     have = set(sentence.stems) | sentence.title_stems
     if q.kind in _NAME_KINDS or q.kind is Kind.ANY:
         # Asked for a name, the question's own names set the scene ("Which Ivy League school…?"): the passage
         # around the sentence may carry them. An age or a number must be said of the one named, in the sentence.
         have |= sentence.context_stems
-    return any(stem(k) in have for k in keys)
+    return bool(required & have)
 
 
 def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:
