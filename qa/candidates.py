@@ -205,19 +205,23 @@ class Candidate:
     family: str
 
 
-def find(kind: Kind, sentence: str) -> list[Candidate]:
-    """Every span of ``sentence`` of a family that answers ``kind``; a span inside a longer one is dropped."""
+def find(kind: Kind, sentence: str, context: str = "") -> list[Candidate]:
+    """Every span of ``sentence`` of a family that answers ``kind``; a span inside a longer one is dropped.
+
+    ``context`` is the text around the sentence (its article): a word that opens the sentence is a name when
+    the article writes it capitalised mid-sentence ("Snook, who…" after "Sarah Snook says…").
+    """
     found: list[Candidate] = []
     for family in _FAMILIES.get(kind, ()):
-        for cand in _spans(family, sentence):
+        for cand in _spans(family, sentence, context):
             if not any(c.start <= cand.start and cand.end <= c.end for c in found):
                 found.append(cand)
     return found
 
 
-def _spans(family: str, sentence: str) -> list[Candidate]:
+def _spans(family: str, sentence: str, context: str = "") -> list[Candidate]:
     if family == "name":
-        return _names(sentence)
+        return _names(sentence, context)
     pattern = _PATTERNS[family]
     spans: list[Candidate] = []
     for m in pattern.finditer(sentence):
@@ -247,7 +251,7 @@ def _is_count(sentence: str, m: re.Match[str]) -> bool:
     return not re.match(rf"\s?(?:{_CURRENCY_WORDS}|{_UNITS})\b", sentence[m.end() :])
 
 
-def _names(sentence: str) -> list[Candidate]:
+def _names(sentence: str, context: str = "") -> list[Candidate]:
     spans: list[Candidate] = []
     dateline = _DATELINE.match(sentence)
     story = dateline.end() if dateline else 0  # where the story's own first word stands
@@ -280,7 +284,13 @@ def _names(sentence: str) -> list[Candidate]:
         before = sentence[story:start] if start >= story else sentence[:start]
         opening = not before.strip(" “”\"'‘’(—-") or before.rstrip().endswith(("“", '"'))
         rest = sentence[:start] + " " * len(text) + sentence[start + len(text) :]  # this occurrence blanked
-        if opening and len(words) == 1 and not text.isupper() and not _capitalised_elsewhere(rest, text):
+        if (
+            opening
+            and len(words) == 1
+            and not text.isupper()
+            and not _capitalised_elsewhere(rest, text)
+            and not _proper_in(context, text)
+        ):
             continue
         spans.append(Candidate(text, start, start + len(text), "name"))
     return spans
@@ -338,3 +348,11 @@ def _droppable_last(word: str) -> bool:
 
 def _capitalised_elsewhere(sentence: str, word: str) -> bool:
     return re.search(rf"(?<=\s){re.escape(word)}\b", sentence) is not None
+
+
+def _proper_in(article: str, word: str) -> bool:
+    """Whether ``article`` writes ``word`` as a name: capitalised after a word or comma (". Snook" may open
+    another sentence) and never in lower case ("Over", "Actors" are words a headline capitalises)."""
+    if not article or re.search(rf"\b{re.escape(word.lower())}\b", article):
+        return False
+    return re.search(rf"(?<=[\w,]\s){re.escape(word)}\b", article) is not None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
 from qa.candidates import Candidate, find, looks_like_person
+from qa.classes import members, members_pattern
 from qa.passage import Passage
 from qa.places import place_kind
 from qa.prompt import Message
@@ -123,6 +124,7 @@ class ExtractiveGenerator:
         name_stems = {stem(w) for n in q.names for w in words(n)}
         required = _required_names(q)
         content = [f for f in q.focus if f not in name_stems]
+        closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []
@@ -156,9 +158,10 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if near >= _LEAD_NEAR else ""
-                elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN:
+                elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
                     # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
-                    # may be named in lower case ("polio"): a sentence closely about it will do.
+                    # may be named in lower case ("polio"): a sentence closely about it will do, unless the
+                    # question asks for one of a closed class ("which sport…?") and the sentence names none.
                     continue
             options.append((score, sentence, cand, lead))
         best: Pick | None = None
@@ -210,7 +213,7 @@ class ExtractiveGenerator:
             if about < _SALIENT_ABOUT or vote <= 0:
                 continue
             seen: set[str] = set()
-            for cand in find(q.kind, sentence.text):
+            for cand in _candidates(q, sentence):
                 cand = _trim(cand, asked)
                 key = " ".join(stem(w) for w in words(cand.text))
                 if key in seen or not _fits(q, cand, set(key.split()), asked, names):
@@ -280,7 +283,7 @@ class ExtractiveGenerator:
         focus = {a for f in weights for a in alternatives(f)}
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
         best: tuple[Candidate, float] | None = None
-        for cand in find(q.kind, sentence.text):
+        for cand in _candidates(q, sentence):
             first, last = _word_range(spans, cand)
             cand_stems = set(sentence.stems[first : last + 1])
             # The answer is not what the question already says ("Which club did Radescu leave?" is not Radescu).
@@ -307,6 +310,8 @@ class ExtractiveGenerator:
                     near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
             if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
+            if cand.family == "member":
+                near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
                 if _LOCATIVE.search(sentence.text[: cand.start]):
                     near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
@@ -417,6 +422,18 @@ def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool
         # around the sentence may carry them. An age or a number must be said of the one named, in the sentence.
         have |= sentence.context_stems
     return bool(required & have)
+
+
+def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
+    """What in ``sentence`` could answer ``q``: a member of the closed class it asks for ("which sport…?"), or
+    a span of the kind it wants."""
+    listed = members(q.target_stem, sentence.text) if q.kind is Kind.NAME else None
+    if listed is not None:
+        return listed
+    # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
+    # whether that first word is a name. Other kinds of name seldom stand alone there.
+    context = f"{sentence.passage.title}\n{sentence.passage.text}" if q.kind is Kind.PERSON else ""
+    return find(q.kind, sentence.text, context)
 
 
 def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:

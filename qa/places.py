@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 
 
-def _listed(text: str) -> frozenset[str]:
+def listed(text: str) -> frozenset[str]:
+    """The lower-case names of a comma-separated list."""
     return frozenset(n.strip().lower() for n in text.split(",") if n.strip())
 
 
-US_STATES = _listed(
+US_STATES = listed(
     "Alabama, Alaska, Arizona, Arkansas, California, Colorado, Connecticut, Delaware, Florida, Georgia, Hawaii, "
     "Idaho, Illinois, Indiana, Iowa, Kansas, Kentucky, Louisiana, Maine, Maryland, Massachusetts, Michigan, "
     "Minnesota, Mississippi, Missouri, Montana, Nebraska, Nevada, New Hampshire, New Jersey, New Mexico, New York, "
@@ -23,7 +24,7 @@ US_STATES = _listed(
     "District of Columbia"
 )
 
-COUNTRIES = _listed(
+COUNTRIES = listed(
     "Afghanistan, Albania, Algeria, Andorra, Angola, Argentina, Armenia, Australia, Austria, Azerbaijan, Bahamas, "
     "Bahrain, Bangladesh, Barbados, Belarus, Belgium, Belize, Benin, Bhutan, Bolivia, Bosnia, Botswana, Brazil, "
     "Brunei, Bulgaria, Burkina Faso, Burundi, Cambodia, Cameroon, Canada, Chad, Chile, China, Colombia, Comoros, "

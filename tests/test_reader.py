@@ -110,6 +110,21 @@ ARTICLES = {
         "A court on Monday fined Velora Foods 12 million dollars for polluting the Tarn River. Judge Ana Brecht "
         "said the company had ignored warnings. Velora said it would appeal.",
     ),
+    "runoff": (
+        "Warnock wins Georgia runoff",
+        "Senator Raphael Warnock defeated his challenger Herschel Walker, a former football star, in the runoff. "
+        "Walker conceded on Tuesday night in Atlanta.",
+    ),
+    "tariffs": (
+        "Tariffs take effect",
+        "President Trump's sweeping tariffs on imported steel and aluminum took effect on Wednesday. Markets "
+        "fell in Tokyo.",
+    ),
+    "tony": (
+        "Broadway hands out its awards",
+        "Sarah Snook was among the nominees in New York on Sunday. Snook, who plays 26 characters in the show, "
+        "won her first Tony for best leading actress in a play.",
+    ),
 }
 
 
@@ -319,6 +334,25 @@ def test_the_united_states_in_a_question_is_its_scope_not_a_name_the_answer_must
     assert answer == "Lunchables removed from school lunch menus [1]", answer
     # Another country named by the question still must be there.
     assert reader.answer("Which item was removed from school menus across Canada?", passages("menus")) == CANNOT_ANSWER
+
+
+def test_a_closed_class_is_answered_by_one_of_its_members_even_in_lower_case(reader: ExtractiveGenerator) -> None:
+    # "football" is no capitalised name; a sport is one of a known few.
+    answer = reader.answer("Which sport did Herschel Walker play professionally?", passages("runoff"))
+    assert lead_and_marker(answer) == ("football", "[1]"), answer
+    # A run of members is one answer ("what metals?").
+    answer = reader.answer("President Trump imposed tariffs on the imports of what metals?", passages("tariffs"))
+    assert lead_and_marker(answer) == ("steel and aluminum", "[1]"), answer
+    # A sentence about the question that names no member of the class asked for does not answer it.
+    assert reader.answer("Which colour did Herschel Walker wear in the runoff?", passages("runoff")) == CANNOT_ANSWER
+
+
+def test_a_surname_opening_a_sentence_is_a_name_when_the_article_writes_it_as_one(
+    reader: ExtractiveGenerator,
+) -> None:
+    # "Snook" opens the sentence, where any word is capitalised; the article's "Sarah Snook" says it is a name.
+    answer = reader.answer("Who won her first Tony for best leading actress in a play?", passages("tony"))
+    assert lead_and_marker(answer) == ("Sarah Snook", "[1]"), answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
