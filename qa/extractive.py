@@ -22,7 +22,7 @@ from ingest.chunking import sentence_spans
 from qa.candidates import Candidate, find, looks_like_person
 from qa.classes import members, members_pattern
 from qa.passage import Passage
-from qa.places import place_kind
+from qa.places import leading_place, place_kind
 from qa.prompt import Message
 from qa.question import PERSON_NOUNS, Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
@@ -313,9 +313,16 @@ class ExtractiveGenerator:
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
+                head = leading_place(cand.text) if place_kind(cand.text) is None else None
+                if head and _PLACE_TARGETS.get(q.target or "") == place_kind(head):
+                    # "Which state is Santos from?": "Santos' fellow New York Republicans" says it.
+                    cand = Candidate(head, cand.start, cand.start + len(head), cand.family)
                 if _LOCATIVE.search(sentence.text[: cand.start]):
                     near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
-                near = _place_fit(q, cand, near)
+                fit = _place_fit(q, cand, near)
+                if fit is None:
+                    continue  # "Which state…?": states are few and known; a city, a person or a paper is no answer
+                near = fit
             if best is None or near > best[1]:
                 best = (cand, near)
         return best
@@ -517,15 +524,14 @@ _PERSON_BONUS = 0.5
 _SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
 
 
-def _place_fit(q: Question, cand: Candidate, near: float) -> float:
-    """How well ``cand`` answers a where / which-place question, from how close it stands and what it names."""
+def _place_fit(q: Question, cand: Candidate, near: float) -> float | None:
+    """How well ``cand`` answers a where / which-place question, from how close it stands and what it names;
+    None when the question asks for a state or a country and it names another kind of place or none."""
     named = place_kind(cand.text)
     wanted = _PLACE_TARGETS.get(q.target or "")
     if named and (wanted is None or named == wanted):
         return max(near, _LEAD_NEAR) + _PLACE_BONUS
-    if wanted:
-        return near / 2  # a city, a person or a paper where a state was asked
-    return near
+    return None if wanted else near
 
 
 def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int]:

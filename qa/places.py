@@ -62,3 +62,14 @@ def place_kind(text: str) -> str | None:
     if _PLACE_ENDINGS.search(text.strip()):
         return "place"
     return None
+
+
+def leading_place(text: str) -> str | None:
+    """The state or country a longer name opens with: "New York" of "New York Republicans", "Texas" of "Texas
+    Gov" (a name of people or an office that says where they are from), or None."""
+    words = text.split()
+    for n in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:n])
+        if place_kind(head) in ("state", "country"):
+            return head
+    return None

@@ -125,6 +125,11 @@ ARTICLES = {
         "Sarah Snook was among the nominees in New York on Sunday. Snook, who plays 26 characters in the show, "
         "won her first Tony for best leading actress in a play.",
     ),
+    "expelled": (
+        "House expels George Santos",
+        "Rep. George Santos was expelled from the House on Friday after a scathing ethics report. Earlier, "
+        "Santos' fellow New York Republicans led an effort to expel him.",
+    ),
 }
 
 
@@ -353,6 +358,14 @@ def test_a_surname_opening_a_sentence_is_a_name_when_the_article_writes_it_as_on
     # "Snook" opens the sentence, where any word is capitalised; the article's "Sarah Snook" says it is a name.
     answer = reader.answer("Who won her first Tony for best leading actress in a play?", passages("tony"))
     assert lead_and_marker(answer) == ("Sarah Snook", "[1]"), answer
+
+
+def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
+    # States and countries are a closed class: the sentence most about the question names none, and
+    # "New York Republicans" names the state its people are from.
+    question = "George Santos was expelled from the House after a scathing ethics report. Which state is Santos from?"
+    answer = reader.answer(question, passages("expelled"))
+    assert lead_and_marker(answer) == ("New York", "[1]"), answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
