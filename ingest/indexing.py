@@ -18,7 +18,7 @@ from tqdm import tqdm
 from ingest.chunking import Chunker
 from ingest.document import Chunk, Document
 from ingest.embedding import Embedder
-from ingest.loading import TEXT_SUFFIXES, LoadError, iter_files, load_file, text_article
+from ingest.loading import LoadError, iter_files, load_file
 from ingest.store import DocumentRecord, FileRecord, IndexStore, text_from_chunks
 
 log = logging.getLogger(__name__)
@@ -128,8 +128,9 @@ class Indexer:
         embedding or chunking settings.
         """
         started = time.perf_counter()
+        restored: dict[str, tuple[str, list[Document]]] = {}
         if rebuild:
-            self.store.rebuild(before_reset=self._restore_uploads)
+            self.store.rebuild(before_reset=lambda: restored.update(self._uploads_from_chroma()))
         with self.store.transaction():
             report = IndexReport()
             self.store.repair()
@@ -143,7 +144,7 @@ class Indexer:
             present |= set(uploads)
             removed = [k for k in self.store.manifest.files if k not in present]
             report.forgotten_files = [k for k in removed if Path(k).is_absolute()]
-            self._sync_files(files, removed_keys=removed, report=report, progress=progress)
+            self._sync_files(files, removed_keys=removed, report=report, progress=progress, read=restored)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -186,10 +187,17 @@ class Indexer:
 
     # --- the sync itself ------------------------------------------------------------------------
     def _sync_files(
-        self, files: Sequence[Path], removed_keys: Sequence[str], report: IndexReport, progress: bool
+        self,
+        files: Sequence[Path],
+        removed_keys: Sequence[str],
+        report: IndexReport,
+        progress: bool,
+        read: dict[str, tuple[str, list[Document]]] | None = None,
     ) -> None:
+        """``read``: articles already read, by file key with their file's hash (uploads read back from Chroma)."""
         manifest = self.store.manifest
-        loaded: dict[str, tuple[str, list[Document]]] = {}
+        loaded: dict[str, tuple[str, list[Document]]] = dict(read or {})
+        report.files += len(loaded)
         stale: list[str] = []  # documents of known files that no longer load
         # Outside the documents folder nothing would list a broken file again: it is reported now and
         # forgotten (with any documents it had), rather than re-reported by every later reindex.
@@ -372,33 +380,30 @@ class Indexer:
         documents = self.store.manifest.documents.values()
         return [d.file for d in documents if d.duplicate_of in gone and d.doc_id not in gone]
 
-    def _restore_uploads(self) -> None:
-        """Before a rebuild, which embeds every article again from its file: write back from Chroma each upload
-        whose file is not here (it came through another replica, or a lost volume), so the rebuild keeps it.
-
-        A Markdown or text upload (every article sent as JSON is one) comes back as the text loader reads it:
-        title, header lines, and the text its chunks hold. An upload of another kind could not come back as it
-        was; the rebuild drops it, with a warning, as it did every missing upload before."""
+    def _uploads_from_chroma(self) -> dict[str, tuple[str, list[Document]]]:
+        """Before a rebuild, which embeds every article again from its file: the articles of each upload whose
+        file is not here (it came through another replica, or a lost volume), read back from Chroma so the
+        rebuild keeps them: each record's fields and the text its chunks hold, under the same ids. Nothing is
+        parsed again, so an upload of any format (HTML, PDF, a JSON list of articles) comes back whole."""
         manifest = self.store.manifest
+        restored: dict[str, tuple[str, list[Document]]] = {}
         for key, file in manifest.files.items():
             path = self._path_of(key)
             if not key.startswith(UPLOAD_KEY) or path is None or path.exists():
                 continue
-            records = [manifest.documents[d] for d in file.docs if d in manifest.documents]
-            if path.suffix.lower() not in TEXT_SUFFIXES or len(records) != 1:
-                log.warning("cannot write the upload %s back from Chroma: the rebuild drops it", key)
-                continue
-            record = records[0]
-            # A same-content copy has no chunks of its own: its canonical article's are its text.
-            rows = self.store.chunks_of(record.duplicate_of or record.doc_id)
-            if not rows:
-                log.warning("cannot write the upload %s back from Chroma: no chunks", key)
-                continue
-            text = text_from_chunks([(int(meta.get("start", 0)), chunk) for _, chunk, meta in rows])
-            article = text_article(record.title, text, record.source, record.published, record.url, record.author)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(article, encoding="utf-8")
-            log.warning("wrote the upload %s back from Chroma, for the rebuild", key)
+            docs: list[Document] = []
+            for record in (manifest.documents[d] for d in file.docs if d in manifest.documents):
+                # A same-content copy has no chunks of its own: its canonical article's are its text.
+                rows = self.store.chunks_of(record.duplicate_of or record.doc_id)
+                if not rows:
+                    log.warning("no chunks of %s (upload %s) in Chroma: the rebuild drops it", record.doc_id, key)
+                    continue
+                text = text_from_chunks([(int(meta.get("start", 0)), chunk) for _, chunk, meta in rows])
+                docs.append(record.document(text))
+            if docs:
+                restored[key] = ("", docs)  # no file here to hash: the replica that has it reads it again
+                log.warning("read the upload %s back from Chroma, for the rebuild", key)
+        return restored
 
     def _path_of(self, key: str) -> Path | None:
         if key.startswith(UPLOAD_KEY):

@@ -35,7 +35,7 @@ import numpy as np
 
 from ingest.bm25 import ArticleEntry, BM25Entry, BM25Index, Where, tokenize
 from ingest.chunking import embedding_text
-from ingest.document import Chunk
+from ingest.document import Chunk, Document
 from ingest.embedding import Embedder
 from ingest.settings import Settings
 
@@ -89,6 +89,10 @@ class DocumentRecord:
 
     def to_metadata(self) -> dict[str, str | int]:
         return {"kind": "doc", **{k: "" if v is None else v for k, v in asdict(self).items()}}
+
+    def document(self, text: str) -> Document:
+        """The article this record describes, with ``text`` (its chunks' text, for one read back from Chroma)."""
+        return Document(self.doc_id, self.title, text, self.source, self.published, self.url, self.author, self.path)
 
     @classmethod
     def from_metadata(cls, meta: dict[str, Any]) -> DocumentRecord:

@@ -21,7 +21,7 @@ from api.services import Services
 from ingest.bm25 import BM25Index
 from ingest.loading import load_file
 from ingest.store import COMMITTED, IndexStore
-from ingest.uploads import add_text
+from ingest.uploads import add_file, add_text
 from qa.retrieval import Filters
 
 T = TypeVar("T")
@@ -341,6 +341,19 @@ def bm25_doc_ids(store: IndexStore, query: str) -> set[str]:
     return {by_chunk[cid] for cid, _ in store.bm25.search(query, 5)}
 
 
+UPLOADED_HTML = (
+    '<html><head><title>Ferry Ostrand runs aground</title><meta name="author" content="Ivo Tamm"></head>'
+    "<body><article><h1>Ferry Ostrand runs aground</h1><p>The Ferry Ostrand ran aground off Holm on Tuesday "
+    "with 120 passengers on board. Nobody was hurt, the coastguard said.</p><p>Tugs freed the ship at high tide "
+    "and it returned to port under its own power.</p></article></body></html>"
+)
+# One article with a URL, one without: its id comes from the file's name and its place in the list.
+UPLOADED_JSONL = (
+    '{"title": "Holm opens a night market", "text": "The town of Holm opened a night market on the quay on '
+    'Friday, with forty stalls.", "url": "https://news.test/holm-market", "published": "2031-04-01"}\n'
+    '{"title": "Brask library reopens", "text": "The library in Brask reopened on Saturday after a '
+    'two-year refit paid for by the county."}\n'
+)
 UPLOADED = (
     "The Quellport harbour board voted on Monday to replace the crane that toppled into the marina during "
     "Sunday's gale.\n\nThe new crane will cost 3.1 million euros and arrive in the spring, the board said. "
@@ -350,36 +363,43 @@ UPLOADED = (
 )
 
 
-def test_a_rebuild_keeps_an_upload_that_came_through_another_process(
+def test_a_rebuild_keeps_uploads_of_every_format_that_came_through_another_process(
     tmp_path: Path, small_docs_factory: Callable[[Path], Path], services_factory: Callable[..., Services]
 ) -> None:
-    """Two processes over one Chroma, each with its own data folder (as replicas without a shared volume): an
-    article uploaded through one is kept by a rebuild run in the other, which writes it back from the chunks in
-    Chroma (its title, headers and text) before embedding everything again."""
+    """Two processes over one Chroma, each with its own data folder (as replicas without a shared volume):
+    articles uploaded through one, as JSON text, an HTML page and a JSONL list, are kept by a rebuild run in
+    the other, under the same ids, read back from their records and chunks in Chroma."""
     docs = small_docs_factory(tmp_path / "docs")
     one = services_factory(docs, chunk_tokens=48, chunk_overlap=12)  # several chunks, overlapping
     two = services_factory(one.settings, data_dir=tmp_path / "other-data")
     one.indexer.reindex()
-    result = add_text(one.indexer, "Quellport to replace toppled crane", UPLOADED, published="2031-03-03",
-                      source="testwire", author="Ada Brisk")  # fmt: skip
-    [record] = result.documents
-    assert record.chunks >= 3
-    upload_key = record.file
-    assert not (two.settings.uploads_dir / upload_key.removeprefix("upload:")).exists()
+    text = add_text(one.indexer, "Quellport to replace toppled crane", UPLOADED, published="2031-03-03",
+                    source="testwire", author="Ada Brisk")  # fmt: skip
+    html = add_file(one.indexer, "ferry.html", UPLOADED_HTML.encode())
+    listed_jsonl = add_file(one.indexer, "wire.jsonl", UPLOADED_JSONL.encode())
+    uploaded = [d for r in (text, html, listed_jsonl) for d in r.documents]
+    assert len(uploaded) == 4, uploaded
+    [crane] = text.documents
+    assert crane.chunks >= 3
+    before = {d.doc_id: d for d in one.store.manifest.listed()}
+    for d in uploaded:
+        assert not (two.settings.uploads_dir / before[d.doc_id].file.removeprefix("upload:")).exists()
 
     two.indexer.reindex(rebuild=True)
-    restored = two.settings.uploads_dir / upload_key.removeprefix("upload:")
-    assert restored.exists()
-    [doc] = load_file(restored, two.settings.uploads_dir.parent)
-    assert (doc.title, doc.published, doc.source, doc.author) == (
-        "Quellport to replace toppled crane", "2031-03-03", "testwire", "Ada Brisk",
-    )  # fmt: skip
-    assert doc.text.split() == UPLOADED.split()  # every word, in order; the paragraphs come back too
-    assert doc.text.count("\n\n") == UPLOADED.count("\n\n")
     # A rebuild is run with the other replicas stopped (it recreates the collection): the first one restarts.
     for store in (two.store, services_factory(one.settings).store):
         listed = {d.doc_id: d for d in store.manifest.listed()}
-        assert record.doc_id in listed
-        chunks = store.chunks_of(record.doc_id)
-        assert len(chunks) == listed[record.doc_id].chunks >= 3
-        assert "rusting base" in " ".join(text for _, text, _ in chunks)
+        assert set(before) == set(listed)
+        for d in uploaded:
+            was, now = before[d.doc_id], listed[d.doc_id]
+            assert (now.title, now.source, now.published, now.url, now.author, now.file) == (
+                was.title, was.source, was.published, was.url, was.author, was.file,
+            )  # fmt: skip
+            assert len(store.chunks_of(d.doc_id)) == now.chunks > 0
+        words = " ".join(t for _, t, _ in store.chunks_of(crane.doc_id)).split()
+        assert set(words) == set(UPLOADED.split()) and "rusting" in words
+        assert "Ferry Ostrand" in " ".join(t for _, t, _ in store.chunks_of(html.documents[0].doc_id))
+    # The replica that has the files reads them again and finds every article as it was.
+    again = services_factory(one.settings).indexer.reindex()
+    assert (again.added, again.removed) == (0, 0), again.summary()
+
