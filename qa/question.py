@@ -375,4 +375,31 @@ def _names(text: str) -> list[str]:
     return [n for n in found if n]
 
 
-SYNONYMS: dict[str, tuple[str, ...]] = {stem(k): tuple(stem(v) for v in vs) for k, vs in _SYNONYM_WORDS.items()}
+# Irregular verbs: the stemmer leaves "said" apart from "say", "told" from "tell". "What did Fuller say?" is
+# answered by "…, Fuller said."; every form of one verb stands for the others.
+_IRREGULAR_VERBS = (
+    "say said says", "tell told", "give gave given", "take took taken", "find found", "go went gone goes",
+    "come came", "get got gotten", "make made", "know knew known", "see saw seen", "write wrote written",
+    "begin began begun", "run ran", "hold held", "meet met", "lose lost", "build built", "send sent",
+    "spend spent", "bring brought", "think thought", "fall fell fallen", "rise rose risen", "grow grew grown",
+    "break broke broken", "choose chose chosen", "drive drove driven", "fly flew flown", "lead led",
+    "keep kept", "feel felt", "sell sold", "pay paid", "buy bought", "leave left", "win won", "steal stole stolen",
+    "shoot shot", "strike struck", "sink sank sunk", "freeze froze frozen", "speak spoke spoken", "teach taught",
+    "catch caught", "fight fought", "seek sought", "hide hid hidden", "bite bit bitten", "eat ate eaten",
+    "swim swam swum", "sing sang sung", "ring rang rung", "draw drew drawn", "throw threw thrown",
+    "wear wore worn", "tear tore torn", "forget forgot forgotten", "become became", "stand stood",
+    "understand understood", "sit sat", "hear heard", "light lit", "slide slid", "flee fled", "lend lent",
+    "bear bore born borne", "swear swore sworn", "shake shook shaken", "wake woke woken", "arise arose arisen",
+)
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {stem(k): [stem(v) for v in vs] for k, vs in _SYNONYM_WORDS.items()}
+    for forms in _IRREGULAR_VERBS:
+        stems = list(dict.fromkeys(stem(f) for f in forms.split()))
+        for s in stems:
+            table.setdefault(s, []).extend(o for o in stems if o != s and o not in table[s])
+    return {k: tuple(vs) for k, vs in table.items()}
+
+
+SYNONYMS: dict[str, tuple[str, ...]] = _synonyms()

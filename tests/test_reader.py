@@ -368,6 +368,11 @@ def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader
     assert lead_and_marker(answer) == ("New York", "[1]"), answer
 
 
+def test_every_form_of_an_irregular_verb_stands_for_the_others(reader: ExtractiveGenerator) -> None:
+    # The stemmer keeps "said" apart from "say"; the question's verb is still the sentence's.
+    assert reader.answer("What did Velora say?", passages("court")) == "Velora said it would appeal. [1]"
+
+
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
     assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
