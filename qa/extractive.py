@@ -294,8 +294,9 @@ class ExtractiveGenerator:
             if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
                 continue
             if q.kind is Kind.COUNT and target and not inside_target:
-                # "29 league goals": what is counted follows the number closely.
-                if not any(last < i <= last + _TARGET_WINDOW for i in target_at):
+                # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
+                # number asked for may follow the word.
+                if not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in target_at):
                     continue
             elif target and q.kind in _TARGET_REQUIRED and not (inside_target or target_at):
                 continue  # "What is Heliant's share price?": a sentence without a price doesn't say
@@ -308,6 +309,8 @@ class ExtractiveGenerator:
                 near += _PERSON_BONUS
                 if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
                     near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
+            elif q.kind is Kind.PERSON and _DEMONYM.search(cand.text):
+                near = 0.0  # "The 24-year-old Romanian scored…" tells of someone, but not who: no short answer
             if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
             if cand.family == "member":

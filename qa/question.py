@@ -75,6 +75,11 @@ _MONEY_NOUNS = _set(
     "losses debt value worth fine damages bill payment wage wages earnings sum"
 )
 _DATE_NOUNS = _set("date day month year time")
+# "What was the top wind speed?" asks for an amount with its unit.
+_MEASURE_NOUNS = _set(
+    "speed speeds height depth distance length weight temperature temperatures size area magnitude altitude "
+    "elevation volume capacity width"
+)
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
 _MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold")
 _META_OBJECTS = _set("story article piece report news item coverage report post column")
@@ -93,9 +98,10 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "back": ("reconnect", "restor", "return", "resum", "reopen"),
     "win": ("won", "victori", "beat", "champion"),
     "won": ("win", "victori", "beat", "champion"),
-    "cfo": ("chief", "financi", "offic"),
-    "ceo": ("chief", "execut"),
-    "coo": ("chief", "oper"),
+    # The word that tells the officer: "chief" alone is any of them (a CFO is no answer to "who is the CEO?").
+    "cfo": ("financial",),
+    "ceo": ("executive",),
+    "coo": ("operating",),
     "revenu": ("sale", "turnov"),
     "profit": ("earn", "net", "incom"),
     "earn": ("profit", "revenu", "quarter", "result", "incom"),
@@ -111,6 +117,13 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "compani": ("firm", "group", "maker", "chipmak"),
     "home": ("household", "hous", "properti"),
     "contract": ("deal", "agreement"),
+    # A measure asked for by name is written as a number with its unit: "164 kilometres per hour" is a speed.
+    "speed": ("mph", "hour", "knots", "kph", "fast"),
+    "temperature": ("degrees",),
+    "height": ("tall", "metres", "meters", "feet"),
+    "depth": ("deep", "metres", "meters", "feet"),
+    "distance": ("miles", "kilometres", "kilometers", "far"),
+    "weight": ("kilograms", "tonnes", "tons", "pounds", "heavy"),
 }
 
 
@@ -256,8 +269,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
         if w in ("which", "what"):
             owner = re.search(rf"\b{w}\s+(\w+)(?:’s|'s)\s", text, re.IGNORECASE)
             if owner:  # "Which state's voting map…?" asks for the state
-                noun = owner.group(1).lower()
-                return _kind_of_noun(noun), noun
+                return _typed(owner.group(1).lower())
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could"):
                 if "call" in rest:
                     return Kind.NAME, None  # "What do you call a group of witches?": a name, written in lower case
@@ -268,9 +280,20 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 noun = _last_noun(after) if after else None
                 if after and noun is None and _is_name_phrase(text, after):
                     return Kind.DESCRIPTION, None
-                return _kind_of_noun(noun), noun
-            return _kind_of_noun(phrase[-1]), phrase[-1]
+                return _typed(noun)
+            if phrase[-1] == "share" and rest[len(phrase) : len(phrase) + 1] == ["of"]:
+                return Kind.PERCENT, None  # "What share of future fees…?" (but "which share fell?" names one)
+            return _typed(phrase[-1])
     return Kind.ANY, None
+
+
+def _typed(noun: str | None) -> tuple[Kind, str | None]:
+    """The kind of answer ``noun`` asks for, and the noun the answer must stand by. A percent or a measure
+    needs none: its unit says what it is ("15 percent" is the share, "164 kilometres per hour" the speed)."""
+    if noun in _MEASURE_NOUNS:
+        return Kind.AMOUNT, None
+    kind = _kind_of_noun(noun)
+    return kind, None if kind is Kind.PERCENT else noun
 
 
 def _kind_of_noun(noun: str | None) -> Kind:
@@ -284,6 +307,8 @@ def _kind_of_noun(noun: str | None) -> Kind:
         return Kind.DATE
     if noun in ("percent", "percentage", "share", "rate"):
         return Kind.PERCENT if noun != "share" else Kind.NAME
+    if noun in _MEASURE_NOUNS:
+        return Kind.AMOUNT
     if noun in ("number", "population", "total"):
         return Kind.COUNT
     if noun in PERSON_NOUNS:
@@ -336,7 +361,8 @@ def _last_noun(rest: list[str]) -> str | None:
     for w in rest:
         if w in _AUX and head is not None:
             break
-        if w not in _STOP and w != "s" and not (head and w.endswith("ed")):  # "the rocket headed": a verb
+        # "the rocket headed": a verb; "the wind speed": a measure
+        if w not in _STOP and w != "s" and not (head and w.endswith("ed") and w not in _MEASURE_NOUNS):
             head = w
     return head
 

@@ -130,6 +130,17 @@ ARTICLES = {
         "Rep. George Santos was expelled from the House on Friday after a scathing ethics report. Earlier, "
         "Santos' fellow New York Republicans led an effort to expel him.",
     ),
+    "transfer": (
+        "Tavros sign Radescu",
+        "Tavros United signed the striker Emil Radescu from Dorvik Athletic on Monday. The 24-year-old Romanian "
+        "scored 29 league goals last season. Radescu will wear the number 9 shirt. Dorvik Athletic will also "
+        "receive 15 percent of any future transfer fee.",
+    ),
+    "earnings": (
+        "Heliant profit rises",
+        "Heliant reported a record profit on Thursday. Chief financial officer Jonas Pereira said the company would "
+        "open a new factory in Lisbrook.",
+    ),
 }
 
 
@@ -371,6 +382,33 @@ def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader
 def test_every_form_of_an_irregular_verb_stands_for_the_others(reader: ExtractiveGenerator) -> None:
     # The stemmer keeps "said" apart from "say"; the question's verb is still the sentence's.
     assert reader.answer("What did Velora say?", passages("court")) == "Velora said it would appeal. [1]"
+
+
+def test_a_measure_asked_for_by_name_is_answered_by_a_number_with_its_unit(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What was the top wind speed?", passages("storm"))
+    assert lead_and_marker(answer) == ("up to 150 kilometres per hour", "[1]"), answer
+
+
+def test_a_share_of_something_is_a_percent_and_a_number_may_follow_its_word(reader: ExtractiveGenerator) -> None:
+    # A percent's own unit says it is the share: the sentence need not say "share" or "percentage".
+    for asked in ("share", "percentage"):
+        answer = reader.answer(f"What {asked} of future fees goes to Dorvik?", passages("transfer"))
+        assert answer == "Dorvik Athletic will also receive 15 percent of any future transfer fee. [1]", answer
+        assert analyse(f"What {asked} of future fees goes to Dorvik?").kind is Kind.PERCENT
+    answer = reader.answer("What number will Radescu wear?", passages("transfer"))
+    assert lead_and_marker(answer) == ("9", "[1]"), answer
+
+
+def test_a_people_s_adjective_is_no_short_answer_to_who(reader: ExtractiveGenerator) -> None:
+    # The sentence says who scored by description only: it is the answer, with no name to lead it.
+    answer = reader.answer("Who scored 29 goals?", passages("transfer"))
+    assert answer == "The 24-year-old Romanian scored 29 league goals last season. [1]", answer
+
+
+def test_one_chief_officer_is_not_another(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Who is Heliant's CFO?", passages("earnings"))
+    assert lead_and_marker(answer) == ("Jonas Pereira", "[1]"), answer
+    assert reader.answer("Who is Heliant's CEO?", passages("earnings")) == CANNOT_ANSWER
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
