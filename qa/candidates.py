@@ -22,9 +22,8 @@ _QUALIFIER = (
     r"(?:(?:about|around|nearly|almost|roughly|approximately|some|over|under|more than|less than|fewer than|"
     r"at least|up to|as many as|as much as|an estimated)\s+)"
 )
-_CURRENCY_WORDS = (
-    r"(?:dollars|euros|pounds|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|USD|EUR|GBP)"
-)
+# Not bare "pounds": in American news "weigh up to 150 pounds" is a weight; "£150" or "150 pounds sterling" is money.
+_CURRENCY_WORDS = r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|USD|EUR|GBP)"
 _UNITS = (
     r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in|centimetres|centimeters|cm|"
     r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|degrees|"
@@ -54,6 +53,12 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"{_QUALIFIER}?(?:{_NUM}){_SCALE}?\s?{_UNITS}\b(?:\s(?:per|an|a)\s(?:hour|second|day|year))?"
     ),
     "count": re.compile(rf"\b{_QUALIFIER}?(?:{_NUM}){_SCALE}?\b"),
+    # "about half of Twitter's staff", "two-thirds of voters": a share written in words.
+    "fraction": re.compile(
+        rf"\b{_QUALIFIER}?(?:half|a third|one-third|two-thirds|a quarter|one-quarter|three-quarters|a fifth|a tenth)"
+        r"(?= of\b)",
+        re.IGNORECASE,
+    ),
     "age": re.compile(rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old)\b"),
     "duration": re.compile(
         rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:until|through|till|to) "
@@ -184,9 +189,9 @@ _MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
 # Which pattern families answer which kind, best first.
 _FAMILIES: dict[Kind, tuple[str, ...]] = {
     Kind.COUNT: ("count",),
-    Kind.AMOUNT: ("quantity", "money", "percent", "count"),
+    Kind.AMOUNT: ("quantity", "money", "percent", "fraction", "count"),
     Kind.MONEY: ("money",),
-    Kind.PERCENT: ("percent",),
+    Kind.PERCENT: ("percent", "fraction"),
     Kind.DATE: ("date",),
     Kind.DURATION: ("duration",),
     Kind.AGE: ("age",),
@@ -330,6 +335,30 @@ _ROLE_WORDS = frozenset(
         "u.s.", "first", "lady", "sir", "dame", "king", "queen", "prince", "princess", "pope"
     ]
 )
+
+
+# Titles written between an organisation and a person: "Avelo Airlines CEO Andrew Levy", "New York City Mayor
+# Eric Adams". The person is the name after the title.
+_TITLES = frozenset(
+    [
+        "ceo", "cfo", "coo", "cto", "president", "chairman", "chairwoman", "chair", "mayor", "governor", "gov",
+        "senator", "sen", "rep", "secretary", "minister", "chancellor", "judge", "justice", "coach", "manager",
+        "director", "spokesman", "spokeswoman", "spokesperson", "commissioner", "founder", "owner", "chief"
+    ]
+)
+
+
+def person_after_title(text: str) -> str:
+    """The person a name span ends with after a title in it ("Avelo Airlines CEO Andrew Levy" -> "Andrew Levy"),
+    or ``text`` when it holds no title followed by a person's name."""
+    words = text.split()
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].lower().strip(".") in _TITLES:
+            rest = " ".join(words[i + 1 :])
+            # Only after an organisation or a place: "Former Vice President Mike Pence" is one title and name.
+            ahead = [w for w in words[:i] if w.lower().strip(".") not in _ROLE_WORDS]
+            return rest if ahead and looks_like_person(rest) else text
+    return text
 
 
 def looks_like_person(text: str) -> bool:

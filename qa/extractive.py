@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
-from qa.candidates import Candidate, find, looks_like_person
+from qa.candidates import Candidate, find, looks_like_person, person_after_title
 from qa.classes import members, members_pattern
 from qa.passage import Passage
 from qa.places import leading_place, place_kind
@@ -489,15 +489,16 @@ def _description(q: Question, sentence: str) -> str:
 
 
 def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
-    """ "Manager Sigrun Aalto" for "Who is the Tavros manager?" leads with "Sigrun Aalto": the role is asked."""
+    """ "Manager Sigrun Aalto" for "Who is the Tavros manager?" leads with "Sigrun Aalto": the role is asked;
+    "Avelo Airlines CEO Andrew Levy" with "Andrew Levy": the person is named after the title."""
     if cand.family != "name":
         return cand
-    parts = cand.text.split()
+    parts = person_after_title(cand.text).split()
     while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS):
         parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
     parts[-1] = parts[-1].removesuffix("-based")  # "New Jersey-based company": the place is New Jersey
     text = " ".join(parts)
-    start = cand.start + cand.text.find(text)
+    start = cand.start + cand.text.rfind(text)
     return Candidate(text, start, start + len(text), cand.family)
 
 

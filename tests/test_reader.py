@@ -141,6 +141,16 @@ ARTICLES = {
         "Heliant reported a record profit on Thursday. Chief financial officer Jonas Pereira said the company would "
         "open a new factory in Lisbrook.",
     ),
+    "airline": (
+        "Airline to fly charters for the government",
+        "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
+        "Levy said the flying would keep its crews employed.",
+    ),
+    "twitter": (
+        "A day of chaos at Twitter",
+        "Twitter laid off about half of its staff last week. The dire wolf exhibit at the zoo shows an animal that "
+        "could weigh up to 150 pounds. The race was won by Ryan Blaney, giving owner Roger Smith a sweep.",
+    ),
 }
 
 
@@ -409,6 +419,25 @@ def test_one_chief_officer_is_not_another(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("Who is Heliant's CFO?", passages("earnings"))
     assert lead_and_marker(answer) == ("Jonas Pereira", "[1]"), answer
     assert reader.answer("Who is Heliant's CEO?", passages("earnings")) == CANNOT_ANSWER
+
+
+def test_a_person_named_after_an_organisation_and_a_title_is_the_name_after_the_title(
+    reader: ExtractiveGenerator,
+) -> None:
+    answer = reader.answer("Who is Avelo's CEO?", passages("airline"))
+    assert lead_and_marker(answer) == ("Andrew Levy", "[1]"), answer
+
+
+def test_a_share_in_words_answers_how_much_and_pounds_alone_weigh(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How much of its staff did Twitter lay off?", passages("twitter"))
+    assert lead_and_marker(answer) == ("about half", "[1]"), answer
+    # "weigh up to 150 pounds" is no sum of money.
+    assert reader.answer("How much did the zoo spend on the dire wolf?", passages("twitter")) == CANNOT_ANSWER
+
+
+def test_a_verb_asks_for_the_noun_of_who_does_it(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Who owns the car Blaney drove?", passages("twitter"))
+    assert lead_and_marker(answer) == ("Roger Smith", "[1]"), answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
