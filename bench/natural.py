@@ -1,0 +1,109 @@
+"""Natural questions of our own: short questions as people type them ("Who is Avelo's CEO?", "What was the top
+wind speed?"), written by us about the short-dev articles and about nine RealTime QA articles, with answers
+checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
+
+Each question is marked ``tuned`` (the reader was changed after seeing how it answered them) or ``held-out``
+(written, with its answers, before any run, and not tuned on since). The held-out figure is the honest one;
+the tuned one shows what was fixed. The short-dev questions are asked over short-dev and the seed, as
+bench/short_dev.py does; the RealTime QA ones over the whole 1,248-article index, with no as-of date (people
+don't give one).
+
+A question counts as right when the answer contains a gold answer and a cited passage holds it; "wrong" is
+an answer to an answerable question that is neither right nor a refusal; an unanswerable one counts as refused
+when the answer is the refusal. Hit@1/hit@5: the question's article among the retrieved ones.
+
+    python bench/natural.py            # writes bench/results/natural.json
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import REPO, SHARED, bench_settings, corpus_services, machine, sync_index, table, write_json
+
+HERE = Path(__file__).resolve().parent / "natural"
+# This benchmark run on 0794d3a (main before these questions were written), 2026-11-29.
+BEFORE = {
+    "short-dev / tuned": "11/18 · 5 · 2 · 1/3 · 17/18 · 18/18",
+    "realtimeqa / tuned": "12/21 · 4 · 5 · 1/3 · 14/21 · 19/21",
+    "realtimeqa / held-out": "12/21 · 0 · 9 · 4/4 · 14/21 · 20/21",
+}
+SHORT_DEV = SHARED / "eval" / "short-dev"
+PORTIONS = ("tuned", "held-out")
+
+
+def services_for(name: str) -> Any:
+    from api.services import build_services
+
+    if name == "realtimeqa":
+        return corpus_services()
+    services = build_services(bench_settings(SHORT_DEV / "docs", REPO / ".data" / "short-dev", "short_dev"))
+    print(sync_index(services), file=sys.stderr)
+    print(services.indexer.ingest([REPO / "seeds"]).summary(), file=sys.stderr)
+    return services
+
+
+def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in rows if r["answers"]]
+    unanswerable = [r for r in rows if not r["answers"]]
+    ranked = [r["ranks"]["hybrid"] for r in answerable if r["ranks"]]
+    right = sum(bool(r["right_and_cited"]) for r in answerable)
+    refused = sum(bool(r["abstained"]) for r in answerable)
+    return {
+        "right_and_cited": f"{right}/{len(answerable)}",
+        "false_refusals": refused,
+        "wrong": len(answerable) - right - refused,
+        "unanswerable_refused": f"{sum(bool(r['abstained']) for r in unanswerable)}/{len(unanswerable)}",
+        "hit@1": f"{sum(1 for k in ranked if k == 1)}/{len(ranked)}",
+        "hit@5": f"{sum(1 for k in ranked if k is not None and k <= 5)}/{len(ranked)}",
+    }
+
+
+def main() -> None:
+    from qa.evaluation import Evaluator, load_questions
+
+    if not SHARED.exists():
+        raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
+    result: dict[str, Any] = {"machine": machine(), "sets": {}}
+    lines = [("set / portion", "now", "before (0794d3a)")]
+    for name in ("short-dev", "realtimeqa"):
+        questions = load_questions(HERE / f"{name}.jsonl")
+        answerer = services_for(name).answerer()
+
+        def show(q: Any, answer: Any, row: dict[str, Any]) -> None:
+            right = row["right_and_cited"] if q.answerable else row["abstained"]
+            print(f"{'ok ' if right else 'MISS'} {q.id} {q.question}\n     -> {answer.answer[:160]}", file=sys.stderr)
+
+        report = Evaluator(answerer).run(questions, on_answer=show, source=str(HERE / f"{name}.jsonl"))
+        rows = report["per_question"]
+        by_portion = {p: figures([r for r in rows if r["type"] == p]) for p in PORTIONS}
+        result["sets"][name] = {
+            "portions": {p: f for p, f in by_portion.items() if f["right_and_cited"] != "0/0"},
+            "latency_ms": report["latency_ms"],
+            "rows": [
+                {
+                    k: r[k]
+                    for k in ("id", "type", "question", "answers", "answer", "abstained", "right_and_cited", "ranks")
+                }
+                for r in rows
+            ],
+        }
+        for portion, f in result["sets"][name]["portions"].items():
+            now = " · ".join(str(f[k]) for k in f)
+            lines.append((f"{name} / {portion}", now, BEFORE.get(f"{name} / {portion}", "")))
+    path = write_json("natural.json", result)
+    print(table(lines))
+    print("each: right and cited · false refusals · wrong · unanswerable refused · hit@1 · hit@5")
+    print(f"machine: {result['machine']}")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
