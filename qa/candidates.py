@@ -313,7 +313,7 @@ def _possessive_parts(m: re.Match[str]) -> list[tuple[int, str]]:
 
 
 # Words in the names of things, teams, events and bodies rather than people.
-_NOT_PERSON_WORDS = frozenset(
+BODY_WORDS = frozenset(
     [
         "bowl", "cup", "league", "party", "committee", "court", "department", "house", "senate", "congress",
         "university", "college", "school", "company", "inc", "corp", "group", "association", "foundation", "agency",
@@ -368,7 +368,7 @@ def looks_like_person(text: str) -> bool:
         words = words[1:]  # "Former Vice President Mike Pence", "Transportation Secretary Sean Duffy"
     if not 2 <= len(words) <= 4 or any(w.isupper() and len(w) > 2 for w in words):
         return False
-    return not any(w.lower().strip(".") in _NOT_PERSON_WORDS for w in words)
+    return not any(w.lower().strip(".") in BODY_WORDS for w in words)
 
 
 def _droppable_last(word: str) -> bool:

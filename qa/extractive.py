@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
-from qa.candidates import Candidate, find, looks_like_person, person_after_title
+from qa.candidates import BODY_WORDS, Candidate, find, looks_like_person, person_after_title
 from qa.classes import members, members_pattern
 from qa.passage import Passage
-from qa.places import leading_place, place_kind
+from qa.places import PLACE_HEADS, leading_place, place_kind
 from qa.prompt import Message
 from qa.question import PERSON_NOUNS, Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
@@ -408,11 +408,16 @@ _DEMONYM = re.compile(r"^(?:[A-Z]\w+ )?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")
 _HOME_COUNTRY = frozenset(["United States", "US", "USA", "America"])
 
 
+# The heads of names of places and bodies: "Lee County" and "Charlotte County" differ by "Lee".
+_GENERIC_HEADS = PLACE_HEADS | BODY_WORDS
+
+
 def _required_names(q: Question) -> set[str]:
-    """The question's names a sentence must repeat, each by the stem of its longest word: "Malcolm X" by
-    "malcolm"; "U.S." by nothing; "American" not at all (it says what, not who or where); nor its home country."""
+    """The question's names a sentence must repeat, each by the stem of its longest word that is not a kind of
+    place or body ("Lee County" by "lee": "Charlotte County" is another place): "Malcolm X" by "malcolm"; "U.S."
+    by nothing; "American" not at all (it says what, not who or where); nor its home country."""
     return {
-        stem(max(ws, key=len))
+        stem(max((w for w in ws if w not in _GENERIC_HEADS), key=len, default=max(ws, key=len)))
         for n in q.names
         if (ws := words(n)) and not _DEMONYM.search(n) and n not in _HOME_COUNTRY
     }

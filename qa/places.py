@@ -46,10 +46,12 @@ COUNTRIES = listed(
 )
 
 # What a place name often ends in: "Tehama County", "the Sallow River", "Kennedy Space Center" is no place.
-_PLACE_ENDINGS = re.compile(
-    r"\b(?:City|County|Province|Region|Island|Islands|River|Lake|Mountains?|Valley|Bay|Coast|Peninsula|Sea|Ocean|"
-    r"Desert|Canyon|Strait|Gulf|Falls|Borough|District|Prefecture|Territory|Area|Village|Town)$"
+PLACE_HEADS = listed(
+    "city, county, province, region, island, islands, river, lake, mountain, mountains, valley, bay, coast, "
+    "peninsula, sea, ocean, desert, canyon, strait, gulf, falls, borough, district, prefecture, territory, area, "
+    "village, town"
 )
+_PLACE_ENDINGS = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in sorted(PLACE_HEADS))})$")
 
 
 def place_kind(text: str) -> str | None:

@@ -339,14 +339,17 @@ def _noun_phrase(rest: list[str]) -> list[str]:
         rest = rest[2:]  # "what type of infection", "which one of its products": the noun after "of"
         while rest and rest[0] in ("its", "his", "her", "their", "the", "a", "an"):
             rest = rest[1:]
-    for w in rest[:3]:
+    for i, w in enumerate(rest[:3]):
         if w in _AUX or (w.endswith("ed") and phrase) or w in _ADVERBS or (phrase and w in _PHRASE_VERBS):
             break
+        if phrase and w.endswith("s") and rest[i + 1 : i + 2] and rest[i + 1] in _DETERMINERS:
+            break  # "which program funds the buses": a verb, its object after it
         phrase.append(w)
     return phrase
 
 
 _PARTITIVES = _set("type kind sort form one ones")
+_DETERMINERS = _set("the a an its their his her this that these those")
 _ADVERBS = _set("recently now also just currently earlier later still already first finally")
 # Verbs that end "which NFL player says…", "which team won…": not part of the noun asked for.
 _PHRASE_VERBS = _set("says said say won wins made makes became becomes plans wants got gets took takes has")
@@ -390,8 +393,8 @@ def _is_name_phrase(text: str, after: list[str]) -> bool:
 def _names(text: str) -> list[str]:
     """Capitalised word runs that are not the question's first word: the names it mentions."""
     found: list[str] = []
-    # An initial ("John F. Kennedy") ends no sentence.
-    for sentence in re.split(r"(?<=[.?!:])(?<!\s[A-Z]\.)\s+", text.strip()):
+    # An initial ("John F. Kennedy", "J.D. Vance") ends no sentence.
+    for sentence in re.split(r"(?<=[.?!:])(?<![\s.][A-Z]\.)\s+", text.strip()):
         run: list[str] = []
         for i, m in enumerate(re.finditer(r"[\w’'.-]+|[^\w\s]", sentence)):
             word = m.group().strip(".’'")

@@ -141,6 +141,10 @@ ARTICLES = {
         "Heliant reported a record profit on Thursday. Chief financial officer Jonas Pereira said the company would "
         "open a new factory in Lisbrook.",
     ),
+    "counties": (
+        "Hurricane death toll rises",
+        "Twenty-four deaths were recorded in Charlotte County, officials said on Tuesday.",
+    ),
     "airline": (
         "Airline to fly charters for the government",
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
@@ -440,6 +444,13 @@ def test_a_verb_asks_for_the_noun_of_who_does_it(reader: ExtractiveGenerator) ->
     assert lead_and_marker(answer) == ("Roger Smith", "[1]"), answer
 
 
+def test_a_named_place_is_required_by_its_own_word_not_by_the_kind_of_place(reader: ExtractiveGenerator) -> None:
+    # "Charlotte County" is another county: "Lee County" is told apart by "Lee".
+    assert reader.answer("How many deaths were in Lee County?", passages("counties")) == CANNOT_ANSWER
+    answer = reader.answer("How many deaths were in Charlotte County?", passages("counties"))
+    assert lead_and_marker(answer) == ("Twenty-four", "[1]"), answer
+
+
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
     assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
@@ -542,6 +553,11 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         ("Pope Francis was hospitalized for what type of infection?", Kind.NAME, "infection", ("Francis",)),
         ("Coca-Cola discontinued which one of its products?", Kind.NAME, "products", ()),
         ("Where did the UK's first womb transplant take place?", Kind.PLACE, None, ("UK",)),
+        # "funds" before "the" is the verb: the program is asked for.
+        ("Which program funds the electric school buses?", Kind.NAME, "program", ()),
+        ("Which home goods chain said it may not survive?", Kind.NAME, "chain", ()),
+        # Initials end no sentence: "J.D. Vance" is one name.
+        ("Ohio Senate candidate J.D. Vance wrote which book?", Kind.NAME, "book", ("Senate", "J.D Vance")),
         (
             "How much has Deborah James, who has died aged 40, raised for her fund?",  # a relative "who" is no question
             Kind.MONEY,
