@@ -301,6 +301,31 @@ def _names(sentence: str, context: str = "") -> list[Candidate]:
     return spans
 
 
+def title_case(text: str) -> bool:
+    """A headline written In Title Case, where a capital says nothing about a name."""
+    content = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if w.lower() not in _NOT_NAMES and len(w) > 3]
+    return len(content) >= 3 and sum(w[0].isupper() for w in content) / len(content) > 0.8
+
+
+def names_in_title(cands: list[Candidate], title: str, article: str) -> list[Candidate]:
+    """The names of a Title Case headline: the longest parts of each capitalised run that the article writes
+    the same way ("US Military Claims Iranian Troops and Weapons" -> "US", "Iranian")."""
+    out: list[Candidate] = []
+    for cand in cands:
+        spans = [m.span() for m in re.finditer(r"\S+", cand.text)]
+        i = 0
+        while i < len(spans):
+            for j in range(len(spans), i, -1):
+                text = cand.text[spans[i][0] : spans[j - 1][1]]
+                if text.lower() not in _NOT_NAMES and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", article):
+                    out.append(Candidate(text, cand.start + spans[i][0], cand.start + spans[j - 1][1], cand.family))
+                    i = j
+                    break
+            else:
+                i += 1
+    return out
+
+
 def _possessive_parts(m: re.Match[str]) -> list[tuple[int, str]]:
     """ "Japan's Sakurajima volcano" names Japan and Sakurajima: a possessive ends one name and starts another."""
     parts: list[tuple[int, str]] = []

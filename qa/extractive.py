@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
-from qa.candidates import BODY_WORDS, Candidate, find, looks_like_person, person_after_title
+from qa.candidates import (
+    BODY_WORDS,
+    Candidate,
+    find,
+    looks_like_person,
+    names_in_title,
+    person_after_title,
+    title_case,
+)
 from qa.classes import members, members_pattern
 from qa.passage import Passage
 from qa.places import PLACE_HEADS, leading_place, place_kind
@@ -448,7 +456,10 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
     context = f"{sentence.passage.title}\n{sentence.passage.text}" if q.kind is Kind.PERSON else ""
-    return find(q.kind, sentence.text, context)
+    found = find(q.kind, sentence.text, context)
+    if sentence.text == sentence.passage.title and title_case(sentence.text):
+        return names_in_title(found, sentence.text, sentence.passage.text)
+    return found
 
 
 def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from qa.candidates import find, looks_like_person
+from qa.candidates import find, looks_like_person, names_in_title, title_case
 from qa.extractive import ExtractiveGenerator, quote_around
 from qa.passage import Passage
 from qa.question import QUANTITY_KINDS, Kind, analyse
@@ -449,6 +449,13 @@ def test_a_named_place_is_required_by_its_own_word_not_by_the_kind_of_place(read
     assert reader.answer("How many deaths were in Lee County?", passages("counties")) == CANNOT_ANSWER
     answer = reader.answer("How many deaths were in Charlotte County?", passages("counties"))
     assert lead_and_marker(answer) == ("Twenty-four", "[1]"), answer
+
+
+def test_a_title_case_headline_names_only_what_its_article_writes_as_names() -> None:
+    title = "US Military Claims Iranian Troops and Weapons are in Venezuela"
+    article = "The US military is accusing Iran of sending weapons and Iranian troops to Venezuela, officials said."
+    assert title_case(title) and not title_case("Ryan Blaney wins NASCAR Coca-Cola 600 to snap long Cup streak")
+    assert [c.text for c in names_in_title(find(Kind.NAME, title), title, article)] == ["US", "Iranian", "Venezuela"]
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
