@@ -1,5 +1,5 @@
 """Closed classes a "which …?" question can ask for: sports, colours, metals, coins and notes, insects,
-instruments, seasons, planets.
+instruments, seasons, planets, nationalities.
 
 "Which sport did Herschel Walker play?" is answered by "football", a word in lower case that no pattern for
 names finds; but sports, like colours or metals, are few and known, so the answer is one of them. Question
@@ -48,6 +48,17 @@ _INSTRUMENTS = listed(
     "piano, guitar, violin, viola, cello, double bass, bass, drums, trumpet, trombone, saxophone, flute, clarinet, "
     "oboe, bassoon, harp, banjo, ukulele, organ, harmonica, accordion, tuba, french horn"
 )
+_NATIONALITIES = listed(
+    "american, british, english, scottish, welsh, irish, french, german, italian, spanish, portuguese, dutch, "
+    "belgian, swiss, austrian, swedish, norwegian, danish, finnish, icelandic, polish, czech, slovak, hungarian, "
+    "romanian, bulgarian, greek, turkish, russian, ukrainian, belarusian, serbian, croatian, bosnian, albanian, "
+    "georgian, armenian, israeli, palestinian, lebanese, syrian, iraqi, iranian, saudi, emirati, qatari, kuwaiti, "
+    "yemeni, egyptian, libyan, tunisian, algerian, moroccan, nigerian, ghanaian, kenyan, ethiopian, somali, "
+    "sudanese, south african, chinese, japanese, korean, south korean, north korean, taiwanese, vietnamese, thai, "
+    "filipino, indonesian, malaysian, singaporean, indian, pakistani, afghan, bangladeshi, sri lankan, nepali, "
+    "australian, new zealander, canadian, mexican, brazilian, argentine, argentinian, chilean, colombian, "
+    "peruvian, venezuelan, cuban, haitian, jamaican"
+)
 _SEASONS = listed("spring, summer, autumn, winter")  # not "fall": far more often the verb
 _PLANETS = listed("mercury, venus, earth, mars, jupiter, saturn, uranus, neptune, pluto")
 
@@ -64,6 +75,8 @@ _CLASSES: dict[str, frozenset[str]] = {
     "pest": _INSECTS,
     "instrument": _INSTRUMENTS,
     "season": _SEASONS,
+    "nationality": _NATIONALITIES,
+    "citizenship": _NATIONALITIES,
     "planet": _PLANETS,
 }
 _BY_STEM = {stem(noun): members for noun, members in _CLASSES.items()}

@@ -124,6 +124,9 @@ class ExtractiveGenerator:
     def pick(self, q: Question, passages: Sequence[Passage]) -> Pick | None:
         """The sentence that answers ``q`` and its short answer, or None when no retrieved sentence does."""
         scope = {stem(w) for n in q.names if n in _HOME_COUNTRY for w in words(n)}
+        closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
+        if closed and q.target_stem:
+            scope.add(q.target_stem)  # "What nationality is Radescu?": "the Romanian" says it without the word
         weights = {f: self.idf(f) for f in q.focus if f not in scope}
         total = sum(weights.values())
         if total <= 0:
@@ -131,8 +134,7 @@ class ExtractiveGenerator:
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
         required = _required_names(q)
-        content = [f for f in q.focus if f not in name_stems]
-        closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
+        content = [f for f in weights if f not in name_stems]
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []

@@ -373,6 +373,9 @@ def test_a_closed_class_is_answered_by_one_of_its_members_even_in_lower_case(rea
     # A run of members is one answer ("what metals?").
     answer = reader.answer("President Trump imposed tariffs on the imports of what metals?", passages("tariffs"))
     assert lead_and_marker(answer) == ("steel and aluminum", "[1]"), answer
+    # The class's own word need not be in the sentence: "the 24-year-old Romanian" says the nationality.
+    answer = reader.answer("What nationality is Radescu?", passages("transfer"))
+    assert lead_and_marker(answer) == ("Romanian", "[1]"), answer
     # A sentence about the question that names no member of the class asked for does not answer it.
     assert reader.answer("Which colour did Herschel Walker wear in the runoff?", passages("runoff")) == CANNOT_ANSWER
 
