@@ -140,7 +140,7 @@ class ExtractiveGenerator:
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
-            if about < _MIN_ABOUT or not _names_present(q, sentence, required):
+            if about < _MIN_ABOUT or not _names_present(q, sentence, required) or not _ordinal_present(q, sentence):
                 continue
             if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
                 # A long question describes its event in many words; a story that holds few of them is about
@@ -431,6 +431,27 @@ def _required_names(q: Question) -> set[str]:
         for n in q.names
         if (ws := words(n)) and not _DEMONYM.search(n) and n not in _HOME_COUNTRY
     }
+
+
+_ORDINALS = {
+    "first": ("1st",), "second": ("2nd",), "third": ("3rd",), "fourth": ("4th",), "fifth": ("5th",),
+    "sixth": ("6th",), "seventh": ("7th",), "eighth": ("8th",), "ninth": ("9th",), "tenth": ("10th",),
+}
+
+
+# A place in a race or a ranking: "finished second", "came in third", "ranked fifth".
+_PLACED = re.compile(
+    rf"\b(?:finish\w*|came|comes|come|placed?|places|rank\w*|end\w*)\s+(?:in\s+)?({'|'.join(_ORDINALS)})\b",
+    re.IGNORECASE,
+)
+
+
+def _ordinal_present(q: Question, sentence: _Sentence) -> bool:
+    """ "Who finished second?" is not answered by "Harvick finished 11th": a place asked for by its ordinal
+    must be the sentence's own."""
+    asked = [m.group(1).lower() for m in _PLACED.finditer(q.text)]
+    have = set(words(sentence.text))
+    return all(have.intersection((w, *_ORDINALS[w])) for w in asked)
 
 
 def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool:

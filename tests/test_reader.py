@@ -145,6 +145,11 @@ ARTICLES = {
         "Hurricane death toll rises",
         "Twenty-four deaths were recorded in Charlotte County, officials said on Tuesday.",
     ),
+    "race": (
+        "Blaney wins the Coca-Cola 600",
+        "Ryan Blaney held off William Byron to win the Coca-Cola 600 on Monday. Kevin Harvick finished 11th in his "
+        "final Coca-Cola 600. Byron finished second, followed by Martin Truex Jr.",
+    ),
     "airline": (
         "Airline to fly charters for the government",
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
@@ -459,6 +464,12 @@ def test_a_title_case_headline_names_only_what_its_article_writes_as_names() -> 
     article = "The US military is accusing Iran of sending weapons and Iranian troops to Venezuela, officials said."
     assert title_case(title) and not title_case("Ryan Blaney wins NASCAR Coca-Cola 600 to snap long Cup streak")
     assert [c.text for c in names_in_title(find(Kind.NAME, title), title, article)] == ["US", "Iranian", "Venezuela"]
+
+
+def test_a_place_asked_by_its_ordinal_is_the_sentence_s_own(reader: ExtractiveGenerator) -> None:
+    # "finished 11th" is another place; "Byron", opening its sentence, is a name the article writes in full.
+    answer = reader.answer("Who finished second in the Coca-Cola 600?", passages("race"))
+    assert lead_and_marker(answer) == ("William Byron", "[1]"), answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
