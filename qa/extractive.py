@@ -547,13 +547,18 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     if all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
-    if q.kind is Kind.PERSON and cand.text.lower() in _NOT_WHO:
-        return False
+    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or place_kind(cand.text) or _VENUE.search(cand.text)):
+        return False  # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio"
     # "Which home goods chain…?" is not answered by "New Jersey": a state or country answers only for a place
     # (or for a team, which sport names after one).
     return not (q.kind is Kind.NAME and q.target and q.target not in _NAMED_AFTER_PLACES and place_kind(cand.text))
 
 
+# Where things happen, named: "Charlotte Speedway", "MetLife Stadium".
+_VENUE = re.compile(
+    r"\b(?:Speedway|Raceway|Stadium|Arena|Airport|Park|Field|Hall|Theat(?:er|re)|Gardens?|Square|Station|Street|"
+    r"Avenue|Bridge|Course|Coliseum|Center|Centre)$"
+)
 _NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "school", "university", "college"])
 # Parties and peoples: "Republican" is what someone is, not who.
 _NOT_WHO = frozenset(

@@ -472,6 +472,12 @@ def test_a_place_asked_by_its_ordinal_is_the_sentence_s_own(reader: ExtractiveGe
     assert lead_and_marker(answer) == ("William Byron", "[1]"), answer
 
 
+def test_who_is_never_answered_by_a_place(reader: ExtractiveGenerator) -> None:
+    passage = Passage(1, "venue:0", "venue", "Race moved", "The rescheduled race was held at Charlotte Speedway "
+                      "on Monday.", "", "", "", score=1.0, similarity=0.5)  # fmt: skip
+    assert reader.answer("Who held the rescheduled race?", [passage]) == CANNOT_ANSWER
+
+
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
     assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
