@@ -478,7 +478,7 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
         return listed
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
-    context = f"{sentence.passage.title}\n{sentence.passage.text}" if q.kind is Kind.PERSON else ""
+    context = f"{sentence.passage.title}\n{sentence.passage.text}" if q.kind in (Kind.PERSON, Kind.PLACE) else ""
     found = find(q.kind, sentence.text, context)
     if sentence.text == sentence.passage.title and title_case(sentence.text):
         return names_in_title(found, sentence.text, sentence.passage.text)
@@ -567,6 +567,8 @@ _NOT_WHO = frozenset(
 _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 # "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.
 _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
+# Smaller places: a state or a country is no answer to "which city?".
+_LOCAL_TARGETS = frozenset(["city", "cities", "town", "village", "county", "neighborhood", "neighbourhood"])
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
 _SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
@@ -576,6 +578,8 @@ def _place_fit(q: Question, cand: Candidate, near: float) -> float | None:
     """How well ``cand`` answers a where / which-place question, from how close it stands and what it names;
     None when the question asks for a state or a country and it names another kind of place or none."""
     named = place_kind(cand.text)
+    if q.target in _LOCAL_TARGETS and named in ("state", "country"):
+        return None  # "Which city elected its first female mayor?" is not answered by "Florida"
     wanted = _PLACE_TARGETS.get(q.target or "")
     if named and (wanted is None or named == wanted):
         return max(near, _LEAD_NEAR) + _PLACE_BONUS

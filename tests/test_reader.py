@@ -478,6 +478,16 @@ def test_who_is_never_answered_by_a_place(reader: ExtractiveGenerator) -> None:
     assert reader.answer("Who held the rescheduled race?", [passage]) == CANNOT_ANSWER
 
 
+def test_a_city_is_asked_for_not_its_state(reader: ExtractiveGenerator) -> None:
+    text = (
+        "Jacksonville is one of few major Florida cities without a first female mayor. Democrat Donna Deegan will "
+        "serve as the first female mayor of Jacksonville."
+    )
+    passage = Passage(1, "mayor:0", "mayor", "Deegan wins", text, "", "", "", score=1.0, similarity=0.5)
+    answer = reader.answer("Which city elected its first female mayor?", [passage])
+    assert lead_and_marker(answer) == ("Jacksonville", "[1]"), answer
+
+
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
     assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
