@@ -580,6 +580,8 @@ def _place_fit(q: Question, cand: Candidate, near: float) -> float | None:
     named = place_kind(cand.text)
     if q.target in _LOCAL_TARGETS and named in ("state", "country"):
         return None  # "Which city elected its first female mayor?" is not answered by "Florida"
+    if q.target is None and named in ("state", "country") and any(place_kind(n) == named for n in q.names):
+        return None  # "Where did the UK's first womb transplant take place?": somewhere in the UK, not Sweden
     wanted = _PLACE_TARGETS.get(q.target or "")
     if named and (wanted is None or named == wanted):
         return max(near, _LEAD_NEAR) + _PLACE_BONUS

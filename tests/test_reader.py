@@ -488,6 +488,16 @@ def test_a_city_is_asked_for_not_its_state(reader: ExtractiveGenerator) -> None:
     assert lead_and_marker(answer) == ("Jacksonville", "[1]"), answer
 
 
+def test_where_in_a_named_country_is_not_another_country(reader: ExtractiveGenerator) -> None:
+    text = (
+        "The first birth following a womb transplant took place in Sweden in 2014. The UK operation, its first "
+        "womb transplant, was carried out by surgeons in Oxford."
+    )
+    passage = Passage(1, "womb:0", "womb", "UK's first womb transplant", text, "", "", "", score=1.0, similarity=0.5)
+    answer = reader.answer("Where did the UK's first womb transplant take place?", [passage])
+    assert lead_and_marker(answer) == ("Oxford", "[1]"), answer
+
+
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the winner pay for lunch with Warren Buffett?", passages("auction"))
     assert answer.startswith("$19 million — “Someone paid $19 million") and answer.endswith("[1]"), answer
