@@ -150,6 +150,17 @@ ARTICLES = {
         "Ryan Blaney held off William Byron to win the Coca-Cola 600 on Monday. Kevin Harvick finished 11th in his "
         "final Coca-Cola 600. Byron finished second, followed by Martin Truex Jr.",
     ),
+    "venue": ("Race moved", "The rescheduled race was held at Charlotte Speedway on Monday."),
+    "mayor": (
+        "Deegan wins",
+        "Jacksonville is one of few major Florida cities without a first female mayor. Democrat Donna Deegan will "
+        "serve as the first female mayor of Jacksonville.",
+    ),
+    "womb": (
+        "UK's first womb transplant",
+        "The first birth following a womb transplant took place in Sweden in 2014. The UK operation, its first "
+        "womb transplant, was carried out by surgeons in Oxford.",
+    ),
     "airline": (
         "Airline to fly charters for the government",
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
@@ -473,28 +484,16 @@ def test_a_place_asked_by_its_ordinal_is_the_sentence_s_own(reader: ExtractiveGe
 
 
 def test_who_is_never_answered_by_a_place(reader: ExtractiveGenerator) -> None:
-    passage = Passage(1, "venue:0", "venue", "Race moved", "The rescheduled race was held at Charlotte Speedway "
-                      "on Monday.", "", "", "", score=1.0, similarity=0.5)  # fmt: skip
-    assert reader.answer("Who held the rescheduled race?", [passage]) == CANNOT_ANSWER
+    assert reader.answer("Who held the rescheduled race?", passages("venue")) == CANNOT_ANSWER
 
 
 def test_a_city_is_asked_for_not_its_state(reader: ExtractiveGenerator) -> None:
-    text = (
-        "Jacksonville is one of few major Florida cities without a first female mayor. Democrat Donna Deegan will "
-        "serve as the first female mayor of Jacksonville."
-    )
-    passage = Passage(1, "mayor:0", "mayor", "Deegan wins", text, "", "", "", score=1.0, similarity=0.5)
-    answer = reader.answer("Which city elected its first female mayor?", [passage])
+    answer = reader.answer("Which city elected its first female mayor?", passages("mayor"))
     assert lead_and_marker(answer) == ("Jacksonville", "[1]"), answer
 
 
 def test_where_in_a_named_country_is_not_another_country(reader: ExtractiveGenerator) -> None:
-    text = (
-        "The first birth following a womb transplant took place in Sweden in 2014. The UK operation, its first "
-        "womb transplant, was carried out by surgeons in Oxford."
-    )
-    passage = Passage(1, "womb:0", "womb", "UK's first womb transplant", text, "", "", "", score=1.0, similarity=0.5)
-    answer = reader.answer("Where did the UK's first womb transplant take place?", [passage])
+    answer = reader.answer("Where did the UK's first womb transplant take place?", passages("womb"))
     assert lead_and_marker(answer) == ("Oxford", "[1]"), answer
 
 
