@@ -373,6 +373,15 @@ _TITLES = frozenset(
 )
 
 
+# The last word of an office's name; no one's surname (unlike "King" or "Judge").
+_TITLE_ENDINGS = frozenset(
+    [
+        "minister", "president", "secretary", "chancellor", "governor", "mayor", "ceo", "cfo", "chairman",
+        "chairwoman", "spokesman", "spokeswoman", "spokesperson", "director", "commissioner", "senator"
+    ]
+)
+
+
 def person_after_title(text: str) -> str:
     """The person a name span ends with after a title in it ("Avelo Airlines CEO Andrew Levy" -> "Andrew Levy"),
     or ``text`` when it holds no title followed by a person's name."""
@@ -393,6 +402,8 @@ def looks_like_person(text: str) -> bool:
         words = words[1:]  # "Former Vice President Mike Pence", "Transportation Secretary Sean Duffy"
     if not 2 <= len(words) <= 4 or any(w.isupper() and len(w) > 2 for w in words):
         return False
+    if words[-1].lower().strip(".") in _TITLE_ENDINGS:
+        return False  # "UK Prime Minister", "Vice President": an office, no one's name
     return not any(w.lower().strip(".") in BODY_WORDS for w in words)
 
 

@@ -1,5 +1,5 @@
 """Closed classes a "which …?" question can ask for: sports, colours, metals, coins and notes, insects,
-instruments, seasons, planets, nationalities.
+instruments, seasons, planets, nationalities; and a vote's tally ("780-72"), a closed form rather than a list.
 
 "Which sport did Herschel Walker play?" is answered by "football", a word in lower case that no pattern for
 names finds; but sports, like colours or metals, are few and known, so the answer is one of them. Question
@@ -80,12 +80,18 @@ _CLASSES: dict[str, frozenset[str]] = {
     "planet": _PLANETS,
 }
 _BY_STEM = {stem(noun): members for noun, members in _CLASSES.items()}
+# A tally is written, not listed: "an overwhelming vote of 780-72", "81,326 votes to 60,399".
+_COUNT = r"\d{1,3}(?:,\d{3})*"
+_TALLY = re.compile(rf"(?<![\w$.,-]){_COUNT}(?:\s?[-–]\s?|(?: votes)? to ){_COUNT}(?![\w%-])")
+_WRITTEN = {stem(noun): _TALLY for noun in ("vote", "votes", "tally")}
 
 
 @cache
 def members_pattern(target_stem: str | None) -> re.Pattern[str] | None:
     """A pattern for the members of the class ``target_stem`` names, a plural and a run of them included
     ("steel and aluminum"), or None when it names no closed class."""
+    if target_stem in _WRITTEN:
+        return _WRITTEN[target_stem]
     members = _BY_STEM.get(target_stem or "")
     if members is None:
         return None

@@ -161,6 +161,10 @@ ARTICLES = {
         "The first birth following a womb transplant took place in Sweden in 2014. The UK operation, its first "
         "womb transplant, was carried out by surgeons in Oxford.",
     ),
+    "versailles": (
+        "France enshrines abortion rights",
+        "Parliament passed the abortion amendment with an overwhelming vote of 780-72 at Versailles on Monday.",
+    ),
     "airline": (
         "Airline to fly charters for the government",
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
@@ -346,6 +350,8 @@ def test_a_peoples_adjective_in_the_question_is_no_name_the_answer_must_repeat(r
         ("Profile in Courage Award", False),
         ("NASA", False),
         ("Advertising Standards Authority", False),
+        ("UK Prime Minister", False),  # an office
+        ("Aaron Judge", True),  # a surname that is also a title
     ],
 )
 def test_person_like_names(name: str, person: bool) -> None:
@@ -495,6 +501,11 @@ def test_a_city_is_asked_for_not_its_state(reader: ExtractiveGenerator) -> None:
 def test_where_in_a_named_country_is_not_another_country(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("Where did the UK's first womb transplant take place?", passages("womb"))
     assert lead_and_marker(answer) == ("Oxford", "[1]"), answer
+
+
+def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What was the vote on the abortion amendment?", passages("versailles"))
+    assert lead_and_marker(answer) == ("780-72", "[1]"), answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
