@@ -59,7 +59,12 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?= of\b)",
         re.IGNORECASE,
     ),
-    "age": re.compile(rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old)\b"),
+    # "the 24-year-old", "aged 40", "40 years old"; and as news writes it of someone named: "Truss, 47, has…",
+    # "He was 89." (a bare number closing the sentence after "was").
+    "age": re.compile(
+        rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old)\b"
+        r"|(?<=[a-z], )\d{1,3}(?=,)|(?:(?<=\bwas )|(?<=\bis ))\d{1,3}(?=\.$)"
+    ),
     "duration": re.compile(
         rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:until|through|till|to) "
         rf"(?:{_WEEKDAY}|{_MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",

@@ -134,6 +134,7 @@ class ExtractiveGenerator:
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
         required = _required_names(q)
+        owners = _owners(q)
         content = [f for f in weights if f not in name_stems]
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
@@ -142,6 +143,8 @@ class ExtractiveGenerator:
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence, required) or not _ordinal_present(q, sentence):
                 continue
+            if owners and not owners & (set(sentence.stems) | sentence.title_stems):
+                continue  # "Who is New Zealand's prime minister?": whose it is, the sentence (or its headline) says
             if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
                 # A long question describes its event in many words; a story that holds few of them is about
                 # another event sharing some. (Three words can't tell: one missing is a third of them.)
@@ -187,7 +190,7 @@ class ExtractiveGenerator:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is None and q.kind in _NAME_KINDS:
-            best = self._salient(q, passages, weights, total, question_stems, name_stems)
+            best = self._salient(q, passages, weights, total, question_stems, name_stems, owners)
         if best is not None:
             best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
         return best
@@ -200,6 +203,7 @@ class ExtractiveGenerator:
         total: float,
         asked: set[str],
         names: set[str],
+        owners: set[str],
     ) -> Pick | None:
         """The name a story about the question keeps coming back to, when no one sentence answers.
 
@@ -216,8 +220,9 @@ class ExtractiveGenerator:
             if (
                 sentence.passage.similarity < _SALIENT_SIMILARITY
                 or _story_about(sentence, weights, total) < _SALIENT_STORY
+                or (owners and not owners & (set(sentence.stems) | sentence.title_stems | sentence.context_stems))
             ):
-                continue
+                continue  # a story about another country's prime minister says nothing of New Zealand's
             about = self._about(sentence, weights, total, context=False)
             vote = about - _RANK_PENALTY * sentence.rank
             if about < _SALIENT_ABOUT or vote <= 0:
@@ -310,7 +315,9 @@ class ExtractiveGenerator:
                     continue
             elif target and q.kind in _TARGET_REQUIRED and not (inside_target or target_at):
                 continue  # "What is Heliant's share price?": a sentence without a price doesn't say
-            anchors = target_at or focus_at
+            # A count stands by what it counts ("29 league goals"); a measure may stand by its verb instead
+            # ("the plume rose 20 kilometers").
+            anchors = target_at + focus_at if q.kind is Kind.AMOUNT else target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
@@ -393,13 +400,28 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
         context = frozenset(stem(w) for w in words(p.text))
         # The headline is the story's own summary ("Someone paid $19 million for a steak lunch with Warren
         # Buffett"): it may state the answer in fewer words than any sentence of the passage.
-        for text in (p.title, *(p.text[s:e] for s, e in sentence_spans(p.text))):
+        body = [p.text[s:e] for s, e in sentence_spans(p.text)]
+        for text in (p.title, *_joined(body)):
             key = text.lower()
             # Overlapping chunks repeat sentences; a question (a quiz page's) answers nothing.
             if len(text) < _MIN_SENTENCE_CHARS or key in seen or text.rstrip("”’\"' ").endswith("?"):
                 continue
             seen.add(key)
             out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title, context))
+    return out
+
+
+_PRONOUN_OPENING = re.compile(r"(?:He|She|They|It|His|Her|Their)\b")
+
+
+def _joined(sentences: list[str]) -> list[str]:
+    """ "…has died. He was 89.": a short sentence about someone just named is read with the one before it."""
+    out: list[str] = []
+    for text in sentences:
+        if out and len(text) < _MIN_SENTENCE_CHARS and _PRONOUN_OPENING.match(text):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
     return out
 
 
@@ -452,6 +474,16 @@ def _ordinal_present(q: Question, sentence: _Sentence) -> bool:
     asked = [m.group(1).lower() for m in _PLACED.finditer(q.text)]
     have = set(words(sentence.text))
     return all(have.intersection((w, *_ORDINALS[w])) for w in asked)
+
+
+_OWNER = re.compile(r"\b((?:[A-Z][\w.&-]*\s)*[A-Z][\w.&-]*)(?:’s|'s)\s")
+
+
+def _owners(q: Question) -> set[str]:
+    """The names a question gives as owners ("New Zealand's prime minister", "Avelo's CEO"), each by the word
+    that tells it apart (see :func:`_required_names`)."""
+    owned = Question(q.text, q.kind, q.target, q.focus, tuple(m.group(1) for m in _OWNER.finditer(q.text)))
+    return _required_names(owned) & _required_names(q)
 
 
 def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool:
@@ -568,7 +600,7 @@ _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 # "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.
 _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
-_LOCAL_TARGETS = frozenset(["city", "cities", "town", "village", "county", "neighborhood", "neighbourhood"])
+_LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
 _SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")

@@ -128,6 +128,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "compani": ("firm", "group", "maker", "chipmak"),
     "home": ("household", "hous", "properti"),
     "contract": ("deal", "agreement"),
+    "birth": ("born",),
+    "born": ("birth",),
     # A measure asked for by name is written as a number with its unit: "164 kilometres per hour" is a speed.
     "speed": ("mph", "hour", "knots", "kph", "fast"),
     "temperature": ("degrees",),
@@ -257,13 +259,15 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest))
                 return (Kind.MONEY if money else Kind.AMOUNT), noun
             if nxt == "long":
-                return Kind.DURATION, _last_noun(tokens[i + 2 :])
+                return Kind.DURATION, _last_noun(_without_verb(tokens[i + 2 :]))
             if nxt == "old":
                 return Kind.AGE, None
             if nxt in _MEASURE_ADJECTIVES:
-                return Kind.AMOUNT, _last_noun(tokens[i + 2 :])
+                return Kind.AMOUNT, _last_noun(_without_verb(tokens[i + 2 :]))
             continue
         if w == "when":
+            if _WH_WORDS.intersection(tokens[:i]):
+                continue  # "How old was McCarthy when he died?": a "when" after the question word joins a clause
             return Kind.DATE, None
         if w == "where":
             noun = _last_noun(rest)
@@ -367,6 +371,16 @@ def _after_aux(rest: list[str]) -> list[str]:
 
 def _first_noun(rest: list[str]) -> str | None:
     return rest[0] if rest and rest[0] not in _AUX and rest[0] not in _STOP else None
+
+
+def _without_verb(rest: list[str]) -> list[str]:
+    """ "[did] the ground stop last", "[did] the plume rise": after "did" the clause ends in its verb, which is
+    no noun the answer stands by."""
+    return rest[:-1] if len(rest) > 2 and rest[0] in _DO_AUX else rest
+
+
+_DO_AUX = _set("did does do will would can could should")
+_WH_WORDS = _set("how what who whom whose which where why")
 
 
 def _last_noun(rest: list[str]) -> str | None:

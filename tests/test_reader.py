@@ -165,6 +165,21 @@ ARTICLES = {
         "France enshrines abortion rights",
         "Parliament passed the abortion amendment with an overwhelming vote of 780-72 at Versailles on Monday.",
     ),
+    "author": (
+        "Cormac McCarthy, author of 'The Road,' dies",
+        "Cormac McCarthy, the Pulitzer Prize-winning author of \"The Road,\" has died. He was 89. McCarthy was born "
+        "in Providence, Rhode Island.",
+    ),
+    "outage": (
+        "FAA outage delays flights",
+        "The FAA instituted a nationwide pause on departures, known as a ground stop, for about 90 minutes on "
+        "Wednesday morning. The ash plume of the volcano rose 20 kilometers into the air.",
+    ),
+    "tonga": (
+        "Tonga eruption",
+        "The tsunami hit Hawaii, Japan and Tonga's largest island, Tongatapu, flooding the capital. Ash fell in the "
+        "Tonga capital, Nuku'alofa, on Saturday. Liz Truss, 47, is the UK's prime minister.",
+    ),
     "airline": (
         "Airline to fly charters for the government",
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
@@ -506,6 +521,29 @@ def test_where_in_a_named_country_is_not_another_country(reader: ExtractiveGener
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("What was the vote on the abortion amendment?", passages("versailles"))
     assert lead_and_marker(answer) == ("780-72", "[1]"), answer
+
+
+def test_an_age_as_news_writes_it_and_a_when_that_joins_a_clause(reader: ExtractiveGenerator) -> None:
+    # "How old … when he died?" asks an age: the "when" joins a clause. "He was 89." states it, read with the
+    # sentence before it, which says who.
+    answer = reader.answer("How old was Cormac McCarthy when he died?", passages("author"))
+    assert answer.startswith("Cormac McCarthy") and answer.endswith("has died. He was 89. [1]"), answer
+    answer = reader.answer("How old is Liz Truss?", passages("tonga"))
+    assert lead_and_marker(answer) == ("47", "[1]"), answer
+
+
+def test_the_verb_that_ends_a_how_long_question_is_no_noun_it_needs(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How long did the FAA ground stop last?", passages("outage"))
+    assert lead_and_marker(answer) == ("about 90 minutes", "[1]"), answer
+    answer = reader.answer("How high did the ash plume rise?", passages("outage"))
+    assert lead_and_marker(answer) == ("20 kilometers", "[1]"), answer
+
+
+def test_a_capital_is_a_city_and_an_owner_named_must_be_the_sentence_s(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What is Tonga's capital?", passages("tonga"))
+    assert lead_and_marker(answer) == ("Nuku'alofa", "[1]"), answer
+    # The UK's prime minister is named; New Zealand's is not.
+    assert reader.answer("Who is New Zealand's prime minister?", passages("tonga")) == CANNOT_ANSWER
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
