@@ -65,6 +65,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old)\b"
         r"|(?<=[a-z], )\d{1,3}(?=,)|(?:(?<=\bwas )|(?<=\bis ))\d{1,3}(?=\.$)"
     ),
+    # "died Monday at 100": the age of the one who died, whatever stands between.
+    "died_at": re.compile(
+        r"\bd(?:ied|ies)(?:\s\w+){0,2}\sat\s(?P<age>\d{1,3})\b(?!\s?(?:%|percent|a\.m|p\.m|[ap]m\b))"
+    ),
     "duration": re.compile(
         rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:until|through|till|to) "
         rf"(?:{_WEEKDAY}|{_MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",
@@ -87,7 +91,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?:named|titled)\s+(?P<named>{_QUOTED}|{_CAPITALISED}))"
     ),
     "cause": re.compile(
-        r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since)\s+([^.;:]{8,})",
+        r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since"
+        r"|(?<=died )(?:from|of)|(?<=dies )(?:from|of)|(?<= at \d\d )from|(?<= at \d\d\d )from)\s+([^.;:]{8,})",
         re.IGNORECASE,
     ),
 }
@@ -199,7 +204,7 @@ _FAMILIES: dict[Kind, tuple[str, ...]] = {
     Kind.PERCENT: ("percent", "fraction"),
     Kind.DATE: ("date",),
     Kind.DURATION: ("duration",),
-    Kind.AGE: ("age",),
+    Kind.AGE: ("age", "died_at"),
     Kind.CAUSE: ("cause",),
     Kind.PERSON: ("name",),
     Kind.PLACE: ("name",),
@@ -238,6 +243,8 @@ def _spans(family: str, sentence: str, context: str = "") -> list[Candidate]:
         group: int | str = 0
         if family == "cause":
             group = 1
+        elif family == "died_at":
+            group = "age"  # the number, not the words before it
         elif family == "called":
             group = "any" if m.group("any") else "named"
         text = m.group(group).strip(" ,")

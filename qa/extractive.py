@@ -330,6 +330,8 @@ class ExtractiveGenerator:
                 near = 0.0  # "The 24-year-old Romanian scored…" tells of someone, but not who: no short answer
             if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
+            if cand.family == "died_at":
+                near = max(near, _LEAD_NEAR)  # "Greenspan died Monday at 100": the age of the one who died
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
@@ -432,7 +434,7 @@ def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -
 
 # "American", "South Korean", "Middle Eastern", "British", "Chinese": a people's adjective, not a name the answer
 # sentence need repeat.
-_DEMONYM = re.compile(r"^(?:[A-Z]\w+ )?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")
+_DEMONYM = re.compile(r"^(?:[A-Z]\w+[ -])?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")  # "Afro-Colombian" too
 
 
 # "…removed from school menus across the United States?": American news seldom names its own country, so a

@@ -274,6 +274,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.PLACE, None if noun == "place" else noun  # "where did it take place?"
         if w == "why":
             return Kind.CAUSE, None
+        if w == "what" and tokens[-2:] in (["die", "of"], ["die", "from"], ["died", "of"], ["died", "from"]):
+            return Kind.CAUSE, None  # "What did Greenspan die of?"
         if w in ("who", "whom", "whose"):
             after = _after_aux(rest)
             if after and _is_name_phrase(text, after):

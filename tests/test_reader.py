@@ -180,6 +180,15 @@ ARTICLES = {
         "The tsunami hit Hawaii, Japan and Tonga's largest island, Tongatapu, flooding the capital. Ash fell in the "
         "Tonga capital, Nuku'alofa, on Saturday. Liz Truss, 47, is the UK's prime minister.",
     ),
+    "greenspan": (
+        "Alan Greenspan dies at 100",
+        "Influential economist Alan Greenspan died Monday at 100 from complications of Parkinson's disease. He led "
+        "the Federal Reserve for 18 years.",
+    ),
+    "petro": (
+        "Petro wins in Colombia",
+        "Gustavo Petro won the presidential race on Sunday. His running mate, an Afro-Colombian, spoke after him.",
+    ),
     "airline": (
         "Airline to fly charters for the government",
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
@@ -544,6 +553,19 @@ def test_a_capital_is_a_city_and_an_owner_named_must_be_the_sentence_s(reader: E
     assert lead_and_marker(answer) == ("Nuku'alofa", "[1]"), answer
     # The UK's prime minister is named; New Zealand's is not.
     assert reader.answer("Who is New Zealand's prime minister?", passages("tonga")) == CANNOT_ANSWER
+
+
+def test_died_at_an_age_and_of_a_cause(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How old was Alan Greenspan?", passages("greenspan"))
+    assert lead_and_marker(answer) == ("100", "[1]"), answer
+    # A cause is asked for: the sentence that gives one, not the headline that says he died.
+    answer = reader.answer("What did Greenspan die of?", passages("greenspan"))
+    assert "from complications of Parkinson's disease" in answer, answer
+
+
+def test_a_hyphenated_people_s_adjective_is_no_short_answer_to_who(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Who is Petro's running mate?", passages("petro"))
+    assert lead_and_marker(answer)[0] != "Afro-Colombian", answer
 
 
 def test_the_headline_may_answer(reader: ExtractiveGenerator) -> None:
