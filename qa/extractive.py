@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.bm25 import tokenize
 from ingest.chunking import sentence_spans
@@ -135,13 +135,16 @@ class ExtractiveGenerator:
         name_stems = {stem(w) for n in q.names for w in words(n)}
         required = _required_names(q)
         owners = _owners(q)
+        places = _places_asked(q)
         content = [f for f in weights if f not in name_stems]
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []
         for sentence in _sentences(passages):
             about = self._about(sentence, weights, total)
-            if about < _MIN_ABOUT or not _names_present(q, sentence, required) or not _ordinal_present(q, sentence):
+            if about < _MIN_ABOUT or not _names_present(q, sentence, required):
+                continue
+            if not _ordinal_present(places, sentence):
                 continue
             if owners and not owners & (set(sentence.stems) | sentence.title_stems):
                 continue  # "Who is New Zealand's prime minister?": whose it is, the sentence (or its headline) says
@@ -470,10 +473,14 @@ _PLACED = re.compile(
 )
 
 
-def _ordinal_present(q: Question, sentence: _Sentence) -> bool:
+def _places_asked(q: Question) -> list[str]:
+    """The places in a race or ranking the question names by ordinal ("Who finished second?": "second")."""
+    return [m.group(1).lower() for m in _PLACED.finditer(q.text)]
+
+
+def _ordinal_present(asked: list[str], sentence: _Sentence) -> bool:
     """ "Who finished second?" is not answered by "Harvick finished 11th": a place asked for by its ordinal
     must be the sentence's own."""
-    asked = [m.group(1).lower() for m in _PLACED.finditer(q.text)]
     have = set(words(sentence.text))
     return all(have.intersection((w, *_ORDINALS[w])) for w in asked)
 
@@ -484,7 +491,7 @@ _OWNER = re.compile(r"\b((?:[A-Z][\w.&-]*\s)*[A-Z][\w.&-]*)(?:’s|'s)\s")
 def _owners(q: Question) -> set[str]:
     """The names a question gives as owners ("New Zealand's prime minister", "Avelo's CEO"), each by the word
     that tells it apart (see :func:`_required_names`)."""
-    owned = Question(q.text, q.kind, q.target, q.focus, tuple(m.group(1) for m in _OWNER.finditer(q.text)))
+    owned = replace(q, names=tuple(m.group(1) for m in _OWNER.finditer(q.text)))
     return _required_names(owned) & _required_names(q)
 
 
