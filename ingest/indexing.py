@@ -19,7 +19,7 @@ from ingest.chunking import Chunker
 from ingest.document import Chunk, Document
 from ingest.embedding import Embedder
 from ingest.loading import LoadError, iter_files, load_file
-from ingest.store import DocumentRecord, FileRecord, IndexStore, text_from_chunks
+from ingest.store import DocumentRecord, FileRecord, IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -394,11 +394,10 @@ class Indexer:
             docs: list[Document] = []
             for record in (manifest.documents[d] for d in file.docs if d in manifest.documents):
                 # A same-content copy has no chunks of its own: its canonical article's are its text.
-                rows = self.store.chunks_of(record.duplicate_of or record.doc_id)
-                if not rows:
+                text = self.store.text_of(record.duplicate_of or record.doc_id)
+                if not text:
                     log.warning("no chunks of %s (upload %s) in Chroma: the rebuild drops it", record.doc_id, key)
                     continue
-                text = text_from_chunks([(int(meta.get("start", 0)), chunk) for _, chunk, meta in rows])
                 docs.append(record.document(text))
             if docs:
                 restored[key] = ("", docs)  # no file here to hash: the replica that has it reads it again

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".pdf"})
 
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+_TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 # Header keys recognised directly below the title of a text/Markdown article.
@@ -180,7 +180,7 @@ def load_file(path: Path, root: Path | None = None) -> list[Document]:
 
 
 def _loader_kind(suffix: str) -> str:
-    if suffix in TEXT_SUFFIXES:
+    if suffix in _TEXT_SUFFIXES:
         return "text"
     if suffix in _HTML_SUFFIXES:
         return "html"

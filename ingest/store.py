@@ -872,6 +872,10 @@ class IndexStore:
         got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
         return {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
 
+    def text_of(self, doc_id: str) -> str:
+        """An article's text read back from its chunks in Chroma ("" when it has none)."""
+        return _text_from_chunks([(int(meta.get("start", 0)), chunk) for _, chunk, meta in self.chunks_of(doc_id)])
+
     def chunks_of(self, doc_id: str) -> list[tuple[str, str, dict[str, Any]]]:
         view = self.manifest
         got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
@@ -1036,7 +1040,7 @@ def article_entries(texts: Sequence[str], starts: Sequence[int], metas: Sequence
     return [ArticleEntry(d, tuple(t)) for d, t in zip(doc_ids, tokenize(bodies), strict=True)]
 
 
-def text_from_chunks(parts: Sequence[tuple[int, str]]) -> str:
+def _text_from_chunks(parts: Sequence[tuple[int, str]]) -> str:
     """An article's text again from its chunks ((start offset, text) pairs). Between chunks the chunker trimmed
     only whitespace: a gap of two or more characters comes back as a paragraph break, a shorter one as a space."""
     out: list[str] = []

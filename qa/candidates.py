@@ -385,13 +385,8 @@ _TITLES = frozenset(
 )
 
 
-# The last word of an office's name; no one's surname (unlike "King" or "Judge").
-_TITLE_ENDINGS = frozenset(
-    [
-        "minister", "president", "secretary", "chancellor", "governor", "mayor", "ceo", "cfo", "chairman",
-        "chairwoman", "spokesman", "spokeswoman", "spokesperson", "director", "commissioner", "senator"
-    ]
-)
+# The last word of an office's name: the titles, less those that are surnames too ("Aaron Judge").
+_TITLE_ENDINGS = _TITLES - {"judge", "justice", "coach", "manager", "founder", "owner", "chief", "chair"}
 
 
 def person_after_title(text: str) -> str:

@@ -125,8 +125,8 @@ class ExtractiveGenerator:
         """The sentence that answers ``q`` and its short answer, or None when no retrieved sentence does."""
         scope = {stem(w) for n in q.names if n in _HOME_COUNTRY for w in words(n)}
         closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
-        if closed and q.target_stem:
-            scope.add(q.target_stem)  # "What nationality is Radescu?": "the Romanian" says it without the word
+        if closed:
+            scope.add(q.target_stem or "")  # "What nationality is Radescu?": "the Romanian" says it without the word
         weights = {f: self.idf(f) for f in q.focus if f not in scope}
         total = sum(weights.values())
         if total <= 0:
@@ -146,7 +146,7 @@ class ExtractiveGenerator:
                 continue
             if not _ordinal_present(places, sentence):
                 continue
-            if owners and not owners & (set(sentence.stems) | sentence.title_stems):
+            if not _owned(owners, set(sentence.stems) | sentence.title_stems):
                 continue  # "Who is New Zealand's prime minister?": whose it is, the sentence (or its headline) says
             if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
                 # A long question describes its event in many words; a story that holds few of them is about
@@ -223,7 +223,7 @@ class ExtractiveGenerator:
             if (
                 sentence.passage.similarity < _SALIENT_SIMILARITY
                 or _story_about(sentence, weights, total) < _SALIENT_STORY
-                or (owners and not owners & (set(sentence.stems) | sentence.title_stems | sentence.context_stems))
+                or not _owned(owners, set(sentence.stems) | sentence.title_stems | sentence.context_stems)
             ):
                 continue  # a story about another country's prime minister says nothing of New Zealand's
             about = self._about(sentence, weights, total, context=False)
@@ -391,10 +391,15 @@ def _full_name(lead: str, passage: Passage) -> str:
         return lead
     names = Counter(
         c.text
-        for c in find(Kind.PERSON, f"{passage.title}\n{passage.text}")
+        for c in find(Kind.PERSON, _article(passage))
         if c.text.endswith(f" {lead}") and looks_like_person(c.text)
     )
     return names.most_common(1)[0][0] if names else lead
+
+
+def _article(passage: Passage) -> str:
+    """The passage's headline and text, where a name it uses is written out."""
+    return f"{passage.title}\n{passage.text}"
 
 
 def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
@@ -495,6 +500,11 @@ def _owners(q: Question) -> set[str]:
     return _required_names(owned) & _required_names(q)
 
 
+def _owned(owners: set[str], stems: set[str] | frozenset[str]) -> bool:
+    """Whether ``stems`` name every owner the question gives (any one of them), or it gives none."""
+    return not owners or bool(owners & stems)
+
+
 def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool:
     """A question naming someone is answered by a sentence (or an article titled) naming them too.
 
@@ -519,7 +529,7 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
         return listed
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
-    context = f"{sentence.passage.title}\n{sentence.passage.text}" if q.kind in (Kind.PERSON, Kind.PLACE) else ""
+    context = _article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
     found = find(q.kind, sentence.text, context)
     if sentence.text == sentence.passage.title and title_case(sentence.text):
         return names_in_title(found, sentence.text, sentence.passage.text)

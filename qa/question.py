@@ -324,8 +324,6 @@ def _kind_of_noun(noun: str | None) -> Kind:
         return Kind.DATE
     if noun in ("percent", "percentage", "share", "rate"):
         return Kind.PERCENT if noun != "share" else Kind.NAME
-    if noun in _MEASURE_NOUNS:
-        return Kind.AMOUNT
     if noun in ("number", "population", "total"):
         return Kind.COUNT
     if noun in PERSON_NOUNS:
