@@ -272,7 +272,7 @@ def _names(sentence: str, context: str = "") -> list[Candidate]:
     spans: list[Candidate] = []
     dateline = _DATELINE.match(sentence)
     story = dateline.end() if dateline else 0  # where the story's own first word stands
-    for origin, text in (part for m in _NAME.finditer(sentence) for part in _possessive_parts(m)):
+    for origin, text in (part for m in _NAME.finditer(sentence) for part in _name_parts(m)):
         words = text.split()
         while words and (words[0].lower() in _NOT_NAMES or _MODIFIER.search(words[0])):
             words = words[1:]  # "The Sallow River" -> "Sallow River", "Trump-endorsed Republican" -> "Republican"
@@ -338,15 +338,24 @@ def names_in_title(cands: list[Candidate], title: str, article: str) -> list[Can
     return out
 
 
-def _possessive_parts(m: re.Match[str]) -> list[tuple[int, str]]:
-    """ "Japan's Sakurajima volcano" names Japan and Sakurajima: a possessive ends one name and starts another."""
+def _name_parts(m: re.Match[str]) -> list[tuple[int, str]]:
+    """The names one capitalised run holds. "Japan's Sakurajima volcano" names Japan and Sakurajima: a possessive
+    ends one name and starts another. "Prince Charles and Elizabeth Debicki" names two people, each in full;
+    "Doug and Pam Barry" one family and "Trinidad and Tobago" one country, a side of one word being no name alone."""
     parts: list[tuple[int, str]] = []
     at = 0
     for p in re.finditer(r"[’']s\s", m.group()):
         parts.append((m.start() + at, m.group()[at : p.end() - 1]))
         at = p.end()
     parts.append((m.start() + at, m.group()[at:]))
-    return parts
+    split: list[tuple[int, str]] = []
+    for origin, text in parts:
+        pieces = text.split(" and ")
+        if len(pieces) == 2 and all(len(x.split()) > 1 for x in pieces):
+            split += [(origin, pieces[0]), (origin + len(pieces[0]) + len(" and "), pieces[1])]
+        else:
+            split.append((origin, text))
+    return split
 
 
 # Words in the names of things, teams, events and bodies rather than people.

@@ -29,6 +29,7 @@ from qa.candidates import (
     title_case,
 )
 from qa.classes import members, members_pattern
+from qa.entities import labels_at, load_tagger
 from qa.passage import Passage
 from qa.places import PLACE_HEADS, leading_place, place_kind
 from qa.prompt import Message
@@ -89,6 +90,7 @@ class ExtractiveGenerator:
 
     def __init__(self, idf: IdfLookup) -> None:
         self.idf = idf
+        load_tagger()  # with the reader, so that the first who-question doesn't wait for it
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         # Without a model to rewrite it, a follow-up that leans on the conversation ("what did he say?",
@@ -173,7 +175,7 @@ class ExtractiveGenerator:
                     cand, near = found
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
-                    lead = cand.text if near >= _LEAD_NEAR else ""
+                    lead = cand.text if cand and near >= _LEAD_NEAR else ""
                 elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
                     # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
                     # may be named in lower case ("polio"): a sentence closely about it will do, unless the
@@ -236,6 +238,8 @@ class ExtractiveGenerator:
                 key = " ".join(stem(w) for w in words(cand.text))
                 if key in seen or not _fits(q, cand, set(key.split()), asked, names):
                     continue
+                if q.kind is Kind.PLACE and _is_source(sentence.text, cand):
+                    continue
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote
                 if key not in where or vote > where[key][0]:
@@ -293,14 +297,18 @@ class ExtractiveGenerator:
         question_stems: set[str],
         name_stems: set[str],
         weights: dict[str, float],
-    ) -> tuple[Candidate, float] | None:
+    ) -> tuple[Candidate | None, float] | None:
+        """The candidate that best answers ``q`` in ``sentence`` and how close it stands to what is asked; (None, 0)
+        when the sentence names only what the tagger says can't answer; None when it names nothing that could."""
         spans = word_spans(sentence.text)
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
         focus = {a for f in weights for a in alternatives(f)}
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
-        best: tuple[Candidate, float] | None = None
+        best: tuple[Candidate | None, float] | None = None
+        closest = 0.0
+        untagged = False
         for cand in _candidates(q, sentence):
             first, last = _word_range(spans, cand)
             cand_stems = set(sentence.stems[first : last + 1])
@@ -338,6 +346,8 @@ class ExtractiveGenerator:
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
+                if _is_source(sentence.text, cand):
+                    continue  # "…taking place a year, said Sky News": who tells it, not where it is
                 head = leading_place(cand.text) if place_kind(cand.text) is None else None
                 if head and _PLACE_TARGETS.get(q.target or "") == place_kind(head):
                     # "Which state is Santos from?": "Santos' fellow New York Republicans" says it.
@@ -348,9 +358,17 @@ class ExtractiveGenerator:
                 if fit is None:
                     continue  # "Which state…?": states are few and known; a city, a person or a paper is no answer
                 near = fit
-            if best is None or near > best[1]:
-                best = (cand, near)
-        return best
+            if not _tagged_as_asked(q, sentence.text, cand):
+                # "Who…?" is not answered by what the tagger knows as a place, "where…?" by a person; the sentence
+                # may still answer in words ("brought by 1,400 residents of the town of Wyle"), with no short answer.
+                untagged = True
+                continue
+            # Of two candidates as close to the question's nearest word, the one by more of its words: "West plays
+            # Prince Charles and Debicki plays Princess Diana" answers who plays Diana with Debicki.
+            by = sum(1.0 / (1.0 + _gap(first, last, i) / 2) for i in set(anchors))
+            if best is None or (near, by) > (best[1], closest):
+                best, closest = (cand, near), by
+        return best if best or not untagged else (None, 0.0)
 
     def _metadata_answer(self, q: Question, passages: Sequence[Passage]) -> str:
         """Who wrote / when was it published / which outlet: from the record of the article the question names."""
@@ -605,6 +623,29 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
     return not (q.kind is Kind.NAME and q.target and q.target not in _NAMED_AFTER_PLACES and place_kind(cand.text))
 
 
+def _tagged_as_asked(q: Question, sentence: str, cand: Candidate) -> bool:
+    if q.kind not in _TAGS_REFUSED:
+        return True
+    if q.kind is Kind.PLACE and _LOCATIVE.search(sentence[: cand.start]):
+        return True  # "a smelter in Ostrava": the small tagger takes a name it doesn't know for a person's
+    labels = labels_at(sentence, cand.start, cand.end)
+    refused = _TAGS_REFUSED[q.kind]
+    if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
+        refused = refused | {"ORG", "NORP"}  # "Which doctor…?" wants a person, not a clinic
+    # No label: the tagger saw no name there, and the reader's own checks decide. Any fitting label will do
+    # ("New York Republicans" holds a place).
+    return not labels or not labels <= refused
+
+
+_NOT_NAMES_OF_ANY = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "LANGUAGE", "LAW", "WORK_OF_ART"}
+)
+# Labels that can't answer: a person or a body is no place, a place no person.
+_TAGS_REFUSED = {
+    Kind.PERSON: _NOT_NAMES_OF_ANY | {"GPE", "LOC", "FAC", "EVENT", "PRODUCT"},
+    Kind.PLACE: _NOT_NAMES_OF_ANY | {"PERSON", "NORP", "EVENT", "PRODUCT"},
+}
+
 # Where things happen, named: "Charlotte Speedway", "MetLife Stadium".
 _VENUE = re.compile(
     r"\b(?:Speedway|Raceway|Stadium|Arena|Airport|Park|Field|Hall|Theat(?:er|re)|Gardens?|Square|Station|Street|"
@@ -622,6 +663,19 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
+# A name in the slot of a source ("said Sky News", "reported The Telegraph", "according to Reuters", "NHS
+# England said") is who tells the news, never where it happened.
+_SOURCE_BEFORE = re.compile(r"\b(?:said|says|reported|reports|told)\s+(?:the\s+)?$", re.I)
+_ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
+_SOURCE_AFTER = re.compile(r"[’']?s?\s+(?:said|says|reported|reports|told)\b")
+def _is_source(sentence: str, cand: Candidate) -> bool:
+    before, after = sentence[: cand.start], sentence[cand.end :]
+    if _ACCORDING_TO.search(before) or _SOURCE_AFTER.match(after):
+        return True
+    # "…a year, said Sky News." ends its clause; "said the US used more" opens the clause said.
+    return bool(_SOURCE_BEFORE.search(before)) and not re.match(r"\s*\w", after)
+
+
 _SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
 
 

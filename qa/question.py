@@ -66,7 +66,8 @@ PERSON_NOUNS = _set(
     "chancellor mayor judge manager coach ceo cfo coo cto chief director founder chair chairman chairwoman "
     "spokesperson spokesman spokeswoman author writer winner candidate host figure official lawmaker politician "
     "athlete celebrity musician artist scientist journalist billionaire executive comedian quarterback footballer "
-    "golfer nominee pope king queen prince princess"
+    "golfer nominee pope king queen prince princess doctor physician surgeon nurse lawyer attorney prosecutor "
+    "teacher officer suspect pilot"
 )
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
 _ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
@@ -205,9 +206,14 @@ def analyse(text: str) -> Question:
         }
         focus = tuple(dict.fromkeys(stem(w) for w in tokens if w not in _STOP and w not in ignore))
     else:
-        focus = tuple(dict.fromkeys(focus_stems(text)))
+        focus = tuple(dict.fromkeys(focus_stems(_EVENT_VERB.sub(" ", text) if kind in _WHEN_WHERE else text)))
     return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)))
 
+
+# "Where did the transplant take place?", "When did the quake happen?": the verb only says an event is asked
+# about; the sentence that answers tells the event ("Surgeons in Oxford…"), not that it took place.
+_EVENT_VERB = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+place\b|\b(?:happen|occur)(?:s|ed|red|ring)?\b", re.I)
+_WHEN_WHERE = frozenset({Kind.DATE, Kind.PLACE})
 
 _ANCHORED = re.compile(
     r"\b(?:this (?:past )?(?:week|weekend|month)|last (?:week|weekend)|recently|yesterday|today|tonight"
@@ -265,6 +271,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             if nxt in _MEASURE_ADJECTIVES:
                 return Kind.AMOUNT, _last_noun(_without_verb(tokens[i + 2 :]))
             continue
+        if w == "who" and i > 0 and tokens[i - 1] not in _PREPOSITIONS and _WH_WORDS.intersection(tokens[:i]):
+            continue  # "What is the name of the doctor who supplied…?": "who" opens a clause about the doctor
         if w == "when":
             if _WH_WORDS.intersection(tokens[:i]):
                 continue  # "How old was McCarthy when he died?": a "when" after the question word joins a clause
@@ -294,6 +302,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             phrase = _noun_phrase(rest)
             if not phrase:  # "what is X's profit?", "what was the cost?"
                 after = _after_aux(rest)
+                if after[:2] == ["name", "of"]:
+                    return _typed(_named_noun(after[2:]))  # "What is the name of the doctor who…?": a doctor
                 noun = _last_noun(after) if after else None
                 if after and noun is None and _is_name_phrase(text, after):
                     return Kind.DESCRIPTION, None
@@ -302,6 +312,22 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 return Kind.PERCENT, None  # "What share of future fees…?" (but "which share fell?" names one)
             return _typed(phrase[-1])
     return Kind.ANY, None
+
+
+def _named_noun(rest: list[str]) -> str | None:
+    """ "the new M&M's song", "the doctor who supplied…": the head of the noun phrase after "the name of"."""
+    head: str | None = None
+    for w in rest:
+        verb = (w in _AUX and w not in _DETERMINERS) or (head and w.endswith("ed"))
+        if w in _RELATIVES or w in _PREPOSITIONS or verb:
+            break
+        if w not in _STOP and w != "s":
+            head = w
+    return head
+
+
+_RELATIVES = _set("who whom whose which that where when")
+_PREPOSITIONS = _set("in on at for with from by to of about over after before during")
 
 
 def _typed(noun: str | None) -> tuple[Kind, str | None]:
@@ -387,8 +413,8 @@ def _last_noun(rest: list[str]) -> str | None:
     """The head of "the new factory", "Heliant's share price", "his contract": its last word before a verb."""
     head: str | None = None
     for w in rest:
-        if w in _AUX and head is not None:
-            break
+        if (w in _AUX or w in _RELATIVES) and head is not None:
+            break  # "the man who shot Kirk": the man
         # "the rocket headed": a verb; "the wind speed": a measure
         if w not in _STOP and w != "s" and not (head and w.endswith("ed") and w not in _MEASURE_NOUNS):
             head = w
