@@ -59,10 +59,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?= of\b)",
         re.IGNORECASE,
     ),
-    # "the 24-year-old", "aged 40", "40 years old"; and as news writes it of someone named: "Truss, 47, has…",
-    # "He was 89." (a bare number closing the sentence after "was").
+    # "the 24-year-old", "aged 40", "40 years old", "at age 54", "at the age of 96"; and as news writes it of
+    # someone named: "Truss, 47, has…", "He was 89." (a bare number closing the sentence after "was").
     "age": re.compile(
-        rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old)\b"
+        rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old"
+        rf"|at (?:the )?age (?:of )?(?:{_DIGITS}))\b"
         r"|(?<=[a-z], )\d{1,3}(?=,)|(?:(?<=\bwas )|(?<=\bis ))\d{1,3}(?=\.$)"
     ),
     # "died Monday at 100": the age of the one who died, whatever stands between.

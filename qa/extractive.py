@@ -238,7 +238,7 @@ class ExtractiveGenerator:
                 key = " ".join(stem(w) for w in words(cand.text))
                 if key in seen or not _fits(q, cand, set(key.split()), asked, names):
                     continue
-                if q.kind is Kind.PLACE and _is_source(sentence.text, cand):
+                if q.kind is Kind.PLACE and (_is_source(sentence.text, cand) or _place_fit(q, cand, 0.0) is None):
                     continue
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote

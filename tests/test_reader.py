@@ -75,6 +75,12 @@ ARTICLES = {
         "the dark as Cuba's grid operator tried to restart its plants. The United States offered no help. Officials "
         "in Havana said Cuba would be reconnected within days.",
     ),
+    "havana": (
+        "Power grid fails again",
+        "Havana's electric network collapsed on Monday, for the third time in a year. Millions in Havana were left "
+        "in the dark as the grid operator tried to restart its plants near Havana. Officials in Havana said the "
+        "grid of Cuba would be reconnected within days.",
+    ),
     "trial": (
         "Gwyneth Paltrow wins ski collision trial in Utah",
         "The actress had taken the stand at the ski collision trial on Friday. The jury took two hours.",
@@ -407,6 +413,9 @@ def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader:
     far = passages("grid")
     far[0].similarity = 0.3
     assert reader.answer(question, far) == CANNOT_ANSWER
+    # The city the story keeps naming is not the country asked for.
+    answer = reader.answer(question, passages("havana"))
+    assert lead_and_marker(answer)[0] == "Cuba", answer
 
 
 def test_a_person_named_by_surname_is_answered_with_the_name_the_article_gives_in_full(
@@ -688,6 +697,7 @@ def test_an_article_without_the_field_is_no_answer(reader: ExtractiveGenerator) 
         ("It reopens on Monday evening or by March 3, 2027.", Kind.DATE, ["Monday evening", "March 3, 2027"]),
         ("He signed a five-year deal, for 18 months at first.", Kind.DURATION, ["five-year", "18 months"]),
         ("The 24-year-old, aged 24 in May, scored.", Kind.AGE, ["24-year-old", "aged 24"]),
+        ("Her death at age 54, his at the age of 96.", Kind.AGE, ["at age 54", "at the age of 96"]),
         # What something is called, quoted or capitalised or not; "named him" names nothing.
         ("An eclipse often called a “blood moon.” lit Lima.", Kind.NAME, ["blood moon", "Lima"]),
         ("The hornet, also known as the murder hornet, is gone.", Kind.NAME, ["murder hornet"]),
