@@ -244,9 +244,11 @@ class ExtractiveGenerator:
                 votes[key] = votes.get(key, 0.0) + vote
                 if key not in where or vote > where[key][0]:
                     where[key] = (vote, sentence, cand)
-        if not votes:
+        # The tagger is asked about the likeliest names, one by one, not about every sentence that voted.
+        ranked = sorted(votes, key=lambda k: -votes[k])
+        top = next((k for k in ranked if _tagged_as_asked(q, where[k][1].text, where[k][2])), None)
+        if top is None:
             return None
-        top = max(votes, key=lambda k: votes[k])
         if votes[top] < _SALIENT_VOTES or votes[top] / sum(votes.values()) < _SALIENT_SHARE:
             return None
         _, sentence, cand = where[top]
@@ -363,9 +365,10 @@ class ExtractiveGenerator:
                 # may still answer in words ("brought by 1,400 residents of the town of Wyle"), with no short answer.
                 untagged = True
                 continue
-            # Of two candidates as close to the question's nearest word, the one by more of its words: "West plays
-            # Prince Charles and Debicki plays Princess Diana" answers who plays Diana with Debicki.
-            by = sum(1.0 / (1.0 + _gap(first, last, i) / 2) for i in set(anchors))
+            # Of two names as close to the question's nearest word, the one by more of its words: "West plays
+            # Prince Charles and Debicki plays Princess Diana" answers who plays Diana with Debicki. (Numbers
+            # stand in runs, "9 to 14 feet", where that says nothing.)
+            by = sum(1.0 / (1.0 + _gap(first, last, i) / 2) for i in set(anchors)) if q.kind in _NAME_KINDS else 0.0
             if best is None or (near, by) > (best[1], closest):
                 best, closest = (cand, near), by
         return best if best or not untagged else (None, 0.0)

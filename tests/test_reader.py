@@ -81,6 +81,11 @@ ARTICLES = {
         "in the dark as the grid operator tried to restart its plants near Havana. Officials in Havana said the "
         "grid of Cuba would be reconnected within days.",
     ),
+    "governor": (
+        "Power grid fails again",
+        "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
+        "left in the dark as Maria Lopez met engineers. Maria Lopez promised power within days.",
+    ),
     "trial": (
         "Gwyneth Paltrow wins ski collision trial in Utah",
         "The actress had taken the stand at the ski collision trial on Friday. The jury took two hours.",
@@ -413,9 +418,11 @@ def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader:
     far = passages("grid")
     far[0].similarity = 0.3
     assert reader.answer(question, far) == CANNOT_ANSWER
-    # The city the story keeps naming is not the country asked for.
+    # The city the story keeps naming is not the country asked for, nor is a person the tagger knows a city.
     answer = reader.answer(question, passages("havana"))
     assert lead_and_marker(answer)[0] == "Cuba", answer
+    city = "Which city was plunged into a blackout after its power grid failed?"
+    assert reader.answer(city, passages("governor")) == CANNOT_ANSWER
 
 
 def test_a_person_named_by_surname_is_answered_with_the_name_the_article_gives_in_full(
