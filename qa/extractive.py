@@ -171,6 +171,8 @@ class ExtractiveGenerator:
                     continue
             elif q.kind is not Kind.ANY:
                 found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
+                if found is not None and found[0] is None and q.kind is Kind.NAME:
+                    found = None  # only names the tagger says can't answer: as if it named none
                 if found is not None:
                     cand, near = found
                     score += _NEAR * near
@@ -360,7 +362,7 @@ class ExtractiveGenerator:
                 if fit is None:
                     continue  # "Which state…?": states are few and known; a city, a person or a paper is no answer
                 near = fit
-            if not _tagged_as_asked(q, sentence.text, cand):
+            if not inside_target and not _tagged_as_asked(q, sentence.text, cand):
                 # "Who…?" is not answered by what the tagger knows as a place, "where…?" by a person; the sentence
                 # may still answer in words ("brought by 1,400 residents of the town of Wyle"), with no short answer.
                 untagged = True
@@ -635,6 +637,14 @@ def _tagged_as_asked(q: Question, sentence: str, cand: Candidate) -> bool:
     refused = _TAGS_REFUSED[q.kind]
     if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
         refused = refused | {"ORG", "NORP"}  # "Which doctor…?" wants a person, not a clinic
+    elif q.kind is Kind.NAME:
+        # "Which team / missiles / chain…?" is not answered by a person ("Chuck Pagano", "Biden"), unless the
+        # noun may name one ("economist", "designer") or a work, which people name after people; nor by a
+        # place, unless it is a team or a school.
+        if q.target not in _WORKS and not (q.target and _AGENT_NOUN.search(q.target)):
+            refused = refused | {"PERSON"}
+        if q.target not in _NAMED_AFTER_PLACES:
+            refused = refused | {"GPE", "LOC"}  # (a name holding the noun asked, "Tarn River", is not asked about)
     # No label: the tagger saw no name there, and the reader's own checks decide. Any fitting label will do
     # ("New York Republicans" holds a place).
     return not labels or not labels <= refused
@@ -647,7 +657,29 @@ _NOT_NAMES_OF_ANY = frozenset(
 _TAGS_REFUSED = {
     Kind.PERSON: _NOT_NAMES_OF_ANY | {"GPE", "LOC", "FAC", "EVENT", "PRODUCT"},
     Kind.PLACE: _NOT_NAMES_OF_ANY | {"PERSON", "NORP", "EVENT", "PRODUCT"},
+    Kind.NAME: frozenset(),  # a thing may be a number ("780-72" for the vote) or a date; see _tagged_as_asked
 }
+_AGENT_NOUN = re.compile(r"(?:ist|ian|er|or|ant|ent)s?$")
+_WORKS = frozenset(
+    [
+        "film",
+        "films",
+        "movie",
+        "movies",
+        "book",
+        "books",
+        "novel",
+        "song",
+        "songs",
+        "album",
+        "show",
+        "shows",
+        "series",
+        "play",
+        "documentary",
+        "title",
+    ]
+)
 
 # Where things happen, named: "Charlotte Speedway", "MetLife Stadium".
 _VENUE = re.compile(

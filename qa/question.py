@@ -67,7 +67,7 @@ PERSON_NOUNS = _set(
     "spokesperson spokesman spokeswoman author writer winner candidate host figure official lawmaker politician "
     "athlete celebrity musician artist scientist journalist billionaire executive comedian quarterback footballer "
     "golfer nominee pope king queen prince princess doctor physician surgeon nurse lawyer attorney prosecutor "
-    "teacher officer suspect pilot"
+    "teacher officer suspect pilot people persons men women"
 )
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
 _ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
@@ -284,6 +284,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.CAUSE, None
         if w == "what" and tokens[-2:] in (["die", "of"], ["die", "from"], ["died", "of"], ["died", "from"]):
             return Kind.CAUSE, None  # "What did Greenspan die of?"
+        if w == "what" and nxt in _CAUSE_VERBS:
+            return Kind.CAUSE, None  # "What caused the crash?"
         if w in ("who", "whom", "whose"):
             after = _after_aux(rest)
             if after and _is_name_phrase(text, after):
@@ -326,6 +328,7 @@ def _named_noun(rest: list[str]) -> str | None:
     return head
 
 
+_CAUSE_VERBS = _set("caused causes cause sparked sparks triggered triggers prompted prompts")
 _RELATIVES = _set("who whom whose which that where when")
 _PREPOSITIONS = _set("in on at for with from by to of about over after before during")
 

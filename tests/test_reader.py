@@ -81,6 +81,15 @@ ARTICLES = {
         "in the dark as the grid operator tried to restart its plants near Havana. Officials in Havana said the "
         "grid of Cuba would be reconnected within days.",
     ),
+    "coach": (
+        "Titans fire their coach",
+        "The Tennessee Titans fired their head coach, Mike Vrabel, on Monday.",
+    ),
+    "pileup": (
+        "Six dead in Illinois pileup",
+        "The 70 vehicles in the pileup were towed by Illinois State Police. At least six people died after a blinding "
+        "dust storm caused the pileup on Monday.",
+    ),
     "governor": (
         "Power grid fails again",
         "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
@@ -591,6 +600,16 @@ def test_two_people_named_in_full_either_side_of_and_are_two_names(reader: Extra
     assert lead_and_marker(answer) == ("Elizabeth Debicki", "[1]"), answer
 
 
+def test_a_thing_asked_for_is_not_a_person_the_tagger_knows(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Which team fired its head coach?", passages("coach"))
+    assert lead_and_marker(answer) == ("Tennessee Titans", "[1]"), answer
+
+
+def test_what_caused_asks_for_a_cause(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What caused the 70-vehicle pileup?", passages("pileup"))
+    assert "blinding dust storm" in answer.splitlines()[0] and answer.endswith("[1]"), answer
+
+
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("What was the vote on the abortion amendment?", passages("versailles"))
     assert lead_and_marker(answer) == ("780-72", "[1]"), answer
@@ -738,6 +757,8 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         # "the name of" a thing asks for the thing; the "who" after it opens a clause about it.
         ("What is the name of the new Gallo song?", Kind.NAME, "song", ("Gallo",)),
         ("Who is the man who shot the mayor?", Kind.PERSON, "man", ()),
+        ("What caused the crash?", Kind.CAUSE, None, ()),
+        ("Which of the following people did he select?", Kind.PERSON, "people", ()),
         # "funds" before "the" is the verb: the program is asked for.
         ("Which program funds the electric school buses?", Kind.NAME, "program", ()),
         ("Which home goods chain said it may not survive?", Kind.NAME, "chain", ()),
