@@ -97,10 +97,12 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
-# Capitalised runs, with the small words names carry inside ("Bank of England", "Ivy League").
+# Capitalised runs, with the small words names carry inside ("Bank of England", "Ivy League") and initials
+# ("E. Jean Carroll", "John F. Kennedy", "J.D. Vance").
 _NAME = re.compile(
-    r"(?<![\w’'])(?:[A-Z][\w’'&.-]*[\w]|[A-Z])(?:\s(?:of|de|da|del|van|von|der|and|the|for|al|bin|&)?\s?"
-    r"(?:[A-Z][\w’'&.-]*[\w]|[A-Z]))*"
+    r"(?<![\w’'])(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z])"
+    r"(?:\s(?:of|de|da|del|van|von|der|and|the|for|al|bin|&)?\s?"
+    r"(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z]))*"
 )
 _NOT_NAMES = frozenset(
     [

@@ -351,6 +351,8 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("A slate of Trump-endorsed Republican officials came.", ["Republican"]),
         ("The race to replace Sen. Ben Cardin, D-Md., is costly.", ["Ben Cardin"]),
         ("Senate confirms Colleen Shogan as permanent head of National ...", ["Colleen Shogan"]),
+        # Initials belong to the name: "E. Jean Carroll", not "Jean Carroll"; "J.D. Vance", not "J.D" and "Vance".
+        ("E. Jean Carroll and John F. Kennedy met J.D. Vance.", ["E. Jean Carroll", "John F. Kennedy", "J.D. Vance"]),
     ],
 )
 def test_datelines_honorifics_and_weekdays_are_not_names(sentence: str, names: list[str]) -> None:
