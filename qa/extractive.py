@@ -61,6 +61,8 @@ _SALIENT_SIMILARITY = 0.5  # and the passage's cosine with the question (the emb
 _SALIENT_ABOUT = 0.2  # a sentence voting for a name must be this much about the question, in its own words
 _SALIENT_SHARE = 0.3  # the name's share of all the votes
 _SALIENT_VOTES = 0.3  # its votes (summed "about", less the rank penalty)
+_HEADLINE_SIMILARITY = 0.5  # the story's cosine with a long question whose headline answers it
+_HEADLINE_STORY = 0.3  # and the share of the question's focus weight the story (with its title) holds
 _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
 
 
@@ -198,6 +200,13 @@ class ExtractiveGenerator:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is None and q.kind in _NAME_KINDS:
             best = self._salient(q, passages, weights, total, question_stems, name_stems, owners)
+        if best is None and q.kind in _NAME_KINDS and len(weights) >= _MANY_FOCUS_WORDS:
+            # A long question the story keeps no one name for: its headline, if it names something of the kind.
+            def names_one(sentence: _Sentence) -> bool:
+                found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
+                return found is not None and found[0] is not None
+
+            best = _headline(_sentences(passages), weights, total, names_one)
         if best is not None:
             best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
         return best
@@ -445,6 +454,26 @@ def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
 
 
 _PRONOUN_OPENING = re.compile(r"(?:He|She|They|It|His|Her|Their)\b")
+
+
+def _headline(
+    sentences: list[_Sentence], weights: dict[str, float], total: float, names_one: Callable[[_Sentence], bool]
+) -> Pick | None:
+    """The headline of the story a long question describes, when no sentence answers and no name recurs.
+
+    A quiz question sets the scene in many words ("Which company's cloud service went down for several hours on
+    Monday, causing a major internet outage?"); the story the retriever found for them, close by the embedding
+    model's cosine and holding a good share of those words, is the one asked about, and its headline is its own
+    summary ("Is Amazon Alexa down? Thousands report issues amid AWS outage"). It is quoted whole when it names
+    something of the kind asked, with no short answer: which of its names is the one asked the reader can't tell.
+    A short question says too little to be sure of the story, and is not answered this way.
+    """
+    for sentence in sentences:
+        if sentence.text != sentence.passage.title or sentence.passage.similarity < _HEADLINE_SIMILARITY:
+            continue
+        if _story_about(sentence, weights, total) >= _HEADLINE_STORY and names_one(sentence):
+            return Pick(sentence.passage, sentence.text, "", 0.0, frozenset(sentence.stems))
+    return None
 
 
 def _joined(sentences: list[str]) -> list[str]:

@@ -90,6 +90,10 @@ ARTICLES = {
         "The 70 vehicles in the pileup were towed by Illinois State Police. At least six people died after a blinding "
         "dust storm caused the pileup on Monday.",
     ),
+    "aws": (
+        "Thousands report issues amid Amazon Web Services outage",
+        "Users across the country could not reach their apps for several hours on Monday.",
+    ),
     "governor": (
         "Power grid fails again",
         "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
@@ -610,6 +614,22 @@ def test_a_thing_asked_for_is_not_a_person_the_tagger_knows(reader: ExtractiveGe
 def test_what_caused_asks_for_a_cause(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("What caused the 70-vehicle pileup?", passages("pileup"))
     assert "blinding dust storm" in answer.splitlines()[0] and answer.endswith("[1]"), answer
+
+
+def test_a_long_question_no_sentence_answers_is_answered_by_the_headline_of_its_story(
+    reader: ExtractiveGenerator,
+) -> None:
+    # Eleven words describe the event; the story holds five of them, its headline names a company, and no sentence
+    # says which company: the headline is quoted whole, with no short answer picked from it.
+    question = "Which company's cloud service went down for several hours on Monday, causing a major internet outage?"
+    answer = reader.answer(question, passages("aws"))
+    assert answer == "Thousands report issues amid Amazon Web Services outage [1]", answer
+    # A short question says too little to be sure the story is the one asked about; a story far from the
+    # question by the embedding model's cosine is not it either.
+    assert reader.answer("Which company's service went down?", passages("aws")) == CANNOT_ANSWER
+    far = passages("aws")
+    far[0].similarity = 0.3
+    assert reader.answer(question, far) == CANNOT_ANSWER
 
 
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
