@@ -371,7 +371,10 @@ class ExtractiveGenerator:
                 if fit is None:
                     continue  # "Which state…?": states are few and known; a city, a person or a paper is no answer
                 near = fit
-            if not inside_target and not _tagged_as_asked(q, sentence.text, cand):
+            # A name holding the noun asked ("Tarn River"), one of a closed class asked for ("violet"), or what the
+            # article says a thing is called is of the kind asked, whatever the tagger takes it for.
+            vouched = inside_target or cand.family in ("member", "called")
+            if not vouched and not _tagged_as_asked(q, sentence.text, cand):
                 # "Who…?" is not answered by what the tagger knows as a place, "where…?" by a person; the sentence
                 # may still answer in words ("brought by 1,400 residents of the town of Wyle"), with no short answer.
                 untagged = True
@@ -673,7 +676,7 @@ def _tagged_as_asked(q: Question, sentence: str, cand: Candidate) -> bool:
         if q.target not in _WORKS and not (q.target and _AGENT_NOUN.search(q.target)):
             refused = refused | {"PERSON"}
         if q.target not in _NAMED_AFTER_PLACES:
-            refused = refused | {"GPE", "LOC"}  # (a name holding the noun asked, "Tarn River", is not asked about)
+            refused = refused | {"GPE", "LOC"}
     # No label: the tagger saw no name there, and the reader's own checks decide. Any fitting label will do
     # ("New York Republicans" holds a place).
     return not labels or not labels <= refused

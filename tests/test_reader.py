@@ -94,6 +94,11 @@ ARTICLES = {
         "Thousands report issues amid Amazon Web Services outage",
         "Users across the country could not reach their apps for several hours on Monday.",
     ),
+    "lighthouse": (
+        "Lighthouse repainted",
+        "Keeper Ottilie Brannigan painted the Quelmport lighthouse zorblaxian violet, a colour she mixes herself. "
+        "Scientists found a gene variant called Christchurch in the family.",
+    ),
     "governor": (
         "Power grid fails again",
         "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
@@ -630,6 +635,16 @@ def test_a_long_question_no_sentence_answers_is_answered_by_the_headline_of_its_
     far = passages("aws")
     far[0].similarity = 0.3
     assert reader.answer(question, far) == CANNOT_ANSWER
+
+
+def test_a_member_of_the_class_asked_or_what_a_thing_is_called_answers_whatever_the_tagger_says(
+    reader: ExtractiveGenerator,
+) -> None:
+    # The tagger takes the invented "zorblaxian violet" for a person's name and "Christchurch" for a city.
+    answer = reader.answer("What colour did Ottilie Brannigan paint the Quelmport lighthouse?", passages("lighthouse"))
+    assert lead_and_marker(answer) == ("violet", "[1]"), answer
+    answer = reader.answer("Which gene variant did scientists find in the family?", passages("lighthouse"))
+    assert lead_and_marker(answer) == ("Christchurch", "[1]"), answer
 
 
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
