@@ -113,6 +113,8 @@ class ExtractiveGenerator:
         pick = self.pick(q, passages)
         if pick is None:
             return CANNOT_ANSWER
+        if q.kind is Kind.PERSON and not pick.lead:
+            pick.lead = _antecedent(pick.sentence, pick.passage, q)
         quote = quote_around(pick.sentence, pick.lead, set(q.focus))
         if pick.lead and pick.lead.lower() != quote.lower():
             # A sentence that opens with the article's own quotation mark is not wrapped in a second pair.
@@ -430,6 +432,42 @@ def _full_name(lead: str, passage: Passage) -> str:
         if c.text.endswith(f" {lead}") and looks_like_person(c.text)
     )
     return names.most_common(1)[0][0] if names else lead
+
+
+def _antecedent(sentence: str, passage: Passage, q: Question) -> str:
+    """Who "He" or "The 24-year-old Romanian" is, when the sentence that answers who names no one: the last
+    person the passage named before it ("…signed the striker Emil Radescu… The 24-year-old Romanian scored 29
+    league goals"), by the tagger's labels, and not one the question names. A verbatim span of the passage."""
+    if not _ANAPHOR.match(sentence):
+        return ""
+    start = passage.text.find(sentence)
+    before = _sentences_before(passage.text, start)[-_ANTECEDENT_SENTENCES:]
+    asked = {w.lower() for n in q.names for w in n.split()}
+    for text in reversed(before):
+        people = [
+            c.text
+            for c in find(Kind.PERSON, text)
+            if looks_like_person(c.text)
+            and "PERSON" in labels_at(text, c.start, c.end)
+            and not asked.intersection(w.lower() for w in c.text.split())
+        ]
+        if people:
+            return people[-1]
+    return ""
+
+
+def _sentences_before(text: str, end: int) -> list[str]:
+    """The sentences of ``text`` before character ``end``."""
+    return [text[s:e] for s, e in sentence_spans(text) if e <= end] if end > 0 else []
+
+
+# A sentence whose subject points back: "He said…", "The 24-year-old Romanian scored…", "The former player…".
+_ANAPHOR = re.compile(
+    r"(?:He|She)\b|The (?:[\w-]+ ){0,3}?(?:\d+-year-old|[A-Z]\w+(?:ican|ian|ean|ese|ish)|"
+    + "|".join(sorted(PERSON_NOUNS))
+    + r")\b"
+)
+_ANTECEDENT_SENTENCES = 2  # how far back the one pointed to may have been named
 
 
 def _article(passage: Passage) -> str:

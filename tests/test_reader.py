@@ -514,10 +514,11 @@ def test_a_share_of_something_is_a_percent_and_a_number_may_follow_its_word(read
     assert lead_and_marker(answer) == ("9", "[1]"), answer
 
 
-def test_a_people_s_adjective_is_no_short_answer_to_who(reader: ExtractiveGenerator) -> None:
-    # The sentence says who scored by description only: it is the answer, with no name to lead it.
+def test_a_description_of_someone_is_led_by_the_person_the_passage_just_named(reader: ExtractiveGenerator) -> None:
+    # The sentence says who scored by description only ("The 24-year-old Romanian"): it is the answer, led by the
+    # person the passage named just before, not by the adjective.
     answer = reader.answer("Who scored 29 goals?", passages("transfer"))
-    assert answer == "The 24-year-old Romanian scored 29 league goals last season. [1]", answer
+    assert answer == "Emil Radescu — “The 24-year-old Romanian scored 29 league goals last season.” [1]", answer
 
 
 def test_one_chief_officer_is_not_another(reader: ExtractiveGenerator) -> None:
