@@ -263,6 +263,12 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 noun = _first_noun(tokens[i + 2 :])
                 # "How much did Tavros pay?" wants money; "how much did the shares rise?" a percent or quantity.
                 money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest))
+                if noun is None and not money and tokens[i + 2 : i + 3] and tokens[i + 2] in _DO_AUX:
+                    # "How much did Heliant shares rise?": what rose is the noun before the verb, the one the
+                    # amount must be said of (not "profit", which rose too); a name is no such noun.
+                    subject = _last_noun(_without_verb(tokens[i + 2 :]))
+                    if subject and not any(subject in n.lower().split() for n in _names(text)):
+                        noun = subject
                 return (Kind.MONEY if money else Kind.AMOUNT), noun
             if nxt == "long":
                 return Kind.DURATION, _last_noun(_without_verb(tokens[i + 2 :]))

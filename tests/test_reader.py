@@ -99,6 +99,11 @@ ARTICLES = {
         "Keeper Ottilie Brannigan painted the Quelmport lighthouse zorblaxian violet, a colour she mixes herself. "
         "Scientists found a gene variant called Christchurch in the family.",
     ),
+    "chipmaker": (
+        "Arvel quarterly profit rises 18 percent",
+        "The chipmaker Arvel reported a net profit of 1.2 billion dollars, up 18 percent. Arvel also announced a share "
+        "buyback. The shares rose 6 percent in after-hours trading.",
+    ),
     "governor": (
         "Power grid fails again",
         "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
@@ -646,6 +651,16 @@ def test_a_member_of_the_class_asked_or_what_a_thing_is_called_answers_whatever_
     assert lead_and_marker(answer) == ("violet", "[1]"), answer
     answer = reader.answer("Which gene variant did scientists find in the family?", passages("lighthouse"))
     assert lead_and_marker(answer) == ("Christchurch", "[1]"), answer
+
+
+def test_how_much_a_thing_rose_is_said_of_that_thing(reader: ExtractiveGenerator) -> None:
+    # The profit rose 18 percent, in the headline and again in the text; the shares asked about, 6.
+    assert (analyse("How much did Arvel shares rise?").kind, analyse("How much did Arvel shares rise?").target) == (
+        Kind.AMOUNT,
+        "shares",
+    )
+    answer = reader.answer("How much did Arvel shares rise?", passages("chipmaker"))
+    assert lead_and_marker(answer) == ("6 percent", "[1]"), answer
 
 
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
