@@ -253,6 +253,8 @@ class ExtractiveGenerator:
                     continue
                 if q.kind is Kind.PLACE and (_is_source(sentence.text, cand) or _place_fit(q, cand, 0.0) is None):
                     continue
+                if q.kind is Kind.PERSON and _PLACE_SLOT.search(sentence.text[: cand.start]):
+                    continue
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote
                 if key not in where or vote > where[key][0]:
@@ -346,6 +348,8 @@ class ExtractiveGenerator:
             anchors = target_at + focus_at if q.kind is Kind.AMOUNT else target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
+            if q.kind is Kind.PERSON and _PLACE_SLOT.search(sentence.text[: cand.start]):
+                continue  # "…ran aground off Holm": a name where a place stands is no one's
             if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
                 if not looks_like_person(cand.text):
                     continue  # "Which NFL player…?" is answered by a person's name, not "Super Bowl"
@@ -414,6 +418,8 @@ class ExtractiveGenerator:
 
 
 _ASKS_NAME = re.compile(r"\b(?:called|call|known as|name of|named|dubbed|nicknamed)\b", re.IGNORECASE)
+# Where a name can only be a place ("off Holm", "in Ostrava"); "at", "to" and "from" take people too.
+_PLACE_SLOT = re.compile(r"\b(?:in|near|off|outside|inside|across|throughout)\s+(?:the\s+)?$")
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|from|to)(?: the (?:\w+ )?(?:town|city|village|port|region|state) of)?\s+$"
 )

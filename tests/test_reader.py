@@ -104,6 +104,11 @@ ARTICLES = {
         "The chipmaker Arvel reported a net profit of 1.2 billion dollars, up 18 percent. Arvel also announced a share "
         "buyback. The shares rose 6 percent in after-hours trading.",
     ),
+    "aground": (
+        "Ferry runs aground off Holm",
+        "The Brask ferry ran aground off Holm on Tuesday with 120 passengers on board. The 24-year-old captain Lena "
+        "Varga steered it free. Nobody was hurt.",
+    ),
     "governor": (
         "Power grid fails again",
         "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
@@ -661,6 +666,13 @@ def test_how_much_a_thing_rose_is_said_of_that_thing(reader: ExtractiveGenerator
     )
     answer = reader.answer("How much did Arvel shares rise?", passages("chipmaker"))
     assert lead_and_marker(answer) == ("6 percent", "[1]"), answer
+
+
+def test_a_name_where_only_a_place_can_stand_is_no_answer_to_who(reader: ExtractiveGenerator) -> None:
+    # "off Holm", in the headline and again in the text (the tagger takes Holm for a person): the place outvoted
+    # the captain before.
+    answer = reader.answer("Who steered the ferry free?", passages("aground"))
+    assert lead_and_marker(answer) == ("Lena Varga", "[1]"), answer
 
 
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
