@@ -237,6 +237,14 @@ def find(kind: Kind, sentence: str, context: str = "") -> list[Candidate]:
     return found
 
 
+def find_years(sentence: str) -> list[Candidate]:
+    """Bare years ("the 1965 assassination"): a date only when a year is what is asked for."""
+    return [Candidate(m.group(), m.start(), m.end(), "year") for m in _YEAR.finditer(sentence)]
+
+
+_YEAR = re.compile(r"(?<![\w$.,-])(?:1[89]|20)\d\d(?![\w%.,-]\d?)")
+
+
 def _spans(family: str, sentence: str, context: str = "") -> list[Candidate]:
     if family == "name":
         return _names(sentence, context)

@@ -23,6 +23,7 @@ from qa.candidates import (
     BODY_WORDS,
     Candidate,
     find,
+    find_years,
     looks_like_person,
     names_in_title,
     person_after_title,
@@ -350,6 +351,8 @@ class ExtractiveGenerator:
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if q.kind is Kind.PERSON and _PLACE_SLOT.search(sentence.text[: cand.start]):
                 continue  # "…ran aground off Holm": a name where a place stands is no one's
+            if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
+                continue  # "Who is Bed Bath & Beyond's CEO?" is not answered by "its former CEO Mark Tritton"
             if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
                 if not looks_like_person(cand.text):
                     continue  # "Which NFL player…?" is answered by a person's name, not "Super Bowl"
@@ -418,6 +421,9 @@ class ExtractiveGenerator:
 
 
 _ASKS_NAME = re.compile(r"\b(?:called|call|known as|name of|named|dubbed|nicknamed)\b", re.IGNORECASE)
+# Who holds a post now is asked in the present ("Who is…", "who runs…"); who "former CEO X" was is another.
+_PRESENT = re.compile(r"\b(?:is|are|who's|runs|leads|heads|manages|owns)\b", re.I)
+_FORMER = re.compile(r"\b(?:former|ex-|onetime|one-time|then-|late)\s*(?:[\w'’-]+,?\s+){0,6}$", re.I)
 # Where a name can only be a place ("off Holm", "in Ostrava"); "at", "to" and "from" take people too.
 _PLACE_SLOT = re.compile(r"\b(?:in|near|off|outside|inside|across|throughout)\s+(?:the\s+)?$")
 _LOCATIVE = re.compile(
@@ -630,6 +636,9 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     # whether that first word is a name. Other kinds of name seldom stand alone there.
     context = _article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
     found = find(q.kind, sentence.text, context)
+    if q.kind is Kind.DATE and q.target == "year":
+        # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
+        found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
     if sentence.text == sentence.passage.title and title_case(sentence.text):
         return names_in_title(found, sentence.text, sentence.passage.text)
     return found

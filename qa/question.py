@@ -102,7 +102,12 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # A verb and the noun for who does it: "Who owns Team Penske?" is answered by "team owner Roger Penske".
     "own": ("owner",),
     "owner": ("own", "owns"),
-    "found": ("founder",),
+    "found": ("founder", "discovered"),  # "found" is also "find"'s past: "the snake was found" / "discovered"
+    "find": ("discover", "discovered"),
+    "probe": ("investigation", "inquiry"),
+    "investigation": ("probe", "inquiry"),
+    "lawyer": ("attorney", "counsel"),
+    "attorney": ("lawyer",),
     "founder": ("found", "founded"),
     "lead": ("leader",),
     "leader": ("lead", "led"),
@@ -285,6 +290,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.DATE, None
         if w == "where":
             noun = _last_noun(rest)
+            if noun and any(noun in n.lower().split() for n in _names(text)):
+                noun = None  # "Where was Franco Harris born?": a name is no place noun
             return Kind.PLACE, None if noun == "place" else noun  # "where did it take place?"
         if w == "why":
             return Kind.CAUSE, None
@@ -424,8 +431,9 @@ def _last_noun(rest: list[str]) -> str | None:
     for w in rest:
         if (w in _AUX or w in _RELATIVES) and head is not None:
             break  # "the man who shot Kirk": the man
-        # "the rocket headed": a verb; "the wind speed": a measure
-        if w not in _STOP and w != "s" and not (head and w.endswith("ed") and w not in _MEASURE_NOUNS):
+        # "the rocket headed", "the snake found": a verb; "the wind speed": a measure
+        verb = (w.endswith("ed") and w not in _MEASURE_NOUNS) or w in _PARTICIPLES
+        if w not in _STOP and w != "s" and not (head and verb):
             head = w
     return head
 
@@ -480,6 +488,10 @@ _IRREGULAR_VERBS = (
     "understand understood", "sit sat", "hear heard", "light lit", "slide slid", "flee fled", "lend lent",
     "bear bore born borne", "swear swore sworn", "shake shook shaken", "wake woke woken", "arise arose arisen",
 )
+
+
+# The past forms of the irregular verbs: "where was the snake found?" ends in a verb, not in the noun asked about.
+_PARTICIPLES = frozenset(f for forms in _IRREGULAR_VERBS for f in forms.split()[1:] if not f.endswith("s"))
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:

@@ -109,6 +109,12 @@ ARTICLES = {
         "The Brask ferry ran aground off Holm on Tuesday with 120 passengers on board. The 24-year-old captain Lena "
         "Varga steered it free. Nobody was hurt.",
     ),
+    "exonerated": (
+        "City pays men wrongly convicted",
+        "The city will pay $26 million to two men convicted in the 1965 assassination of the mayor. The former CEO of "
+        "the city's bank, Ivo Tenn, was a witness. Its CEO, Lia Moor, welcomed the deal. Dana Shaw, an attorney for "
+        "the men, spoke after a 22-month investigation.",
+    ),
     "governor": (
         "Power grid fails again",
         "The grid collapsed on Monday, for the third time in a year, while Maria Lopez ran the utility. Millions were "
@@ -675,6 +681,19 @@ def test_a_name_where_only_a_place_can_stand_is_no_answer_to_who(reader: Extract
     assert lead_and_marker(answer) == ("Lena Varga", "[1]"), answer
 
 
+def test_words_a_person_types_for_the_words_news_writes(reader: ExtractiveGenerator) -> None:
+    # A lawyer is an attorney, a probe an investigation; "what year" is answered by a bare year; "Who is…" asks for
+    # who holds the post now, not the "former CEO".
+    answer = reader.answer("Who is the lawyer for the two men?", passages("exonerated"))
+    assert lead_and_marker(answer) == ("Dana Shaw", "[1]"), answer
+    answer = reader.answer("How long was the probe?", passages("exonerated"))
+    assert lead_and_marker(answer) == ("22-month", "[1]"), answer
+    answer = reader.answer("What year was the mayor assassinated?", passages("exonerated"))
+    assert lead_and_marker(answer) == ("1965", "[1]"), answer
+    answer = reader.answer("Who is the CEO of the city's bank?", passages("exonerated"))
+    assert lead_and_marker(answer) == ("Lia Moor", "[1]"), answer
+
+
 def test_a_vote_is_answered_by_its_tally(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("What was the vote on the abortion amendment?", passages("versailles"))
     assert lead_and_marker(answer) == ("780-72", "[1]"), answer
@@ -822,6 +841,9 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         # "the name of" a thing asks for the thing; the "who" after it opens a clause about it.
         ("What is the name of the new Gallo song?", Kind.NAME, "song", ("Gallo",)),
         ("Who is the man who shot the mayor?", Kind.PERSON, "man", ()),
+        # A past participle ends the clause: the snake is asked about, not "found"; a name is no place noun.
+        ("Where was the rare snake found?", Kind.PLACE, "snake", ()),
+        ("Where was Franco Harris born?", Kind.PLACE, None, ("Franco Harris",)),
         ("What caused the crash?", Kind.CAUSE, None, ()),
         ("Which of the following people did he select?", Kind.PERSON, "people", ()),
         # "funds" before "the" is the verb: the program is asked for.
