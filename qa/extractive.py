@@ -423,7 +423,7 @@ class ExtractiveGenerator:
 _ASKS_NAME = re.compile(r"\b(?:called|call|known as|name of|named|dubbed|nicknamed)\b", re.IGNORECASE)
 # Who holds a post now is asked in the present ("Who is…", "who runs…"); who "former CEO X" was is another.
 _PRESENT = re.compile(r"\b(?:is|are|who's|runs|leads|heads|manages|owns)\b", re.I)
-_FORMER = re.compile(r"\b(?:former|ex-|onetime|one-time|then-|late)\s*(?:[\w'’-]+,?\s+){0,6}$", re.I)
+_FORMER = re.compile(r"\b(?:former|ex-|onetime|one-time|then-|late)\s*(?:[\w-]+\s+){0,3}$", re.I)
 # Where a name can only be a place ("off Holm", "in Ostrava"); "at", "to" and "from" take people too.
 _PLACE_SLOT = re.compile(r"\b(?:in|near|off|outside|inside|across|throughout)\s+(?:the\s+)?$")
 _LOCATIVE = re.compile(

@@ -111,8 +111,8 @@ ARTICLES = {
     ),
     "exonerated": (
         "City pays men wrongly convicted",
-        "The city will pay $26 million to two men convicted in the 1965 assassination of the mayor. The former CEO of "
-        "the city's bank, Ivo Tenn, was a witness. Its CEO, Lia Moor, welcomed the deal. Dana Shaw, an attorney for "
+        "The city will pay $26 million to two men convicted in the 1965 assassination of the mayor. The bank's former "
+        "CEO Ivo Tenn was a witness. Its CEO, Lia Moor, welcomed the deal. Dana Shaw, an attorney for "
         "the men, spoke after a 22-month investigation.",
     ),
     "governor": (
@@ -318,7 +318,7 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("exonerated",), "Who is the lawyer for the two men?", Kind.PERSON, "Dana Shaw", "[1]"),
         (("exonerated",), "How long was the probe?", Kind.DURATION, "22-month", "[1]"),
         (("exonerated",), "What year was the mayor assassinated?", Kind.DATE, "1965", "[1]"),
-        (("exonerated",), "Who is the CEO of the city's bank?", Kind.PERSON, "Lia Moor", "[1]"),
+        (("exonerated",), "Who is the bank's CEO?", Kind.PERSON, "Lia Moor", "[1]"),
     ],
 )
 def test_questions_lead_with_the_short_answer(
