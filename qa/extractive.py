@@ -147,7 +147,8 @@ class ExtractiveGenerator:
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []
-        for sentence in _sentences(passages):
+        sentences = _sentences(passages)
+        for sentence in sentences:
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence, required):
                 continue
@@ -202,14 +203,14 @@ class ExtractiveGenerator:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is None and q.kind in _NAME_KINDS:
-            best = self._salient(q, passages, weights, total, question_stems, name_stems, owners)
+            best = self._salient(q, sentences, weights, total, question_stems, name_stems, owners)
         if best is None and q.kind in _NAME_KINDS and len(weights) >= _MANY_FOCUS_WORDS:
             # A long question the story keeps no one name for: its headline, if it names something of the kind.
             def names_one(sentence: _Sentence) -> bool:
                 found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
                 return found is not None and found[0] is not None
 
-            best = _headline(_sentences(passages), weights, total, names_one)
+            best = _headline(sentences, weights, total, names_one)
         if best is not None:
             best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
         return best
@@ -217,7 +218,7 @@ class ExtractiveGenerator:
     def _salient(
         self,
         q: Question,
-        passages: Sequence[Passage],
+        sentences: list[_Sentence],
         weights: dict[str, float],
         total: float,
         asked: set[str],
@@ -235,7 +236,7 @@ class ExtractiveGenerator:
         """
         votes: dict[str, float] = {}
         where: dict[str, tuple[float, _Sentence, Candidate]] = {}
-        for sentence in _sentences(passages):
+        for sentence in sentences:
             if (
                 sentence.passage.similarity < _SALIENT_SIMILARITY
                 or _story_about(sentence, weights, total) < _SALIENT_STORY
@@ -252,9 +253,7 @@ class ExtractiveGenerator:
                 key = " ".join(stem(w) for w in words(cand.text))
                 if key in seen or not _fits(q, cand, set(key.split()), asked, names):
                     continue
-                if q.kind is Kind.PLACE and (_is_source(sentence.text, cand) or _place_fit(q, cand, 0.0) is None):
-                    continue
-                if q.kind is Kind.PERSON and _PLACE_SLOT.search(sentence.text[: cand.start]):
+                if _wrong_slot(q, sentence.text, cand) or (q.kind is Kind.PLACE and _place_fit(q, cand, 0.0) is None):
                     continue
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote
@@ -349,8 +348,8 @@ class ExtractiveGenerator:
             anchors = target_at + focus_at if q.kind is Kind.AMOUNT else target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
-            if q.kind is Kind.PERSON and _PLACE_SLOT.search(sentence.text[: cand.start]):
-                continue  # "…ran aground off Holm": a name where a place stands is no one's
+            if _wrong_slot(q, sentence.text, cand):
+                continue
             if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
                 continue  # "Who is Bed Bath & Beyond's CEO?" is not answered by "its former CEO Mark Tritton"
             if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
@@ -368,8 +367,6 @@ class ExtractiveGenerator:
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
-                if _is_source(sentence.text, cand):
-                    continue  # "…taking place a year, said Sky News": who tells it, not where it is
                 head = leading_place(cand.text) if place_kind(cand.text) is None else None
                 if head and _PLACE_TARGETS.get(q.target or "") == place_kind(head):
                     # "Which state is Santos from?": "Santos' fellow New York Republicans" says it.
@@ -473,9 +470,11 @@ def _sentences_before(text: str, end: int) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text) if e <= end] if end > 0 else []
 
 
+# How a people's adjective ends: "Romanian", "Afro-Colombian", "Japanese", "Scottish", "Southern".
+_DEMONYM_ENDING = r"(?:ican|ian|ean|ese|ish|ern)"
 # A sentence whose subject points back: "He said…", "The 24-year-old Romanian scored…", "The former player…".
 _ANAPHOR = re.compile(
-    r"(?:He|She)\b|The (?:[\w-]+ ){0,3}?(?:\d+-year-old|[A-Z]\w+(?:ican|ian|ean|ese|ish)|"
+    rf"(?:He|She)\b|The (?:[\w-]+ ){{0,3}}?(?:\d+-year-old|[A-Z]\w+{_DEMONYM_ENDING}|"
     + "|".join(sorted(PERSON_NOUNS))
     + r")\b"
 )
@@ -547,7 +546,7 @@ def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -
 
 # "American", "South Korean", "Middle Eastern", "British", "Chinese": a people's adjective, not a name the answer
 # sentence need repeat.
-_DEMONYM = re.compile(r"^(?:[A-Z]\w+[ -])?[A-Z]\w+(?:ican|ian|ean|ese|ish|ern)$")  # "Afro-Colombian" too
+_DEMONYM = re.compile(rf"^(?:[A-Z]\w+[ -])?[A-Z]\w+{_DEMONYM_ENDING}$")  # "Afro-Colombian" too
 
 
 # "…removed from school menus across the United States?": American news seldom names its own country, so a
@@ -788,6 +787,16 @@ _PERSON_BONUS = 0.5
 _SOURCE_BEFORE = re.compile(r"\b(?:said|says|reported|reports|told)\s+(?:the\s+)?$", re.I)
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"[’']?s?\s+(?:said|says|reported|reports|told)\b")
+
+
+def _wrong_slot(q: Question, sentence: str, cand: Candidate) -> bool:
+    """Whether ``cand`` stands where no answer of the kind asked can: "…a year, said Sky News" tells who reports,
+    not where; "…ran aground off Holm" where, not who."""
+    if q.kind is Kind.PLACE:
+        return _is_source(sentence, cand)
+    return q.kind is Kind.PERSON and bool(_PLACE_SLOT.search(sentence[: cand.start]))
+
+
 def _is_source(sentence: str, cand: Candidate) -> bool:
     before, after = sentence[: cand.start], sentence[cand.end :]
     if _ACCORDING_TO.search(before) or _SOURCE_AFTER.match(after):

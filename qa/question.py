@@ -272,7 +272,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                     # "How much did Heliant shares rise?": what rose is the noun before the verb, the one the
                     # amount must be said of (not "profit", which rose too); a name is no such noun.
                     subject = _last_noun(_without_verb(tokens[i + 2 :]))
-                    if subject and not any(subject in n.lower().split() for n in _names(text)):
+                    if subject and not _in_a_name(subject, text):
                         noun = subject
                 return (Kind.MONEY if money else Kind.AMOUNT), noun
             if nxt == "long":
@@ -290,7 +290,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.DATE, None
         if w == "where":
             noun = _last_noun(rest)
-            if noun and any(noun in n.lower().split() for n in _names(text)):
+            if noun and _in_a_name(noun, text):
                 noun = None  # "Where was Franco Harris born?": a name is no place noun
             return Kind.PLACE, None if noun == "place" else noun  # "where did it take place?"
         if w == "why":
@@ -327,6 +327,11 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 return Kind.PERCENT, None  # "What share of future fees…?" (but "which share fell?" names one)
             return _typed(phrase[-1])
     return Kind.ANY, None
+
+
+def _in_a_name(word: str, text: str) -> bool:
+    """Whether ``word`` (lower case) is part of a name the question mentions: no common noun to stand by."""
+    return any(word in n.lower().split() for n in _names(text))
 
 
 def _named_noun(rest: list[str]) -> str | None:
