@@ -24,8 +24,9 @@ _QUALIFIER = (
 )
 # Not bare "pounds": in American news "weigh up to 150 pounds" is a weight; "£150" or "150 pounds sterling" is money.
 _CURRENCY_WORDS = r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|USD|EUR|GBP)"
+# "in" is an inch only as "12 in.": "almost 200,000 in 1990" counts people.
 _UNITS = (
-    r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in|centimetres|centimeters|cm|"
+    r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in(?=\.)|centimetres|centimeters|cm|"
     r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|degrees|"
     r"acres|hectares|square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
 )
@@ -93,6 +94,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "cause": re.compile(
         r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since"
+        r"|in (?:response|reaction) to|blamed on|attributed to|(?:driven|fuell?ed|prompted|triggered|sparked) by"
         r"|(?<=died )(?:from|of)|(?<=dies )(?:from|of)|(?<= at \d\d )from|(?<= at \d\d\d )from)\s+([^.;:]{8,})",
         re.IGNORECASE,
     ),

@@ -323,6 +323,7 @@ class ExtractiveGenerator:
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
         focus = {a for f in weights for a in alternatives(f)}
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
+        content_at = [i for i in focus_at if sentence.stems[i] not in name_stems]
         best: tuple[Candidate | None, float] | None = None
         closest = 0.0
         untagged = False
@@ -338,8 +339,10 @@ class ExtractiveGenerator:
                 continue
             if q.kind is Kind.COUNT and target and not inside_target:
                 # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
-                # number asked for may follow the word.
-                if not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in target_at):
+                # number asked for may follow the word. People are counted by what befell them too: "How many
+                # people got sick?" by "13 illnesses".
+                counted = target_at + (content_at if q.target in _PEOPLE else [])
+                if not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in counted):
                     continue
             elif target and q.kind in _TARGET_REQUIRED and not (inside_target or target_at):
                 continue  # "What is Heliant's share price?": a sentence without a price doesn't say
@@ -780,6 +783,7 @@ _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
+_PEOPLE = frozenset(["people", "persons"])
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
 # A name in the slot of a source ("said Sky News", "reported The Telegraph", "according to Reuters", "NHS

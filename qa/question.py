@@ -127,6 +127,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "sell": ("sold", "sale"),
     "start": ("begin", "began", "launch", "open"),
     "end": ("finish", "close", "conclud"),
+    "sick": ("ill", "sicken", "illness"),  # "How many people got sick?": "13 illnesses"
+    "ill": ("sick", "sicken"),
     "fire": ("blaze", "wildfir"),
     "storm": ("hurrican", "cyclon", "typhoon", "gust", "wind"),
     "big": ("size", "worth"),
@@ -276,6 +278,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                         noun = subject
                 return (Kind.MONEY if money else Kind.AMOUNT), noun
             if nxt == "long":
+                if tokens[i + 2 : i + 3] and tokens[i + 2] in _SINCE:
+                    return Kind.DURATION, None  # "How long since the last sighting?": no noun the span stands by
                 return Kind.DURATION, _last_noun(_without_verb(tokens[i + 2 :]))
             if nxt == "old":
                 return Kind.AGE, None
@@ -346,6 +350,7 @@ def _named_noun(rest: list[str]) -> str | None:
     return head
 
 
+_SINCE = _set("since ago after before until till")
 _CAUSE_VERBS = _set("caused causes cause sparked sparks triggered triggers prompted prompts")
 _RELATIVES = _set("who whom whose which that where when")
 _PREPOSITIONS = _set("in on at for with from by to of about over after before during")

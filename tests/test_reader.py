@@ -241,6 +241,12 @@ ARTICLES = {
         "The tsunami hit Hawaii, Japan and Tonga's largest island, Tongatapu, flooding the capital. Ash fell in the "
         "Tonga capital, Nuku'alofa, on Saturday. Liz Truss, 47, is the UK's prime minister.",
     ),
+    "outbreak": (
+        "Flour recalled after outbreak",
+        "Health officials have identified 13 illnesses and three hospitalizations in the outbreak. There have been no "
+        "confirmed sightings of the beetle in the last two years. The mill closed in response to falling demand for "
+        "its flour. The town's population shrank from almost 200,000 in 1990 to about 160,000 in 2020.",
+    ),
     "greenspan": (
         "Alan Greenspan dies at 100",
         "Influential economist Alan Greenspan died Monday at 100 from complications of Parkinson's disease. He led "
@@ -319,6 +325,10 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("exonerated",), "How long was the probe?", Kind.DURATION, "22-month", "[1]"),
         (("exonerated",), "What year was the mayor assassinated?", Kind.DATE, "1965", "[1]"),
         (("exonerated",), "Who is the bank's CEO?", Kind.PERSON, "Lia Moor", "[1]"),
+        # People are counted by what befell them ("13 illnesses" for "got sick"); "how long since…" asks for the
+        # time since an event, with no noun the span must stand by.
+        (("outbreak",), "How many people got sick in the outbreak?", Kind.COUNT, "13", "[1]"),
+        (("outbreak",), "How long since the last beetle sighting?", Kind.DURATION, "two years", "[1]"),
     ],
 )
 def test_questions_lead_with_the_short_answer(
@@ -327,6 +337,16 @@ def test_questions_lead_with_the_short_answer(
     assert analyse(question).kind is kind
     answer = reader.answer(question, passages(*articles))
     assert lead_and_marker(answer) == (lead, marker), answer
+
+
+def test_a_cause_given_as_what_something_responds_to_answers_why(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Why did the mill close?", passages("outbreak"))
+    assert "falling demand for its flour" in answer and answer.endswith("[1]")
+
+
+def test_a_number_before_in_and_a_year_is_a_count_not_inches() -> None:
+    sentence = ARTICLES["outbreak"][1].split(". ")[-1]
+    assert [c.text for c in find(Kind.COUNT, sentence)] == ["almost 200,000", "about 160,000"]
 
 
 def test_the_lead_is_verbatim_and_a_long_sentence_is_quoted_around_it(reader: ExtractiveGenerator) -> None:
