@@ -37,6 +37,7 @@ from tqdm import tqdm
 from ingest.store import IndexStore
 from ingest.tutorial import TutorialIndex
 from qa.answering import Answer, Answerer
+from qa.passage import Passage
 
 SCHEMA = 1
 K = 10  # MRR@10: rankings look at the articles of the top 10 passages
@@ -177,10 +178,16 @@ def stated_words(text: str) -> int:
     return len(_MARKER.sub("", text).split())
 
 
+def passage_evidence(p: Passage) -> str:
+    """What a citation of ``p`` shows a reader: the passage's text plus its article's headline and record (an
+    answer may quote the headline, or the author, date and source)."""
+    return f"{p.text} {p.title} {p.author} {p.published} {p.source}"
+
+
 def cited_evidence(answer: Answer) -> str:
     """What the answer's citations show a reader: passage text plus the article's metadata."""
     cited = {c.n for c in answer.citations}
-    return " ".join(f"{p.text} {p.title} {p.author} {p.published} {p.source}" for p in answer.passages if p.n in cited)
+    return " ".join(passage_evidence(p) for p in answer.passages if p.n in cited)
 
 
 def cited_text(answer: Answer) -> str:
