@@ -41,12 +41,12 @@ _STALE_FILE_SECONDS = 60.0
 # builds three progress bars and a stop-word set per call, which cost more than the tokenizing at query time
 # (~8 calls per question). The same tokens, checked over the whole corpus (tests/test_fusion.py).
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
-_STOPWORDS = frozenset(STOPWORDS_EN)
+STOPWORDS = frozenset(STOPWORDS_EN)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased words of two or more characters, English stop words left out, stemmed (Snowball)."""
-    split = [[t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS] for text in texts]
+    split = [[t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS] for text in texts]
     unique = list({t for tokens in split for t in tokens})
     stems = dict(zip(unique, _STEMMER.stemWords(unique), strict=True))
     return [[stems[t] for t in tokens] for tokens in split]

@@ -15,6 +15,8 @@ from enum import StrEnum
 
 import Stemmer
 
+from ingest.bm25 import STOPWORDS
+
 _STEMMER = Stemmer.Stemmer("english")  # the stemmer BM25 uses, so stems meet its IDF table
 _WORD = re.compile(r"\b\w\w+\b")  # bm25s's token pattern: positions and stems line up with its tokens
 
@@ -56,7 +58,7 @@ _STOP = _set(
     # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
     # shares them, and the answer sentence seldom repeats them.
     "past weekend recent earlier currently latest according likely"
-)
+) | STOPWORDS  # and the words the index leaves out ("as", "such", "if", "but"): no weight to give, no match to find
 _PLACE_NOUNS = _set(
     "country countries nation state states city cities town village island islands region province county "
     "continent capital place location borough district territory neighborhood neighbourhood"
@@ -82,6 +84,7 @@ _MEASURE_NOUNS = _set(
     "elevation volume capacity width"
 )
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
+_MONEY_ITSELF = _set("money cash")
 _MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold")
 _META_OBJECTS = _set("story article piece report news item coverage report post column")
 _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
@@ -276,6 +279,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                     subject = _last_noun(_without_verb(tokens[i + 2 :]))
                     if subject and not _in_a_name(subject, text):
                         noun = subject
+                if noun in _MONEY_ITSELF:
+                    noun = None  # "How much money did it spend?": the money is the answer, no noun it stands by
                 return (Kind.MONEY if money else Kind.AMOUNT), noun
             if nxt == "long":
                 if tokens[i + 2 : i + 3] and tokens[i + 2] in _SINCE:
