@@ -154,7 +154,10 @@ class ExtractiveGenerator:
                 continue
             if not _ordinal_present(places, sentence):
                 continue
-            if not _owned(owners, set(sentence.stems) | sentence.title_stems):
+            have = set(sentence.stems) | sentence.title_stems
+            if owners and _owned_by_pronoun(q, sentence):
+                have |= sentence.context_stems  # "his running mate Francia Marquez", in a story about Petro
+            if not _owned(owners, have):
                 continue  # "Who is New Zealand's prime minister?": whose it is, the sentence (or its headline) says
             if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
                 # A long question describes its event in many words; a story that holds few of them is about
@@ -255,6 +258,8 @@ class ExtractiveGenerator:
                     continue
                 if _wrong_slot(q, sentence.text, cand) or (q.kind is Kind.PLACE and _place_fit(q, cand, 0.0) is None):
                     continue
+                if q.kind is Kind.PERSON and _DEMONYM.search(cand.text):
+                    continue  # "…are Afro-Colombian women" tells of someone, not who (as in _best_candidate)
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote
                 if key not in where or vote > where[key][0]:
@@ -605,6 +610,14 @@ def _owners(q: Question) -> set[str]:
     that tells it apart (see :func:`_required_names`)."""
     owned = replace(q, names=tuple(m.group(1) for m in _OWNER.finditer(q.text)))
     return _required_names(owned) & _required_names(q)
+
+
+def _owned_by_pronoun(q: Question, sentence: _Sentence) -> bool:
+    """Whether the sentence gives the noun asked for an owner by pronoun ("his running mate", "its CEO"): who
+    that is, the passage around it says."""
+    if not q.target:
+        return False
+    return bool(re.search(rf"\b(?:his|her|its|their)\s+(?:[\w-]+\s+)?{re.escape(q.target)}\b", sentence.text, re.I))
 
 
 def _owned(owners: set[str], stems: set[str] | frozenset[str]) -> bool:

@@ -248,6 +248,17 @@ ARTICLES = {
         "its flour. The town's population shrank from almost 200,000 in 1990 to about 160,000 in 2020. The state "
         "spent $2.1 million on the cleanup.",
     ),
+    "colombia": (
+        "Colombia election results",
+        "Gustavo Petro won the presidential race on Sunday. In this historic win, his running mate Francia Marquez "
+        "will become the first Afro-Colombian vice president. The running mates for both final-round candidates "
+        "are Afro-Colombian women.",
+    ),
+    "ticket": (
+        "Colombia votes",
+        "Petro won the presidential race on Sunday. The running mates for both final-round candidates are "
+        "Afro-Colombian women. Afro-Colombian voters turned out in record numbers for the running mates.",
+    ),
     "greenspan": (
         "Alan Greenspan dies at 100",
         "Influential economist Alan Greenspan died Monday at 100 from complications of Parkinson's disease. He led "
@@ -332,6 +343,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("outbreak",), "How long since the last beetle sighting?", Kind.DURATION, "two years", "[1]"),
         # "How much money…": the money is the answer, not a word the sentence must hold.
         (("outbreak",), "How much money did the state spend on the cleanup?", Kind.MONEY, "$2.1 million", "[1]"),
+        # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
+        (("colombia",), "Who is Petro's running mate?", Kind.PERSON, "Francia Marquez", "[1]"),
     ],
 )
 def test_questions_lead_with_the_short_answer(
@@ -623,6 +636,11 @@ def test_a_city_is_asked_for_not_its_state(reader: ExtractiveGenerator) -> None:
 def test_where_in_a_named_country_is_not_another_country(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("Where did the UK's first womb transplant take place?", passages("womb"))
     assert lead_and_marker(answer) == ("Oxford", "[1]"), answer
+
+
+def test_a_peoples_adjective_a_story_keeps_naming_is_no_answer_to_who(reader: ExtractiveGenerator) -> None:
+    # No sentence says whose running mate is who; "Afro-Colombian", named again and again, tells of them, not who.
+    assert reader.answer("Who is Petro's running mate?", passages("ticket")) == CANNOT_ANSWER
 
 
 def test_a_word_the_index_leaves_out_is_no_focus_word() -> None:
