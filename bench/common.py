@@ -76,13 +76,14 @@ def bench_settings(corpus: Path, data: Path, collection: str, llm: str = "extrac
     )
 
 
-def corpus_services() -> Any:
-    """The services over the full RealTime QA corpus index the benchmarks share, synced (a no-op when unchanged)."""
+def corpus_services(llm: str = "extractive") -> Any:
+    """The services over the full RealTime QA corpus index the benchmarks share, synced (a no-op when unchanged),
+    answering with ``llm``."""
     import sys
 
     from api.services import build_services
 
-    services = build_services(bench_settings(CORPUS, BENCH_DATA, "bench"))
+    services = build_services(bench_settings(CORPUS, BENCH_DATA, "bench", llm=llm))
     print(sync_index(services), "(index shared with bench/ingest.py)", file=sys.stderr)
     return services
 

@@ -18,11 +18,14 @@ an answer to an answerable question that is neither right nor a refusal; an unan
 when the answer is the refusal. Hit@1/hit@5: the question's article among the retrieved ones.
 
     python bench/natural.py            # writes bench/results/natural.json
+    python bench/natural.py --llm llamacpp:/path/model.gguf    # a local model: natural-<model>.json
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,12 +48,12 @@ SHORT_DEV = SHARED / "eval" / "short-dev"
 PORTIONS = ("tuned", "held-out")
 
 
-def services_for(name: str) -> Any:
+def services_for(name: str, llm: str) -> Any:
     from api.services import build_services
 
     if name == "realtimeqa":
-        return corpus_services()
-    services = build_services(bench_settings(SHORT_DEV / "docs", REPO / ".data" / "short-dev", "short_dev"))
+        return corpus_services(llm)
+    services = build_services(bench_settings(SHORT_DEV / "docs", REPO / ".data" / "short-dev", "short_dev", llm=llm))
     print(sync_index(services), file=sys.stderr)
     print(services.indexer.ingest([REPO / "seeds"]).summary(), file=sys.stderr)
     return services
@@ -75,13 +78,20 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     from qa.evaluation import Evaluator, load_questions
 
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--llm", default="extractive", help="NEWSQA_LLM spec (default: extractive)")
+    args = parser.parse_args()
     if not SHARED.exists():
         raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
-    result: dict[str, Any] = {"machine": machine(), "sets": {}}
-    lines = [("set / portion", "now", "before (0794d3a)")]
+    result: dict[str, Any] = {"machine": machine(), "llm": args.llm, "sets": {}}
+    # The figures before stand for the extractive reader: a model's run is shown alone.
+    extractive = args.llm == "extractive"
+    lines = [("set / portion", "now", "before (0794d3a)" if extractive else "")]
+    model = "extractive"
     for name in ("short-dev", "realtimeqa"):
         questions = load_questions(HERE / f"{name}.jsonl")
-        answerer = services_for(name).answerer()
+        answerer = services_for(name, args.llm).answerer()
+        model = answerer.generator.name
 
         def show(q: Any, answer: Any, row: dict[str, Any]) -> None:
             right = row["right_and_cited"] if q.answerable else row["abstained"]
@@ -103,8 +113,9 @@ def main() -> None:
         }
         for portion, f in result["sets"][name]["portions"].items():
             now = " · ".join(str(f[k]) for k in f)
-            lines.append((f"{name} / {portion}", now, BEFORE.get(f"{name} / {portion}", "")))
-    path = write_json("natural.json", result)
+            lines.append((f"{name} / {portion}", now, BEFORE.get(f"{name} / {portion}", "") if extractive else ""))
+    safe = re.sub(r"[^\w.-]+", "_", model)
+    path = write_json("natural.json" if extractive else f"natural-{safe}.json", result)
     print(table(lines))
     print("each: right and cited · false refusals · wrong · unanswerable refused · hit@1 · hit@5")
     print(f"machine: {result['machine']}")
