@@ -30,6 +30,7 @@ _UNITS = (
     r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|degrees|"
     r"acres|hectares|square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
 )
+_EVENT_UNIT = r"(?:race|game|match|start|round|fight|bout|test|inning|lap|set|tournament)s?"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
@@ -71,8 +72,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "died_at": re.compile(
         r"\bd(?:ied|ies)(?:\s\w+){0,2}\sat\s(?P<age>\d{1,3})\b(?!\s?(?:%|percent|a\.m|p\.m|[ap]m\b))"
     ),
+    # A streak or a run lasts a number of events too: "a 59-race winless streak", "a 12-game skid".
     "duration": re.compile(
-        rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:until|through|till|to) "
+        rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:{_NUM})-{_EVENT_UNIT}"
+        rf"|(?:until|through|till|to) "
         rf"(?:{_WEEKDAY}|{_MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",
         re.IGNORECASE,
     ),

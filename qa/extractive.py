@@ -34,7 +34,7 @@ from qa.entities import labels_at, load_tagger
 from qa.passage import Passage
 from qa.places import PLACE_HEADS, leading_place, place_kind
 from qa.prompt import Message
-from qa.question import PERSON_NOUNS, Kind, Question, alternatives, analyse, stem, word_spans, words
+from qa.question import PERSON_NOUNS, QUANTITY_KINDS, Kind, Question, alternatives, analyse, stem, word_spans, words
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
 
 IdfLookup = Callable[[str], float]
@@ -64,6 +64,7 @@ _SALIENT_SHARE = 0.3  # the name's share of all the votes
 _SALIENT_VOTES = 0.3  # its votes (summed "about", less the rank penalty)
 _HEADLINE_SIMILARITY = 0.5  # the story's cosine with a long question whose headline answers it
 _HEADLINE_STORY = 0.3  # and the share of the question's focus weight the story (with its title) holds
+_HEADLINE_FIGURE = 0.1  # a headline's number or date counts for less than the story's own sentences
 _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
 
 
@@ -168,6 +169,8 @@ class ExtractiveGenerator:
             if content and not any(set(sentence.stems).intersection(alternatives(f)) for f in content):
                 continue
             score = about - _RANK_PENALTY * sentence.rank
+            if q.kind in QUANTITY_KINDS and sentence.text == sentence.passage.title:
+                score -= _HEADLINE_FIGURE  # "…awarded $2M…": a headline rounds what its story states in full
             eligible.append((score, sentence))
             lead = ""
             cand: Candidate | None = None

@@ -86,6 +86,7 @@ _MEASURE_NOUNS = _set(
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
 _MONEY_ITSELF = _set("money cash")
 _MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold")
+_GAIN_VERBS = _set("get gets got receive receives received award awarded win won")
 _META_OBJECTS = _set("story article piece report news item coverage report post column")
 _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
 
@@ -94,6 +95,9 @@ _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
 # checked on short-dev, whose questions were written to share few words with their answers.
 _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "die": ("kill", "dead", "death", "fatal", "perish"),
+    "assassin": ("kill", "shot", "slay", "slain", "murder"),
+    "get": ("receiv", "award"),  # "How much did the schools get?": "the district has been awarded…"
+    "receiv": ("get", "got", "award"),  # "What year was Malcolm X assassinated?": "killed"
     "kill": ("die", "dead", "death", "fatal"),
     "death": ("die", "kill", "dead", "fatal"),
     "pay": ("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
@@ -273,6 +277,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 noun = _first_noun(tokens[i + 2 :])
                 # "How much did Tavros pay?" wants money; "how much did the shares rise?" a percent or quantity.
                 money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest))
+                # "How much did the schools get?": money, when nothing else is named ("how much snow did they get").
+                money = money or (noun is None and bool(_GAIN_VERBS.intersection(rest)))
                 if noun is None and not money and tokens[i + 2 : i + 3] and tokens[i + 2] in _DO_AUX:
                     # "How much did Heliant shares rise?": what rose is the noun before the verb, the one the
                     # amount must be said of (not "profit", which rose too); a name is no such noun.

@@ -259,6 +259,11 @@ ARTICLES = {
         "Petro won the presidential race on Sunday. The running mates for both final-round candidates are "
         "Afro-Colombian women. Afro-Colombian voters turned out in record numbers for the running mates.",
     ),
+    "buses": (
+        "Lisbrook schools awarded $2M for electric buses",
+        "The Lisbrook school district has been awarded nearly $2 million to buy electric buses. Its driver Ana "
+        "Pell ended a 59-race winless streak at the county track. The founder of the track was killed in 1965.",
+    ),
     "greenspan": (
         "Alan Greenspan dies at 100",
         "Influential economist Alan Greenspan died Monday at 100 from complications of Parkinson's disease. He led "
@@ -343,6 +348,11 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("outbreak",), "How long since the last beetle sighting?", Kind.DURATION, "two years", "[1]"),
         # "How much money…": the money is the answer, not a word the sentence must hold.
         (("outbreak",), "How much money did the state spend on the cleanup?", Kind.MONEY, "$2.1 million", "[1]"),
+        # "How much did they get?" asks for money; a headline rounds the figure its story states in full; a streak
+        # lasts a number of races; "assassinated" is "killed".
+        (("buses",), "How much did the Lisbrook schools get for buses?", Kind.MONEY, "nearly $2 million", "[1]"),
+        (("buses",), "How long was Ana Pell's winless streak?", Kind.DURATION, "59-race", "[1]"),
+        (("buses",), "What year was the track founder assassinated?", Kind.DATE, "in 1965", "[1]"),
         # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
         (("colombia",), "Who is Petro's running mate?", Kind.PERSON, "Francia Marquez", "[1]"),
     ],
