@@ -860,7 +860,8 @@ def quote_around(sentence: str, lead: str, focus: set[str]) -> str:
     if len(sentence.split()) <= _QUOTE_WORDS or not lead or lead not in sentence:
         return sentence
     at = sentence.find(lead)
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:—]+[,;:—]?", sentence)]
+    # A comma inside a number ("over 2,400") or a colon inside a time ("8:30") ends no clause.
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"(?:[^,;:—]|(?<=\d)[,:](?=\d))+[,;:—]?", sentence)]
     i = next((k for k, (s, e) in enumerate(clauses) if s <= at < e), 0)
     lo = hi = i
 

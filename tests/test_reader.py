@@ -390,6 +390,17 @@ def test_the_lead_is_verbatim_and_a_long_sentence_is_quoted_around_it(reader: Ex
     assert len(quote.split()) <= 32 < len(long.split())
 
 
+def test_a_long_sentence_is_not_cut_inside_a_number() -> None:
+    # Cut at the comma of "2,400", the quote said "over 2…", which no passage supports: the check dropped it.
+    long = (
+        "The Clean School Bus Program Grants Competition, a first for the agency under the president, will help "
+        "these districts purchase over 2,400 clean school buses that will replace diesel buses now in service in "
+        "rural and suburban districts across the country by the end of next year, officials said."
+    )
+    quote = quote_around(long, "Clean School Bus Program Grants Competition", {"program", "fund", "school"})
+    assert "over 2…" not in quote and all(part in long for part in quote.split("…") if part)
+
+
 def test_why_question_answers_with_the_sentence_that_gives_the_cause(reader: ExtractiveGenerator) -> None:
     assert analyse("Why did profits fall?").kind is Kind.CAUSE
     answer = reader.answer("Why did profits fall?", passages("deal"))
