@@ -108,6 +108,8 @@ _NAME = re.compile(
     r"(?<![\w’'])(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z])"
     r"(?:\s(?:of|de|da|del|van|von|der|and|the|for|al|bin|&)?\s?"
     r"(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z]))*"
+    # A name may end in its number: "Category 4", "Apollo 11", "Boeing 737" (not "May 2023": a date is no name).
+    r"(?:\s(?:\d{1,3}|[IVX]{1,4})(?![\w,.%-]*\w))?"
 )
 _NOT_NAMES = frozenset(
     [
@@ -202,7 +204,7 @@ _MEDIA = re.compile(r"(?:CNN|CNN Business|AP|AFP|Reuters|UPI|USA TODAY|USA Today
 _HONORIFICS = frozenset(
     ["Rep", "Sen", "Gov", "Adm", "Gen", "Dr", "Mr", "Mrs", "Ms", "Lt", "Col", "Sgt", "Capt", "Prof", "Rev", "Pres"]
 )
-_MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})$")
+_MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})(?: \d+)?$")  # "Monday 3 people": a day, and a count
 
 # Which pattern families answer which kind, best first.
 _FAMILIES: dict[Kind, tuple[str, ...]] = {

@@ -339,7 +339,8 @@ class ExtractiveGenerator:
             first, last = _word_range(spans, cand)
             cand_stems = set(sentence.stems[first : last + 1])
             # The answer is not what the question already says ("Which club did Radescu leave?" is not Radescu).
-            if cand_stems and cand_stems <= question_stems:
+            # (By all its words and numbers: "Category 4" is not "category", whatever the index keeps of "4".)
+            if cand_stems and {stem(w) for w in re.findall(r"\w+", cand.text.lower())} <= question_stems:
                 continue
             inside_target = bool(targets & cand_stems)  # "the Sallow River" for "which river"
             cand = _trim(cand, question_stems)
@@ -710,7 +711,8 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     if cand.family != "name":
         return cand
     parts = person_after_title(cand.text).split()
-    while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS):
+    # (Not down to a bare number: "Category 4" answers "what category".)
+    while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS) and not parts[1].isdigit():
         parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
     parts[-1] = parts[-1].removesuffix("-based")  # "New Jersey-based company": the place is New Jersey
     text = " ".join(parts)

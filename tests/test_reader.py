@@ -20,8 +20,8 @@ from qa.support import split_sentences
 ARTICLES = {
     "storm": (
         "Storm Halvard hits the coast",
-        "Storm Halvard brought wind gusts of up to 150 kilometres per hour on Tuesday night, cutting power to "
-        "about 95,000 homes. The grid operator, Northline Energy, said most customers would be reconnected by "
+        "Storm Halvard, a Category 2 storm, brought wind gusts of up to 150 kilometres per hour on Tuesday night, "
+        "cutting power to about 95,000 homes. The grid operator, Northline Energy, said most customers would be reconnected by "
         "Friday morning. Three people were killed when a wall collapsed in the town of Brask. The port of Holm "
         "recorded 80 millimetres of rain in ten hours. The ferry service was suspended.",
     ),
@@ -353,6 +353,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("buses",), "How much did the Lisbrook schools get for buses?", Kind.MONEY, "nearly $2 million", "[1]"),
         (("buses",), "How long was Ana Pell's winless streak?", Kind.DURATION, "59-race", "[1]"),
         (("buses",), "What year was the track founder assassinated?", Kind.DATE, "in 1965", "[1]"),
+        # A name may end in its number, and the noun asked is part of it: "Category 4" answers "what category".
+        (("storm",), "What category was Storm Halvard?", Kind.NAME, "Category 2", "[1]"),
         # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
         (("colombia",), "Who is Petro's running mate?", Kind.PERSON, "Francia Marquez", "[1]"),
     ],
