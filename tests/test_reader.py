@@ -21,9 +21,9 @@ ARTICLES = {
     "storm": (
         "Storm Halvard hits the coast",
         "Storm Halvard, a Category 2 storm, brought wind gusts of up to 150 kilometres per hour on Tuesday night, "
-        "cutting power to about 95,000 homes. The grid operator, Northline Energy, said most customers would be reconnected by "
-        "Friday morning. Three people were killed when a wall collapsed in the town of Brask. The port of Holm "
-        "recorded 80 millimetres of rain in ten hours. The ferry service was suspended.",
+        "cutting power to about 95,000 homes. The grid operator, Northline Energy, said most customers would be "
+        "reconnected by Friday morning. Three people were killed when a wall collapsed in the town of Brask. The "
+        "port of Holm recorded 80 millimetres of rain in ten hours. The ferry service was suspended.",
     ),
     "deal": (
         "Carrow Mining agrees takeover of Deltane",
