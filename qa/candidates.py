@@ -67,6 +67,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old"
         rf"|at (?:the )?age (?:of )?(?:{_DIGITS}))\b"
         r"|(?<=[a-z], )\d{1,3}(?=,)|(?:(?<=\bwas )|(?<=\bis ))\d{1,3}(?=\.$)"
+        # "dropped out of Stanford at 19 to start…": "at" a bare number that no noun follows.
+        r"|(?<=\bat )\d{1,2}(?=[,.;]|\s+(?:to|and|but|when|after|before|as|with|while|she|he)\b)"
     ),
     # "died Monday at 100": the age of the one who died, whatever stands between.
     "died_at": re.compile(

@@ -85,7 +85,7 @@ _MEASURE_NOUNS = _set(
 )
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
 _MONEY_ITSELF = _set("money cash")
-_MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold")
+_MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold fine fined")
 _GAIN_VERBS = _set("get gets got receive receives received award awarded win won")
 _META_OBJECTS = _set("story article piece report news item coverage report post column")
 _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
@@ -442,6 +442,8 @@ def _without_verb(rest: list[str]) -> list[str]:
     return rest[:-1] if len(rest) > 2 and rest[0] in _DO_AUX else rest
 
 
+# Prepositions the stop list keeps as focus words ("without a prescription"): never a noun the answer stands by.
+_LESSER_PREPOSITIONS = _set("amid among against despite during through toward towards until without within across via")
 _DO_AUX = _set("did does do will would can could should")
 _WH_WORDS = _set("how what who whom whose which where why")
 
@@ -454,6 +456,8 @@ def _last_noun(rest: list[str]) -> str | None:
             break  # "the man who shot Kirk": the man
         # "the rocket headed", "the snake found": a verb; "the wind speed": a measure
         verb = (w.endswith("ed") and w not in _MEASURE_NOUNS) or w in _PARTICIPLES
+        if w in _LESSER_PREPOSITIONS:
+            continue  # "…fine drone operators amid the sightings?": a preposition is no noun
         if w not in _STOP and w != "s" and not (head and verb):
             head = w
     return head

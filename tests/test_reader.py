@@ -246,7 +246,8 @@ ARTICLES = {
         "Health officials have identified 13 illnesses and three hospitalizations in the outbreak. There have been no "
         "confirmed sightings of the beetle in the last two years. The mill closed in response to falling demand for "
         "its flour. The town's population shrank from almost 200,000 in 1990 to about 160,000 in 2020. The state "
-        "spent $2.1 million on the cleanup.",
+        "spent $2.1 million on the cleanup. The state may fine the mill up to $50,000. The miller took over the mill "
+        "at 19 to save it.",
     ),
     "colombia": (
         "Colombia election results",
@@ -353,6 +354,10 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("buses",), "How much did the Lisbrook schools get for buses?", Kind.MONEY, "nearly $2 million", "[1]"),
         (("buses",), "How long was Ana Pell's winless streak?", Kind.DURATION, "59-race", "[1]"),
         (("buses",), "What year was the track founder assassinated?", Kind.DATE, "in 1965", "[1]"),
+        # "How much can the FAA fine…?" asks for money, and "amid" is no noun it stands by; "at 19 to start…"
+        # is an age.
+        (("outbreak",), "How much can the state fine the mill amid the outbreak?", Kind.MONEY, "up to $50,000", "[1]"),
+        (("outbreak",), "How old was the miller when she took over the mill?", Kind.AGE, "19", "[1]"),
         # A name may end in its number, and the noun asked is part of it: "Category 4" answers "what category".
         (("storm",), "What category was Storm Halvard?", Kind.NAME, "Category 2", "[1]"),
         # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
@@ -373,7 +378,7 @@ def test_a_cause_given_as_what_something_responds_to_answers_why(reader: Extract
 
 
 def test_a_number_before_in_and_a_year_is_a_count_not_inches() -> None:
-    sentence = ARTICLES["outbreak"][1].split(". ")[-2]
+    sentence = next(s for s in ARTICLES["outbreak"][1].split(". ") if "population" in s)
     assert [c.text for c in find(Kind.COUNT, sentence)] == ["almost 200,000", "about 160,000"]
 
 
