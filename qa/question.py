@@ -16,6 +16,7 @@ from enum import StrEnum
 import Stemmer
 
 from ingest.bm25 import STOPWORDS
+from qa.entities import word_tags
 
 _STEMMER = Stemmer.Stemmer("english")  # the stemmer BM25 uses, so stems meet its IDF table
 _WORD = re.compile(r"\b\w\w+\b")  # bm25s's token pattern: positions and stems line up with its tokens
@@ -202,7 +203,7 @@ def analyse(text: str) -> Question:
     tokens = words(text)
     names = tuple(_names(text))
     metadata = _metadata(tokens)
-    kind, target = _kind_and_target(text, tokens)
+    kind, target = _checked_target(text, *_kind_and_target(text, tokens))
     if metadata:
         ignore = {
             "wrote",
@@ -342,6 +343,33 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 return Kind.PERCENT, None  # "What share of future fees…?" (but "which share fell?" names one)
             return _typed(phrase[-1])
     return Kind.ANY, None
+
+
+def _checked_target(text: str, kind: Kind, target: str | None) -> tuple[Kind, str | None]:
+    """The noun the answer stands by, as the tagger reads the question: the word rules above pick is sometimes a
+    verb ("How long did Harris play for the Steelers?", "Who did Petro defeat?": none), an adjective ("How many
+    electric buses…?": the buses) or an adverb ("Which company brought back…?": the company)."""
+    tags = word_tags(text)
+    if target is None or not tags or any(w == target and t.startswith("NN") for w, t in tags):
+        return kind, target
+    at = next((i for i, (w, _) in enumerate(tags) if w == target), len(tags))
+    asked = [i for i, (w, _) in enumerate(tags[:at]) if w in _NOUN_ASKERS]
+    noun = None
+    if asked:
+        # The noun right after the question word, past its adjectives: "which company", "how many electric buses".
+        i = asked[-1] + 1
+        while i < len(tags) and tags[i][1] in _MODIFIER_TAGS:
+            i += 1
+        while i < len(tags) and tags[i][1].startswith("NN") and not _in_a_name(tags[i][0], text):
+            noun = tags[i][0]
+            i += 1
+    if noun is not None and kind is Kind.NAME and tags[asked[-1]][0] in ("which", "what"):
+        return _typed(noun)
+    return kind, noun
+
+
+_NOUN_ASKERS = _set("which what whose many much")
+_MODIFIER_TAGS = frozenset({"JJ", "JJR", "JJS", "DT", "PRP$", "CD", "VBN", "HYPH"})
 
 
 def _in_a_name(word: str, text: str) -> bool:

@@ -265,6 +265,10 @@ ARTICLES = {
         "The Lisbrook school district has been awarded nearly $2 million to buy electric buses. Its driver Ana "
         "Pell ended a 59-race winless streak at the county track. The founder of the track was killed in 1965.",
     ),
+    "rover": (
+        "Lunar rover launched",
+        "The Velm rover will conduct its main operations for 14 days near the crater. It carries four cameras.",
+    ),
     "greenspan": (
         "Alan Greenspan dies at 100",
         "Influential economist Alan Greenspan died Monday at 100 from complications of Parkinson's disease. He led "
@@ -358,6 +362,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         # is an age.
         (("outbreak",), "How much can the state fine the mill amid the outbreak?", Kind.MONEY, "up to $50,000", "[1]"),
         (("outbreak",), "How old was the miller when she took over the mill?", Kind.AGE, "19", "[1]"),
+        # The tagger tells the noun asked for: "carry" is a verb, no noun the duration must stand by.
+        (("rover",), "How long will the Velm rover carry out its main operations?", Kind.DURATION, "14 days", "[1]"),
         # A name may end in its number, and the noun asked is part of it: "Category 4" answers "what category".
         (("storm",), "What category was Storm Halvard?", Kind.NAME, "Category 2", "[1]"),
         # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
@@ -669,6 +675,22 @@ def test_where_in_a_named_country_is_not_another_country(reader: ExtractiveGener
 def test_a_peoples_adjective_a_story_keeps_naming_is_no_answer_to_who(reader: ExtractiveGenerator) -> None:
     # No sentence says whose running mate is who; "Afro-Colombian", named again and again, tells of them, not who.
     assert reader.answer("Who is Petro's running mate?", passages("ticket")) == CANNOT_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "target"),
+    [
+        ("How many electric buses will Lisbrook buy?", Kind.COUNT, "buses"),
+        ("Which company brought back the dire wolf?", Kind.NAME, "company"),
+        ("Which king set the rules on royal titles?", Kind.PERSON, "king"),
+        ("Who did Petro defeat?", Kind.PERSON, None),
+        ("How long did Harris play for the Steelers?", Kind.DURATION, None),
+        ("How long is his contract?", Kind.DURATION, "contract"),
+    ],
+)
+def test_the_noun_asked_for_is_a_noun_by_the_tagger(question: str, kind: Kind, target: str | None) -> None:
+    q = analyse(question)
+    assert (q.kind, q.target) == (kind, target)
 
 
 def test_a_word_the_index_leaves_out_is_no_focus_word() -> None:
