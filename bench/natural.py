@@ -23,6 +23,7 @@ when the answer is the refusal. Hit@1/hit@5: the question's article among the re
 
     python bench/natural.py            # writes bench/results/natural.json
     python bench/natural.py --llm llamacpp:/path/model.gguf    # a local model: natural-<model>.json
+    python bench/natural.py --portion held-out                 # only those (natural-held-out.json)
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--llm", default="extractive", help="NEWSQA_LLM spec (default: extractive)")
+    parser.add_argument("--portion", choices=PORTIONS, help="only the tuned or only the held-out questions")
     args = parser.parse_args()
     if not SHARED.exists():
         raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
@@ -93,7 +95,9 @@ def main() -> None:
     lines = [("set / portion", "now", "before (0794d3a)" if extractive else "")]
     model = "extractive"
     for name in ("short-dev", "realtimeqa"):
-        questions = load_questions(HERE / f"{name}.jsonl")
+        questions = [q for q in load_questions(HERE / f"{name}.jsonl") if args.portion in (None, q.type)]
+        if not questions:
+            continue
         answerer = services_for(name, args.llm).answerer()
         model = answerer.generator.name
 
@@ -119,7 +123,8 @@ def main() -> None:
             now = " · ".join(str(f[k]) for k in f)
             lines.append((f"{name} / {portion}", now, BEFORE.get(f"{name} / {portion}", "") if extractive else ""))
     safe = re.sub(r"[^\w.-]+", "_", model)
-    path = write_json("natural.json" if extractive else f"natural-{safe}.json", result)
+    suffix = f"-{args.portion}" if args.portion else ""
+    path = write_json(f"natural{suffix}.json" if extractive else f"natural-{safe}{suffix}.json", result)
     print(table(lines))
     print("each: right and cited · false refusals · wrong · unanswerable refused · hit@1 · hit@5")
     print(f"machine: {result['machine']}")
