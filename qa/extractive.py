@@ -253,6 +253,10 @@ class ExtractiveGenerator:
             vote = about - _RANK_PENALTY * sentence.rank
             if about < _SALIENT_ABOUT or vote <= 0:
                 continue
+            if not self._about(sentence, weights, total, context=False, title=False):
+                # Not one of the question's words of its own: every sentence of a story shares its headline's
+                # ("…captain Lena Varga steered it free" says nothing of who owns the ferry).
+                continue
             seen: set[str] = set()
             for cand in _candidates(q, sentence):
                 cand = _trim(cand, asked)
@@ -303,13 +307,15 @@ class ExtractiveGenerator:
                 covered |= new
         return out
 
-    def _about(self, sentence: _Sentence, weights: dict[str, float], total: float, context: bool = True) -> float:
+    def _about(
+        self, sentence: _Sentence, weights: dict[str, float], total: float, context: bool = True, title: bool = True
+    ) -> float:
         have = set(sentence.stems)
         covered = 0.0
         for term, weight in weights.items():
             if have.intersection(alternatives(term)):
                 covered += weight
-            elif sentence.title_stems.intersection(alternatives(term)):
+            elif title and sentence.title_stems.intersection(alternatives(term)):
                 covered += _TITLE_WEIGHT * weight
             elif context and sentence.context_stems.intersection(alternatives(term)):
                 covered += _CONTEXT_WEIGHT * weight

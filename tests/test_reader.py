@@ -109,6 +109,11 @@ ARTICLES = {
         "The Brask ferry ran aground off Holm on Tuesday with 120 passengers on board. The 24-year-old captain Lena "
         "Varga steered it free. Nobody was hurt.",
     ),
+    "upload": (
+        "Brask ferry aground",
+        "The Brask ferry ran aground off Holm on Tuesday with 120 passengers on board. The 24-year-old captain Lena "
+        "Varga steered it free. The ferry had carried passengers for 12 seasons.",
+    ),
     "exonerated": (
         "City pays men wrongly convicted",
         "The city will pay $26 million to two men convicted in the 1965 assassination of the mayor. The bank's former "
@@ -782,6 +787,14 @@ def test_a_name_where_only_a_place_can_stand_is_no_answer_to_who(reader: Extract
     # "off Holm", in the headline and again in the text (the tagger takes Holm for a person): the place outvoted
     # the captain before.
     answer = reader.answer("Who steered the ferry free?", passages("aground"))
+    assert lead_and_marker(answer) == ("Lena Varga", "[1]"), answer
+
+
+def test_a_sentence_that_shares_only_its_headline_s_words_casts_no_vote(reader: ExtractiveGenerator) -> None:
+    # Every sentence of the story shares "Brask ferry" with its headline; the one naming the captain says nothing
+    # of who owns the ferry, so she is no answer to that (found in a serve check of an upload).
+    assert reader.answer("Who owns the Brask ferry?", passages("upload")) == CANNOT_ANSWER
+    answer = reader.answer("Who steered the ferry free?", passages("upload"))
     assert lead_and_marker(answer) == ("Lena Varga", "[1]"), answer
 
 
