@@ -96,9 +96,9 @@ _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
 # checked on short-dev, whose questions were written to share few words with their answers.
 _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "die": ("kill", "dead", "death", "fatal", "perish"),
-    "assassin": ("kill", "shot", "slay", "slain", "murder"),
+    "assassin": ("kill", "shot", "slay", "slain", "murder"),  # "What year was Malcolm X assassinated?": "killed"
     "get": ("receiv", "award"),  # "How much did the schools get?": "the district has been awarded…"
-    "receiv": ("get", "got", "award"),  # "What year was Malcolm X assassinated?": "killed"
+    "receiv": ("get", "got", "award"),
     "kill": ("die", "dead", "death", "fatal"),
     "death": ("die", "kill", "dead", "fatal"),
     "pay": ("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
