@@ -77,6 +77,10 @@ class _Sentence:
     title_stems: frozenset[str]
     context_stems: frozenset[str] = frozenset()  # the words of the passage around it
 
+    @property
+    def headline(self) -> bool:
+        return self.text == self.passage.title
+
 
 @dataclass(slots=True)
 class Pick:
@@ -169,7 +173,7 @@ class ExtractiveGenerator:
             if content and not any(set(sentence.stems).intersection(alternatives(f)) for f in content):
                 continue
             score = about - _RANK_PENALTY * sentence.rank
-            if q.kind in QUANTITY_KINDS and sentence.text == sentence.passage.title:
+            if q.kind in QUANTITY_KINDS and sentence.headline:
                 score -= _HEADLINE_FIGURE  # "…awarded $2M…": a headline rounds what its story states in full
             eligible.append((score, sentence))
             lead = ""
@@ -249,13 +253,13 @@ class ExtractiveGenerator:
                 or not _owned(owners, set(sentence.stems) | sentence.title_stems | sentence.context_stems)
             ):
                 continue  # a story about another country's prime minister says nothing of New Zealand's
-            about = self._about(sentence, weights, total, context=False)
-            vote = about - _RANK_PENALTY * sentence.rank
-            if about < _SALIENT_ABOUT or vote <= 0:
-                continue
             if not self._about(sentence, weights, total, context=False, title=False):
                 # Not one of the question's words of its own: every sentence of a story shares its headline's
                 # ("…captain Lena Varga steered it free" says nothing of who owns the ferry).
+                continue
+            about = self._about(sentence, weights, total, context=False)
+            vote = about - _RANK_PENALTY * sentence.rank
+            if about < _SALIENT_ABOUT or vote <= 0:
                 continue
             seen: set[str] = set()
             for cand in _candidates(q, sentence):
@@ -539,7 +543,7 @@ def _headline(
     A short question says too little to be sure of the story, and is not answered this way.
     """
     for sentence in sentences:
-        if sentence.text != sentence.passage.title or sentence.passage.similarity < _HEADLINE_SIMILARITY:
+        if not sentence.headline or sentence.passage.similarity < _HEADLINE_SIMILARITY:
             continue
         if _story_about(sentence, weights, total) >= _HEADLINE_STORY and names_one(sentence):
             return Pick(sentence.passage, sentence.text, "", 0.0, frozenset(sentence.stems))
@@ -664,7 +668,7 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     if q.kind is Kind.DATE and q.target == "year":
         # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
         found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
-    if sentence.text == sentence.passage.title and title_case(sentence.text):
+    if sentence.headline and title_case(sentence.text):
         return names_in_title(found, sentence.text, sentence.passage.text)
     return found
 

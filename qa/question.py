@@ -392,7 +392,10 @@ def _named_noun(rest: list[str]) -> str | None:
 _SINCE = _set("since ago after before until till")
 _CAUSE_VERBS = _set("caused causes cause sparked sparks triggered triggers prompted prompts")
 _RELATIVES = _set("who whom whose which that where when")
-_PREPOSITIONS = _set("in on at for with from by to of about over after before during")
+_PREPOSITIONS = _set(
+    "in on at for with from by to of about over after before during amid among against despite through toward "
+    "towards until without within across via"
+)
 
 
 def _typed(noun: str | None) -> tuple[Kind, str | None]:
@@ -470,8 +473,6 @@ def _without_verb(rest: list[str]) -> list[str]:
     return rest[:-1] if len(rest) > 2 and rest[0] in _DO_AUX else rest
 
 
-# Prepositions the stop list keeps as focus words ("without a prescription"): never a noun the answer stands by.
-_LESSER_PREPOSITIONS = _set("amid among against despite during through toward towards until without within across via")
 _DO_AUX = _set("did does do will would can could should")
 _WH_WORDS = _set("how what who whom whose which where why")
 
@@ -484,8 +485,8 @@ def _last_noun(rest: list[str]) -> str | None:
             break  # "the man who shot Kirk": the man
         # "the rocket headed", "the snake found": a verb; "the wind speed": a measure
         verb = (w.endswith("ed") and w not in _MEASURE_NOUNS) or w in _PARTICIPLES
-        if w in _LESSER_PREPOSITIONS:
-            continue  # "…fine drone operators amid the sightings?": a preposition is no noun
+        if w in _PREPOSITIONS:
+            continue  # "…fine drone operators amid the sightings?": a preposition is no noun (some stay focus words)
         if w not in _STOP and w != "s" and not (head and verb):
             head = w
     return head
