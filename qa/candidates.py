@@ -90,6 +90,12 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
         rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
     ),
+    # A clock time, with its zone: "5:44 a.m. EST", "12 p.m. ET", "noon".
+    "time": re.compile(
+        r"\b(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|[ap]\.m\b|[ap]m\b)(?:\s(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC))?"
+        r"|\d{1,2}:\d\d(?:\s(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC))?|noon|midnight)"
+        r"(?:(?<=\.)|\b)"
+    ),
     # "a genetic variant called Christchurch", "often called a “blood moon”", "also known as the murder hornet",
     # "a dog named Rex" (but not "named him"): what something is called.
     "called": re.compile(
@@ -214,7 +220,7 @@ _FAMILIES: dict[Kind, tuple[str, ...]] = {
     Kind.AMOUNT: ("quantity", "money", "percent", "fraction", "count"),
     Kind.MONEY: ("money",),
     Kind.PERCENT: ("percent", "fraction"),
-    Kind.DATE: ("date",),
+    Kind.DATE: ("date", "time"),
     Kind.DURATION: ("duration",),
     Kind.AGE: ("age", "died_at"),
     Kind.CAUSE: ("cause",),
@@ -244,6 +250,11 @@ def find(kind: Kind, sentence: str, context: str = "") -> list[Candidate]:
             if not any(c.start <= cand.start and cand.end <= c.end for c in found):
                 found.append(cand)
     return found
+
+
+def find_times(sentence: str) -> list[Candidate]:
+    """Clock times ("5:44 a.m. EST"): what "what time…?" asks for, before the day."""
+    return _spans("time", sentence)
 
 
 def find_years(sentence: str) -> list[Candidate]:
@@ -409,7 +420,8 @@ _TITLES = frozenset(
     [
         "ceo", "cfo", "coo", "cto", "president", "chairman", "chairwoman", "chair", "mayor", "governor", "gov",
         "senator", "sen", "rep", "secretary", "minister", "chancellor", "judge", "justice", "coach", "manager",
-        "director", "spokesman", "spokeswoman", "spokesperson", "commissioner", "founder", "owner", "chief"
+        "director", "spokesman", "spokeswoman", "spokesperson", "commissioner", "founder", "owner", "chief",
+        "astronaut", "cosmonaut", "captain", "pilot",
     ]
 )
 

@@ -23,6 +23,7 @@ from qa.candidates import (
     BODY_WORDS,
     Candidate,
     find,
+    find_times,
     find_years,
     looks_like_person,
     names_in_title,
@@ -194,6 +195,12 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if cand and near >= _LEAD_NEAR else ""
+                elif (
+                    q.kind is Kind.PERSON
+                    and _POINTS_BACK.match(sentence.text)
+                    and _antecedent(sentence.text, sentence.passage, q)
+                ):
+                    pass  # "She's also serving as mission commander": who she is, the sentences before say
                 elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
                     # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
                     # may be named in lower case ("polio"): a sentence closely about it will do, unless the
@@ -269,7 +276,7 @@ class ExtractiveGenerator:
                     continue
                 if _wrong_slot(q, sentence.text, cand) or (q.kind is Kind.PLACE and _place_fit(q, cand, 0.0) is None):
                     continue
-                if q.kind is Kind.PERSON and _DEMONYM.search(cand.text):
+                if q.kind is Kind.PERSON and _demonym(sentence.text, cand):
                     continue  # "…are Afro-Colombian women" tells of someone, not who (as in _best_candidate)
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote
@@ -380,8 +387,8 @@ class ExtractiveGenerator:
                 near += _PERSON_BONUS
                 if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
                     near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
-            elif q.kind is Kind.PERSON and _DEMONYM.search(cand.text):
-                near = 0.0  # "The 24-year-old Romanian scored…" tells of someone, but not who: no short answer
+            elif q.kind is Kind.PERSON and _demonym(sentence.text, cand):
+                continue  # "The 24-year-old Romanian scored…" tells of someone, not who (the sentences before may)
             if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
             if cand.family == "died_at":
@@ -483,7 +490,7 @@ def _antecedent(sentence: str, passage: Passage, q: Question) -> str:
             and not asked.intersection(w.lower() for w in c.text.split())
         ]
         if people:
-            return people[-1]
+            return person_after_title(people[-1])  # "…/Reuters Astronaut Nicole Mann greets…": Nicole Mann
     return ""
 
 
@@ -500,6 +507,8 @@ _ANAPHOR = re.compile(
     + "|".join(sorted(PERSON_NOUNS))
     + r")\b"
 )
+# Of those, the ones that can only point back: "The judge said…" may tell of a judge the passage never named.
+_POINTS_BACK = re.compile(rf"(?:He|She)\b|The (?:[\w-]+ ){{0,3}}?(?:\d+-year-old|[A-Z]\w+{_DEMONYM_ENDING})\b")
 _ANTECEDENT_SENTENCES = 2  # how far back the one pointed to may have been named
 
 
@@ -571,6 +580,12 @@ def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -
 _DEMONYM = re.compile(rf"^(?:[A-Z]\w+[ -])?[A-Z]\w+{_DEMONYM_ENDING}$")  # "Afro-Colombian" too
 
 
+def _demonym(sentence: str, cand: Candidate) -> bool:
+    """Whether ``cand`` is a people's adjective ("Romanian", "South Korean"), not a name that ends like one
+    ("Kim Kardashian", which the tagger knows for a person)."""
+    return bool(_DEMONYM.search(cand.text)) and "PERSON" not in labels_at(sentence, cand.start, cand.end)
+
+
 # "…removed from school menus across the United States?": American news seldom names its own country, so a
 # question's "United States" sets the scope rather than naming what the answer sentence must repeat.
 _HOME_COUNTRY = frozenset(["United States", "US", "USA", "America"])
@@ -627,11 +642,12 @@ def _owners(q: Question) -> set[str]:
 
 
 def _owned_by_pronoun(q: Question, sentence: _Sentence) -> bool:
-    """Whether the sentence gives the noun asked for an owner by pronoun ("his running mate", "its CEO"): who
-    that is, the passage around it says."""
+    """Whether the sentence gives the noun asked for an owner by pronoun or by description ("his running mate",
+    "its CEO", "the congressman's chief of staff"): who that is, the passage around it says."""
     if not q.target:
         return False
-    return bool(re.search(rf"\b(?:his|her|its|their)\s+(?:[\w-]+\s+)?{re.escape(q.target)}\b", sentence.text, re.I))
+    owner = r"(?:his|her|its|their|the\s+[a-z][\w-]*(?:’s|'s))"
+    return bool(re.search(rf"\b{owner}\s+(?:[\w-]+\s+)?{re.escape(q.target)}\b", sentence.text, re.I))
 
 
 def _owned(owners: set[str], stems: set[str] | frozenset[str]) -> bool:
@@ -665,6 +681,9 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     # whether that first word is a name. Other kinds of name seldom stand alone there.
     context = _article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
     found = find(q.kind, sentence.text, context)
+    if q.kind is Kind.DATE and q.target == "time":
+        # "What time did the crew lift off?": the clock says it ("at 12 p.m. ET"), not the day.
+        return find_times(sentence.text)
     if q.kind is Kind.DATE and q.target == "year":
         # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
         found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]

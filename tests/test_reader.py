@@ -288,6 +288,20 @@ ARTICLES = {
         "The budget carrier will fly charter flights from Mesa in May. In a statement, Avelo Airlines CEO Andrew "
         "Levy said the flying would keep its crews employed.",
     ),
+    "crew": (
+        "Four astronauts launch to the Orbis station",
+        "Lumen Aerospace launched four astronauts to the Orbis station on Wednesday. The four crew members, "
+        "engineers Rui Sato and Tomas Velk and pilots Ada Brenn and Ilse Marr, lifted off at 12 p.m. ET from "
+        "Cape Verra. Jan Holt/Reuters Astronaut Ada Brenn waves to her family before the launch. She is the first "
+        "Icelandic astronaut to join a Lumen mission. She is also serving as mission commander, the first woman to "
+        "lead a Lumen mission. Ferrari driver Leo Marsh posted a video with Nina Kardashian from the launch site.",
+    ),
+    "ethics": (
+        "House ethics committee opens two reviews",
+        "The House ethics committee opened a review of Rep. Ola Dunn on Monday. The committee said the "
+        "congressman’s chief of staff, Per Lind, did not cooperate with its inquiry. Dunn's lawyer, Mia Kohl, said "
+        "Dunn would answer every question. Kohl called the review of Dunn unfair.",
+    ),
     "twitter": (
         "A day of chaos at Twitter",
         "Twitter laid off about half of its staff last week. The dire wolf exhibit at the zoo shows an animal that "
@@ -373,6 +387,14 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("storm",), "What category was Storm Halvard?", Kind.NAME, "Category 2", "[1]"),
         # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
         (("colombia",), "Who is Petro's running mate?", Kind.PERSON, "Francia Marquez", "[1]"),
+        # "What time…?" is answered by the clock, not the day; a sentence that says "she" answers who, by whom the
+        # sentences before it name (not by "the first Icelandic astronaut", which tells of her, not who she is);
+        # a surname that ends like a people's adjective is still a name; "the congressman's chief of staff" is
+        # Dunn's, in a story about Dunn.
+        (("crew",), "What time did the Orbis crew lift off?", Kind.DATE, "12 p.m. ET", "[1]"),
+        (("crew",), "Who is the commander of the Lumen mission?", Kind.PERSON, "Ada Brenn", "[1]"),
+        (("crew",), "Who posted a video with Leo Marsh from the launch?", Kind.PERSON, "Nina Kardashian", "[1]"),
+        (("ethics",), "Who is Rep. Ola Dunn's chief of staff?", Kind.PERSON, "Per Lind", "[1]"),
     ],
 )
 def test_questions_lead_with_the_short_answer(
