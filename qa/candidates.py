@@ -443,6 +443,15 @@ def person_after_title(text: str) -> str:
     return text
 
 
+def without_title(text: str) -> str:
+    """A person's name without the title a sentence opens it with ("Astronaut Ada Brenn waved…" -> "Ada Brenn"):
+    who answers, not what they are. A name of two words is left whole."""
+    words = text.split()
+    while len(words) > 2 and words[0].lower().strip(".") in _TITLES | _ROLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def looks_like_person(text: str) -> bool:
     """"Russell Okung", "Angela Alsobrooks", "E. Jean Carroll": two to four capitalised words, not a body or event."""
     words = text.replace(".", ". ").split()

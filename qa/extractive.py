@@ -29,6 +29,7 @@ from qa.candidates import (
     names_in_title,
     person_after_title,
     title_case,
+    without_title,
 )
 from qa.classes import members, members_pattern
 from qa.entities import labels_at, load_tagger
@@ -490,7 +491,8 @@ def _antecedent(sentence: str, passage: Passage, q: Question) -> str:
             and not asked.intersection(w.lower() for w in c.text.split())
         ]
         if people:
-            return person_after_title(people[-1])  # "…/Reuters Astronaut Nicole Mann greets…": Nicole Mann
+            # "…/Reuters Astronaut Nicole Mann greets…", "Astronaut Ada Brenn waved…": the name, not the title.
+            return without_title(person_after_title(people[-1]))
     return ""
 
 

@@ -296,6 +296,11 @@ ARTICLES = {
         "Icelandic astronaut to join a Lumen mission. She is also serving as mission commander, the first woman to "
         "lead a Lumen mission. Ferrari driver Leo Marsh posted a video with Nina Kardashian from the launch site.",
     ),
+    "launch": (
+        "Second Lumen crew launches",
+        "Lumen Aerospace launched its second crew on Friday. Astronaut Eva Lund waved to her family before the "
+        "launch. She is also serving as mission commander, the first woman to lead a Lumen mission.",
+    ),
     "ethics": (
         "House ethics committee opens two reviews",
         "The House ethics committee opened a review of Rep. Ola Dunn on Monday. The committee said the "
@@ -394,6 +399,7 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("crew",), "What time did the Orbis crew lift off?", Kind.DATE, "12 p.m. ET", "[1]"),
         (("crew",), "Who is the commander of the Lumen mission?", Kind.PERSON, "Ada Brenn", "[1]"),
         (("crew",), "Who posted a video with Leo Marsh from the launch?", Kind.PERSON, "Nina Kardashian", "[1]"),
+        (("launch",), "Who is the commander of the second Lumen crew?", Kind.PERSON, "Eva Lund", "[1]"),
         (("ethics",), "Who is Rep. Ola Dunn's chief of staff?", Kind.PERSON, "Per Lind", "[1]"),
     ],
 )
