@@ -305,6 +305,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 continue  # "How old was McCarthy when he died?": a "when" after the question word joins a clause
             return Kind.DATE, None
         if w == "where":
+            if _WH_WORDS.intersection(tokens[:i]):
+                continue  # "What was the score of the game where the referee was attacked?": a clause about the game
             noun = _last_noun(rest)
             if noun and _in_a_name(noun, text):
                 noun = None  # "Where was Franco Harris born?": a name is no place noun

@@ -973,6 +973,8 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         # "the name of" a thing asks for the thing; the "who" after it opens a clause about it.
         ("What is the name of the new Gallo song?", Kind.NAME, "song", ("Gallo",)),
         ("Who is the man who shot the mayor?", Kind.PERSON, "man", ()),
+        # "where" after a question word opens a clause about a place, as "who" does about a person.
+        ("How many people watched the debate where Trump spoke?", Kind.COUNT, "people", ("Trump",)),
         # A past participle ends the clause: the snake is asked about, not "found"; a name is no place noun.
         ("Where was the rare snake found?", Kind.PLACE, "snake", ()),
         ("Where was Franco Harris born?", Kind.PLACE, None, ("Franco Harris",)),
