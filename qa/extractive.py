@@ -364,12 +364,15 @@ class ExtractiveGenerator:
             cand = _trim(cand, question_stems)
             if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
                 continue
+            one_of = False
             if q.kind is Kind.COUNT and target and not inside_target:
                 # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
                 # number asked for may follow the word. People are counted by what befell them too: "How many
                 # people got sick?" by "13 illnesses".
                 counted = target_at + (content_at if q.target in _PEOPLE else [])
-                if not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in counted):
+                # "This amendment is one of only 17 made": the count counts the noun the sentence began with.
+                one_of = bool(_ONE_OF.search(sentence.text[: cand.start])) and any(i < first for i in target_at)
+                if not one_of and not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in counted):
                     continue
             elif target and q.kind in _TARGET_REQUIRED and not (inside_target or target_at):
                 continue  # "What is Heliant's share price?": a sentence without a price doesn't say
@@ -378,6 +381,8 @@ class ExtractiveGenerator:
             anchors = target_at + focus_at if q.kind is Kind.AMOUNT else target_at or focus_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
+            if one_of:
+                near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
             if _wrong_slot(q, sentence.text, cand):
                 continue
             if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
@@ -458,6 +463,9 @@ _LOCATIVE = re.compile(
 )
 _NAME_KINDS = frozenset({Kind.PERSON, Kind.PLACE, Kind.NAME})
 _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION})
+
+
+_ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
 
 
 def _full_name(lead: str, passage: Passage) -> str:

@@ -301,6 +301,11 @@ ARTICLES = {
         "Lumen Aerospace launched its second crew on Friday. Astronaut Eva Lund waved to her family before the "
         "launch. She is also serving as mission commander, the first woman to lead a Lumen mission.",
     ),
+    "charter": (
+        "Varnish parliament changes its charter",
+        "Varnish lawmakers voted on Monday to change the country's charter. This amendment to the Varnish charter "
+        "is one of only 17 made since the charter was adopted in 1958.",
+    ),
     "ethics": (
         "House ethics committee opens two reviews",
         "The House ethics committee opened a review of Rep. Ola Dunn on Monday. The committee said the "
@@ -401,6 +406,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("crew",), "Who posted a video with Leo Marsh from the launch?", Kind.PERSON, "Nina Kardashian", "[1]"),
         (("launch",), "Who is the commander of the second Lumen crew?", Kind.PERSON, "Eva Lund", "[1]"),
         (("ethics",), "Who is Rep. Ola Dunn's chief of staff?", Kind.PERSON, "Per Lind", "[1]"),
+        # "This amendment… is one of only 17 made since…": the count counts the noun the sentence began with.
+        (("charter",), "How many amendments has the Varnish charter had?", Kind.COUNT, "17", "[1]"),
     ],
 )
 def test_questions_lead_with_the_short_answer(
