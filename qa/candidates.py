@@ -39,6 +39,10 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART_OF_DAY = r"(?:\s(?:morning|afternoon|evening|night))"
 _UNIT_OF_TIME = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|seasons?|centur(?:y|ies))"
 
+# Time zones after a clock time ("6:04 a.m. ET"), not names.
+_TIME_ZONES = frozenset(["ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "PT", "PST", "PDT", "GMT", "BST", "UTC", "CET"])
+_ZONE = "|".join(sorted(_TIME_ZONES, key=len, reverse=True))
+
 _QUOTED = r"“[^”]{2,60}”|\"[^\"]{2,60}\"|‘[^’]{2,60}’"
 _CAPITALISED = r"[A-Z][\w’'&-]*(?:\s(?:of |for |the |and |& )?[A-Z][\w’'&-]*)*"
 # Words after "called" that don't name anything: "called him", "called for", "known as well".
@@ -92,8 +96,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # A clock time, with its zone: "5:44 a.m. EST", "12 p.m. ET", "noon".
     "time": re.compile(
-        r"\b(?:\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|[ap]\.m\b|[ap]m\b)(?:\s(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC))?"
-        r"|\d{1,2}:\d\d(?:\s(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC))?|noon|midnight)"
+        rf"\b(?:\d{{1,2}}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|[ap]\.m\b|[ap]m\b)(?:\s(?:{_ZONE}))?"
+        rf"|\d{{1,2}}:\d\d(?:\s(?:{_ZONE}))?|noon|midnight)"
         r"(?:(?<=\.)|\b)"
     ),
     # "a genetic variant called Christchurch", "often called a “blood moon”", "also known as the murder hornet",
@@ -204,8 +208,6 @@ _NOT_NAMES = frozenset(
 )
 _MODIFIER = re.compile(r"\w-(?!based$)[a-z]+$")  # "Trump-endorsed", "LGBTQ-rights"; not "New Jersey-based"
 _PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z][A-Za-z.]{1,4}$")  # "D-Md", "R-N.Y"
-# Time zones after a clock time ("6:04 a.m. ET"), not names.
-_TIME_ZONES = frozenset(["ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "PT", "PST", "PDT", "GMT", "BST", "UTC", "CET"])
 # A dateline: a place (often in capitals) then a dash or the agency in brackets, at the start of a story.
 _DATELINE = re.compile(r"[A-Z][\w.,’' ]*?\s?(?:[–—-]\s|\((?:CNN|AP|AFP|Reuters|UPI)[^)]*\))")
 _MEDIA = re.compile(r"(?:CNN|CNN Business|AP|AFP|Reuters|UPI|USA TODAY|USA Today|Hide Caption)")

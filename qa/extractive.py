@@ -196,12 +196,8 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if cand and near >= _LEAD_NEAR else ""
-                elif (
-                    q.kind is Kind.PERSON
-                    and _POINTS_BACK.match(sentence.text)
-                    and _antecedent(sentence.text, sentence.passage, q)
-                ):
-                    pass  # "She's also serving as mission commander": who she is, the sentences before say
+                elif q.kind is Kind.PERSON and (pointed := _pointed_to(sentence, q)):
+                    lead = pointed  # "She's also serving as mission commander": who she is, the sentences before say
                 elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
                     # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
                     # may be named in lower case ("polio"): a sentence closely about it will do, unless the
@@ -504,6 +500,11 @@ def _antecedent(sentence: str, passage: Passage, q: Question) -> str:
     return ""
 
 
+def _pointed_to(sentence: _Sentence, q: Question) -> str:
+    """Who a sentence whose subject can only point back ("She…", "The 24-year-old Romanian…") speaks of."""
+    return _antecedent(sentence.text, sentence.passage, q) if _POINTS_BACK.match(sentence.text) else ""
+
+
 def _sentences_before(text: str, end: int) -> list[str]:
     """The sentences of ``text`` before character ``end``."""
     return [text[s:e] for s, e in sentence_spans(text) if e <= end] if end > 0 else []
@@ -511,14 +512,11 @@ def _sentences_before(text: str, end: int) -> list[str]:
 
 # How a people's adjective ends: "Romanian", "Afro-Colombian", "Japanese", "Scottish", "Southern".
 _DEMONYM_ENDING = r"(?:ican|ian|ean|ese|ish|ern)"
-# A sentence whose subject points back: "He said…", "The 24-year-old Romanian scored…", "The former player…".
-_ANAPHOR = re.compile(
-    rf"(?:He|She)\b|The (?:[\w-]+ ){{0,3}}?(?:\d+-year-old|[A-Z]\w+{_DEMONYM_ENDING}|"
-    + "|".join(sorted(PERSON_NOUNS))
-    + r")\b"
-)
-# Of those, the ones that can only point back: "The judge said…" may tell of a judge the passage never named.
-_POINTS_BACK = re.compile(rf"(?:He|She)\b|The (?:[\w-]+ ){{0,3}}?(?:\d+-year-old|[A-Z]\w+{_DEMONYM_ENDING})\b")
+_DESCRIBED = r"The (?:[\w-]+ ){0,3}?"
+# A sentence whose subject can only point back: "He said…", "The 24-year-old Romanian scored…".
+_POINTS_BACK = re.compile(rf"(?:He|She)\b|{_DESCRIBED}(?:\d+-year-old|[A-Z]\w+{_DEMONYM_ENDING})\b")
+# Or may: "The former player…"; but "The judge said…" may tell of a judge the passage never named.
+_ANAPHOR = re.compile(rf"{_POINTS_BACK.pattern}|{_DESCRIBED}(?:{'|'.join(sorted(PERSON_NOUNS))})\b")
 _ANTECEDENT_SENTENCES = 2  # how far back the one pointed to may have been named
 
 
@@ -690,10 +688,10 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
     context = _article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
-    found = find(q.kind, sentence.text, context)
     if q.kind is Kind.DATE and q.target == "time":
         # "What time did the crew lift off?": the clock says it ("at 12 p.m. ET"), not the day.
         return find_times(sentence.text)
+    found = find(q.kind, sentence.text, context)
     if q.kind is Kind.DATE and q.target == "year":
         # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
         found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
