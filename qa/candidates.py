@@ -27,8 +27,9 @@ _CURRENCY_WORDS = r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|peso
 # "in" is an inch only as "12 in.": "almost 200,000 in 1990" counts people.
 _UNITS = (
     r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in(?=\.)|centimetres|centimeters|cm|"
-    r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|degrees|"
-    r"acres|hectares|square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
+    r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|"
+    r"degrees(?: Celsius| Fahrenheit| C\b| F\b)?|acres|hectares|"
+    r"square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
 )
 _EVENT_UNIT = r"(?:race|game|match|start|round|fight|bout|test|inning|lap|set|tournament)s?"
 _MONTH = (
@@ -91,6 +92,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\d{{1,2}}\s{_MONTH}(?:\s(?:19|20)\d\d)?|{_MONTH}\s(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
         rf"|(?:early|mid|late)[- ]{_MONTH}"
         rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
+        rf"|(?:from|between) (?:19|20)\d\d (?:to|and|until|through) (?:19|20)\d\d"  # a term: "from 1974 to 1982"
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
         rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
     ),
@@ -257,6 +259,19 @@ def find(kind: Kind, sentence: str, context: str = "") -> list[Candidate]:
 def find_times(sentence: str) -> list[Candidate]:
     """Clock times ("5:44 a.m. EST"): what "what time…?" asks for, before the day."""
     return _spans("time", sentence)
+
+
+def find_ailments(sentence: str) -> list[Candidate]:
+    """What someone suffered from ("He suffered an infection that went into his lungs"): what a death is put down
+    to when the article writes no "died of"."""
+    return [Candidate(m.group(1), m.start(1), m.end(1), "ailment") for m in _AILMENT.finditer(sentence)]
+
+
+_AILMENT = re.compile(
+    r"\b(?:suffered|suffering|battled|battling|diagnosed with|complications (?:of|from)|succumbed to)"
+    r"(?:\s+from)?\s+([^.;:]{5,})",
+    re.IGNORECASE,
+)
 
 
 def find_years(sentence: str) -> list[Candidate]:

@@ -23,6 +23,7 @@ from qa.candidates import (
     BODY_WORDS,
     Candidate,
     find,
+    find_ailments,
     find_times,
     find_years,
     looks_like_person,
@@ -150,7 +151,7 @@ class ExtractiveGenerator:
         required = _required_names(q)
         owners = _owners(q)
         places = _places_asked(q)
-        content = [f for f in weights if f not in name_stems]
+        content = [f for f in weights if f not in name_stems and f not in q.described]
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, _Sentence, Candidate | None, str]] = []
@@ -172,7 +173,9 @@ class ExtractiveGenerator:
                 continue
             # Names alone don't make a sentence about the question: "When did Velora say it would appeal?" is not
             # answered by "A court on Monday fined Velora Foods…". One of its other words must be there too.
-            if content and not any(set(sentence.stems).intersection(alternatives(f)) for f in content):
+            # (Or "He suffered an infection…", after the sentence that says he died: the cause of death.)
+            said = any(set(sentence.stems).intersection(alternatives(f)) for f in content)
+            if content and not said and not _tells_ailment(q, sentence):
                 continue
             score = about - _RANK_PENALTY * sentence.rank
             if q.kind in QUANTITY_KINDS and sentence.headline:
@@ -185,7 +188,7 @@ class ExtractiveGenerator:
                 if not lead:
                     continue
             elif q.kind is Kind.CAUSE:
-                if not find(Kind.CAUSE, sentence.text):
+                if not find(Kind.CAUSE, sentence.text) and not _tells_ailment(q, sentence):
                     continue
             elif q.kind is not Kind.ANY:
                 found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
@@ -345,7 +348,8 @@ class ExtractiveGenerator:
         target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
         focus = {a for f in weights for a in alternatives(f)}
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
-        content_at = [i for i in focus_at if sentence.stems[i] not in name_stems]
+        who = name_stems.union(q.described)
+        content_at = [i for i in focus_at if sentence.stems[i] not in who]
         best: tuple[Candidate | None, float] | None = None
         closest = 0.0
         untagged = False
@@ -375,6 +379,11 @@ class ExtractiveGenerator:
             # A count stands by what it counts ("29 league goals"); a measure may stand by its verb instead
             # ("the plume rose 20 kilometers").
             anchors = target_at + focus_at if q.kind is Kind.AMOUNT else target_at or focus_at
+            if q.kind in (Kind.DATE, Kind.PLACE) and not target_at and content_at:
+                # When or where something happened stands by the word for what happened, not by who it befell:
+                # "Byrne died Thursday" dates his death, not when he was governor; "in September 2010, Walters
+                # alleged…" is not when she sued.
+                anchors = content_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if one_of:
@@ -839,6 +848,7 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _PEOPLE = frozenset(["people", "persons"])
+_DEATH = frozenset(["die", "death"])
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
 # A name in the slot of a source ("said Sky News", "reported The Telegraph", "according to Reuters", "NHS
@@ -848,11 +858,19 @@ _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"[’']?s?\s+(?:said|says|reported|reports|told)\b")
 
 
+def _tells_ailment(q: Question, sentence: _Sentence) -> bool:
+    """"What did Byrne die of?": "He suffered an infection that went into his lungs" says it, after the sentence
+    that says he died, in none of the question's words but his name."""
+    return q.kind is Kind.CAUSE and bool(_DEATH.intersection(q.focus)) and bool(find_ailments(sentence.text))
+
+
 def _wrong_slot(q: Question, sentence: str, cand: Candidate) -> bool:
     """Whether ``cand`` stands where no answer of the kind asked can: "…a year, said Sky News" tells who reports,
-    not where; "…ran aground off Holm" where, not who."""
+    not where; "…ran aground off Holm" where, not who; "until 1964" when something stopped, not when it happened."""
     if q.kind is Kind.PLACE:
         return _is_source(sentence, cand)
+    if q.kind is Kind.DATE and cand.text.lower().startswith("until ") and "until" not in q.text.lower():
+        return True  # "…spokesperson of the Nation of Islam until 1964 – was killed": when a state ended, not an event
     return q.kind is Kind.PERSON and bool(_PLACE_SLOT.search(sentence[: cand.start]))
 
 

@@ -70,7 +70,8 @@ PERSON_NOUNS = _set(
     "spokesperson spokesman spokeswoman author writer winner candidate host figure official lawmaker politician "
     "athlete celebrity musician artist scientist journalist billionaire executive comedian quarterback footballer "
     "golfer nominee pope king queen prince princess doctor physician surgeon nurse lawyer attorney prosecutor "
-    "teacher officer suspect pilot people persons men women"
+    "teacher officer suspect pilot people persons men women mother father wife husband son daughter brother "
+    "sister parent spouse"
 )
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
 _ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
@@ -114,6 +115,13 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "find": ("discover", "discovered"),
     "probe": ("investigation", "inquiry"),
     "investigation": ("probe", "inquiry"),
+    # The stemmer leaves "sue" but cuts "sued" to "su"; a suit is also "filed her complaint".
+    "sue": ("su", "lawsuit", "suit", "complaint"),
+    "su": ("sue", "lawsuit", "suit", "complaint"),
+    "lawsuit": ("sue", "su", "suit", "complaint"),
+    # Who someone's parent is, an article writes from the child's side: "Schlossberg, the son of Caroline Kennedy".
+    "mother": ("son", "daughter", "child"),
+    "father": ("son", "daughter", "child"),
     "lawyer": ("attorney", "counsel"),
     "attorney": ("lawyer",),
     "founder": ("found", "founded"),
@@ -167,6 +175,9 @@ class Question:
     # Speaks of the days around the as-of date ("this week", "recently", "on Sunday"): an article from months
     # before tells of another event.
     anchored: bool = False
+    # Stems of the words that say who a name is, right before it: "former New Jersey governor Brendan Byrne".
+    # They tell whom the question is about, as the name does, not what happened to them.
+    described: tuple[str, ...] = ()
 
     @property
     def target_stem(self) -> str | None:
@@ -222,7 +233,34 @@ def analyse(text: str) -> Question:
         focus = tuple(dict.fromkeys(stem(w) for w in tokens if w not in _STOP and w not in ignore))
     else:
         focus = tuple(dict.fromkeys(focus_stems(_EVENT_VERB.sub(" ", text) if kind in _WHEN_WHERE else text)))
-    return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)))
+    described = _described(text, names)
+    return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described)
+
+
+def _described(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The lower-case words between a name and the verb or small word before it: "did former New Jersey governor
+    Brendan Byrne die" -> former, governor; "Crew-5 astronaut Nicole Mann" -> astronaut."""
+    out: list[str] = []
+    tags: dict[str, str] | None = None
+    for name in names:
+        at = text.find(name)
+        if at <= 0:
+            continue
+        for w in reversed(_WORD.findall(text[:at])[-_MAX_DESCRIBING:]):
+            if w[:1].isupper():
+                continue  # another name inside the description: "New Jersey"
+            if tags is None:
+                tags = dict(word_tags(text))
+            if w.lower() in _STOP or tags.get(w.lower(), "") not in _DESCRIBING_TAGS:
+                break  # "did Musk buy Twitter": a verb's object, not a description
+            out.append(stem(w.lower()))
+    if tags and _DO_AUX.intersection(tags) and not any(t.startswith("VB") and w not in _AUX for w, t in tags.items()):
+        return ()  # "When did Ada Walsh sue Corvel?" needs a verb after "did": "sue", however it was tagged
+    return tuple(dict.fromkeys(out))
+
+
+_MAX_DESCRIBING = 4
+_DESCRIBING_TAGS = frozenset({"NN", "NNS", "JJ", "JJR", "JJS"})
 
 
 # "Where did the transplant take place?", "When did the quake happen?": the verb only says an event is asked
@@ -451,8 +489,11 @@ def _noun_phrase(rest: list[str]) -> list[str]:
 _PARTITIVES = _set("type kind sort form one ones")
 _DETERMINERS = _set("the a an its their his her this that these those")
 _ADVERBS = _set("recently now also just currently earlier later still already first finally")
-# Verbs that end "which NFL player says…", "which team won…": not part of the noun asked for.
-_PHRASE_VERBS = _set("says said say won wins made makes became becomes plans wants got gets took takes has")
+# Verbs that end "which NFL player says…", "which team won…", "what temperature set…": not part of the noun asked for.
+_PHRASE_VERBS = _set(
+    "says said say won wins made makes became becomes plans wants got gets took takes has "
+    "set sets broke hit hits reached"
+)
 
 
 def _after_aux(rest: list[str]) -> list[str]:

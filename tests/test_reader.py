@@ -317,6 +317,28 @@ ARTICLES = {
         "Twitter laid off about half of its staff last week. The dire wolf exhibit at the zoo shows an animal that "
         "could weigh up to 150 pounds. The race was won by Ryan Blaney, giving owner Roger Smith a sweep.",
     ),
+    "obituary": (
+        "Ivo Brandt, former Marlow governor, dies at 91",
+        "Former Marlow governor Ivo Brandt died Thursday at the age of 91. In addition to serving as governor from "
+        "1990 to 1998, Brandt served as Keld County prosecutor. Brandt died at a home in Orsett, his son Tom Brandt "
+        "said. He suffered an infection that went into his lungs, the son said.",
+    ),
+    "lawsuit": (
+        "Judge dismisses lawsuit against singer Corvel",
+        "A judge dismissed the case brought by Ada Walsh against the singer Corvel on Wednesday. Walsh filed her "
+        "complaint in May 2021. At an awards show in September 2010, Walsh said, Corvel pushed her off the stage. "
+        "Jack Orlen, who thanked Pia Dorn on Thursday, is the son of Clara Voss. Jack Orlen appeared on "
+        "television alongside his mother on Friday.",
+    ),
+    "preacher": (
+        "Two men cleared in Odo Ren killing",
+        "Odo Ren – a preacher and spokesman of the movement until 1964 – was killed in Harlem on Feb. 21, 1965.",
+    ),
+    "heat": (
+        "Marlow sets May heat record",
+        "May 26 broke the record for the hottest day in May ever recorded in Marlow, with temperatures reaching 35.1 "
+        "degrees Celsius (95 degrees Fahrenheit).",
+    ),
 }
 
 
@@ -494,6 +516,34 @@ def test_questions_lead_with_the_short_answer(
             "Ana Brecht",
             "[1]",
             id="role_question_leads_with_the_name_without_the_role",
+        ),
+        pytest.param(
+            ("obituary",),
+            "Where did former Marlow governor Ivo Brandt die?",
+            "Orsett",
+            "[1]",
+            id="where_someone_died_is_by_the_word_for_dying_not_by_their_title",
+        ),
+        pytest.param(
+            ("lawsuit",),
+            "When did Ada Walsh sue Corvel?",
+            "May 2021",
+            "[1]",
+            id="a_suit_is_filed_and_its_date_stands_by_the_filing_not_by_the_name",
+        ),
+        pytest.param(
+            ("lawsuit",),
+            "Who is Jack Orlen's mother?",
+            "Clara Voss",
+            "[1]",
+            id="a_parent_is_written_from_the_childs_side",
+        ),
+        pytest.param(
+            ("heat",),
+            "What temperature set Marlow's record for the hottest May day?",
+            "35.1 degrees Celsius",
+            "[1]",
+            id="what_measure_then_a_verb_asks_for_the_measure_with_its_scale",
         ),
     ],
 )
@@ -1070,3 +1120,24 @@ def test_sentences_stating_the_number_or_time_asked_for() -> None:
     assert find(Kind.DATE, "Power is back by Thursday evening.")
     assert find(Kind.MONEY, "It cost 3 billion dollars.")
     assert not find(Kind.DURATION, "The railway between Keldry and Marrow Point was suspended.")
+
+
+def test_a_death_is_put_down_to_what_the_article_says_the_person_suffered(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What did Ivo Brandt die of?", passages("obituary"))
+    assert answer.startswith("He suffered an infection") and answer.endswith("[1]"), answer
+
+
+def test_until_a_year_is_when_a_state_ended_not_when_an_event_happened(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What year was Odo Ren assassinated?", passages("preacher"))
+    assert not answer.startswith("until 1964") and "1965" in answer and answer.endswith("[1]"), answer
+
+
+def test_a_term_in_office_is_one_date_from_year_to_year() -> None:
+    sentence = "In addition to serving as governor from 1990 to 1998, Brandt served as Keld County prosecutor."
+    assert [c.text for c in find(Kind.DATE, sentence)] == ["from 1990 to 1998"]
+
+
+def test_the_words_before_a_name_say_who_it_is_not_what_is_asked() -> None:
+    assert analyse("Where did former New Jersey governor Brendan Byrne die?").described == ("former", "governor")
+    assert analyse("When did Musk buy Twitter?").described == ()
+    assert analyse("When did Ada Walsh sue Corvel?").described == ()  # the tagger takes "sue" for a noun
