@@ -26,7 +26,7 @@ A question counts as right when the answer contains a gold answer and a cited pa
 an answer to an answerable question that is neither right nor a refusal; an unanswerable one counts as refused
 when the answer is the refusal. Hit@1/hit@5: the question's article among the retrieved ones.
 
-    python bench/natural.py            # writes bench/results/natural.json
+    python bench/natural.py            # writes bench/results/natural.json and natural.png
     python bench/natural.py --llm llamacpp:/path/model.gguf    # a local model: natural-<model>.json
     python bench/natural.py --portion held-out                 # only those (natural-held-out.json)
 """
@@ -44,7 +44,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, SHARED, bench_settings, corpus_services, machine, sync_index, table, write_json
+from bench.common import REPO, RESULTS, SHARED, bench_settings, corpus_services, machine, sync_index, table, write_json
 
 HERE = Path(__file__).resolve().parent / "natural"
 # This benchmark run on 0794d3a (main before these questions were written), 2026-11-29; run again there with
@@ -132,10 +132,58 @@ def main() -> None:
     safe = re.sub(r"[^\w.-]+", "_", model)
     suffix = f"-{args.portion}" if args.portion else ""
     path = write_json(f"natural{suffix}.json" if extractive else f"natural-{safe}{suffix}.json", result)
+    if extractive and not args.portion:
+        _plot(lines[1:], RESULTS / "natural.png")
     print(table(lines))
     print("each: right and cited · false refusals · wrong · unanswerable refused · hit@1 · hit@5")
     print(f"machine: {result['machine']}")
     print(f"wrote {path}")
+
+
+def _shares(figure: str) -> tuple[list[float], float]:
+    """ "18/18 · 0 · 0 · 2/3 · …" -> the answerable questions' shares (right and cited, false refusals, wrong)
+    and the unanswerable ones' share refused."""
+    right, refusals, wrong, unanswerable = figure.split(" · ")[:4]
+    got, asked = (int(x) for x in right.split("/"))
+    refused, of = (int(x) for x in unanswerable.split("/"))
+    return [got / asked, int(refusals) / asked, int(wrong) / asked], refused / of if of else 0.0
+
+
+def _plot(lines: list[tuple[str, str, str]], path: Path) -> None:
+    """Before and now, per set and portion: what became of the answerable questions, and how many of the
+    unanswerable ones were refused."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bars = [
+        (f"{name}\n{when}", figure)
+        for name, now, before in lines
+        for when, figure in (("before", before), ("now", now))
+        if figure
+    ]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.6 * len(bars) + 1.5), gridspec_kw={"width_ratios": [3, 1]})
+    y = list(range(len(bars)))[::-1]
+    start = [0.0] * len(bars)
+    for i, (label, colour) in enumerate(
+        (("right and cited", "tab:green"), ("false refusal", "tab:gray"), ("wrong", "tab:red"))
+    ):
+        widths = [_shares(figure)[0][i] for _, figure in bars]
+        left.barh(y, widths, left=start, color=colour, label=label)
+        start = [a + b for a, b in zip(start, widths, strict=True)]
+    left.set_yticks(y, [label for label, _ in bars], fontsize=8)
+    left.set_xlim(0, 1)
+    left.set_title("answerable questions", fontsize=9)
+    left.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
+    right.barh(y, [_shares(figure)[1] for _, figure in bars], color="tab:blue")
+    right.set_yticks(y, [])
+    right.set_xlim(0, 1)
+    right.set_title("unanswerable: refused", fontsize=9)
+    fig.suptitle("Natural questions, extractive reader (before = 0794d3a; held-out = never tuned on)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":
