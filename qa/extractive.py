@@ -211,7 +211,7 @@ class ExtractiveGenerator:
         votes = _votes(options, question_stems)
         scored = []
         for score, sentence, cand, lead in options:
-            if cand is not None and votes:
+            if cand is not None and votes and not _setting(q, cand):
                 # Redundancy: the answer several retrieved sentences about the question agree on is the likelier
                 # one (AskMSR, Brill et al. 2002); a name the best sentence merely mentions gets no such support.
                 score += _VOTE * _support(cand, votes)
@@ -856,6 +856,13 @@ _PERSON_BONUS = 0.5
 _SOURCE_BEFORE = re.compile(r"\b(?:said|says|reported|reports|told)\s+(?:the\s+)?$", re.I)
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"[’']?s?\s+(?:said|says|reported|reports|told)\b")
+
+
+def _setting(q: Question, cand: Candidate) -> bool:
+    """A state or a country, for a where-question that asks for no such thing: it answers on its own sentence's
+    merits, without the others' votes. The story's setting ("Michigan") is named in sentence after sentence and
+    would outvote the place asked about ("…at the State Police headquarters in Dimondale")."""
+    return q.kind is Kind.PLACE and q.target is None and place_kind(cand.text) in ("state", "country")
 
 
 def _tells_ailment(q: Question, sentence: _Sentence) -> bool:

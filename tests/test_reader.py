@@ -339,6 +339,11 @@ ARTICLES = {
         "May 26 broke the record for the hottest day in May ever recorded in Marlow, with temperatures reaching 35.1 "
         "degrees Celsius (95 degrees Fahrenheit).",
     ),
+    "floods": (
+        "Oregon braces for floods",
+        "The flood centre is the first in Oregon to open this year. Governor Ola Reyes opened the flood centre at the "
+        "state police headquarters in Dimmock on Friday. Flood crews in Oregon were told to report to the centre.",
+    ),
 }
 
 
@@ -544,6 +549,13 @@ def test_questions_lead_with_the_short_answer(
             "35.1 degrees Celsius",
             "[1]",
             id="what_measure_then_a_verb_asks_for_the_measure_with_its_scale",
+        ),
+        pytest.param(
+            ("floods",),
+            "Where is the flood centre Reyes opened?",
+            "Dimmock",
+            "[1]",
+            id="where_is_not_outvoted_by_the_state_the_story_is_set_in",
         ),
     ],
 )
