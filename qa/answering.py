@@ -14,7 +14,7 @@ from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
+from qa.question import PEOPLE_NOUNS, QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
@@ -234,8 +234,8 @@ class _Outcome:
         yield Token(piece)
 
 
-# Nouns a model may leave out when it counts them ("Two died." for "how many people died?").
-_ANY_COUNT = frozenset({"people", "persons", "person", "times"})
+# Nouns a model may leave out when it counts them ("Two died." for "how many people died?", "twice").
+_ANY_COUNT = PEOPLE_NOUNS | {"times"}
 
 
 def restates(claim: str, question: str) -> bool:

@@ -37,7 +37,18 @@ from qa.entities import labels_at, load_tagger
 from qa.passage import Passage
 from qa.places import PLACE_HEADS, leading_place, place_kind
 from qa.prompt import Message
-from qa.question import PERSON_NOUNS, QUANTITY_KINDS, Kind, Question, alternatives, analyse, stem, word_spans, words
+from qa.question import (
+    PEOPLE_NOUNS,
+    PERSON_NOUNS,
+    QUANTITY_KINDS,
+    Kind,
+    Question,
+    alternatives,
+    analyse,
+    stem,
+    word_spans,
+    words,
+)
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
 
 IdfLookup = Callable[[str], float]
@@ -369,7 +380,7 @@ class ExtractiveGenerator:
                 # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
                 # number asked for may follow the word. People are counted by what befell them too: "How many
                 # people got sick?" by "13 illnesses".
-                counted = target_at + (content_at if q.target in _PEOPLE else [])
+                counted = target_at + (content_at if q.target in PEOPLE_NOUNS else [])
                 # "This amendment is one of only 17 made": the count counts the noun the sentence began with.
                 one_of = bool(_ONE_OF.search(sentence.text[: cand.start])) and any(i < first for i in target_at)
                 if not one_of and not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in counted):
@@ -847,7 +858,6 @@ _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
-_PEOPLE = frozenset(["people", "persons"])
 _DEATH = frozenset(["die", "death"])
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
@@ -866,8 +876,9 @@ def _setting(q: Question, cand: Candidate) -> bool:
 
 
 def _tells_ailment(q: Question, sentence: _Sentence) -> bool:
-    """"What did Byrne die of?": "He suffered an infection that went into his lungs" says it, after the sentence
-    that says he died, in none of the question's words but his name."""
+    """Whether ``sentence`` says what killed the one a death question asks about: for "What did Byrne die of?",
+    "He suffered an infection that went into his lungs", after the sentence that says he died, in none of the
+    question's words but his name."""
     return q.kind is Kind.CAUSE and bool(_DEATH.intersection(q.focus)) and bool(find_ailments(sentence.text))
 
 

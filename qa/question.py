@@ -73,6 +73,9 @@ PERSON_NOUNS = _set(
     "teacher officer suspect pilot people persons men women mother father wife husband son daughter brother "
     "sister parent spouse"
 )
+# What "how many people…?" counts: a count of people may stand by what befell them ("13 illnesses"), and a
+# model may leave the noun out ("Two died.").
+PEOPLE_NOUNS = _set("people persons person")
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
 _ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
 _MONEY_NOUNS = _set(
