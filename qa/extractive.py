@@ -139,7 +139,11 @@ class ExtractiveGenerator:
         if pick.lead and pick.lead.lower() != quote.lower():
             # A sentence that opens with the article's own quotation mark is not wrapped in a second pair.
             own = quote.lstrip("…").startswith(("“", '"'))
-            lead = _full_name(pick.lead, pick.passage) if q.kind is Kind.PERSON else pick.lead
+            lead = pick.lead
+            if q.kind is Kind.PERSON:
+                lead = _full_name(lead, pick.passage)
+            elif q.kind is Kind.PLACE:
+                lead = _with_region(lead, pick.sentence)
             first = f"{lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
         else:
             first = f"{quote} [{pick.passage.n}]"
@@ -422,9 +426,10 @@ class ExtractiveGenerator:
                 if head and _PLACE_TARGETS.get(q.target or "") == place_kind(head):
                     # "Which state is Santos from?": "Santos' fellow New York Republicans" says it.
                     cand = Candidate(head, cand.start, cand.start + len(head), cand.family)
-                if _LOCATIVE.search(sentence.text[: cand.start]):
+                locative = bool(_LOCATIVE.search(sentence.text[: cand.start]))
+                if locative:
                     near = max(near, _LEAD_NEAR)  # "…collapsed in the town of Brask": a place is where "in" points
-                fit = _place_fit(q, cand, near)
+                fit = _place_fit(q, cand, near, locative)
                 if fit is None:
                     continue  # "Which state…?": states are few and known; a city, a person or a paper is no answer
                 near = fit
@@ -482,6 +487,20 @@ _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT,
 
 
 _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
+
+
+def _with_region(lead: str, sentence: str) -> str:
+    """A town with the state or country the sentence writes after it: "Providence, Rhode Island", verbatim."""
+    at = sentence.find(lead)
+    if at < 0 or place_kind(lead) in ("state", "country"):
+        return lead
+    m = _REGION_AFTER.match(sentence, at + len(lead))
+    if m and place_kind(m.group(1)) in ("state", "country"):
+        return sentence[at : m.end(1)]
+    return lead
+
+
+_REGION_AFTER = re.compile(r",\s+([A-Z]\w*(?:\s[A-Z]\w*)*)")
 
 
 def _full_name(lead: str, passage: Passage) -> str:
@@ -903,9 +922,11 @@ def _is_source(sentence: str, cand: Candidate) -> bool:
 _SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
 
 
-def _place_fit(q: Question, cand: Candidate, near: float) -> float | None:
+def _place_fit(q: Question, cand: Candidate, near: float, locative: bool = False) -> float | None:
     """How well ``cand`` answers a where / which-place question, from how close it stands and what it names;
-    None when the question asks for a state or a country and it names another kind of place or none."""
+    None when the question asks for a state or a country and it names another kind of place or none. A name no
+    list knows counts as a place where "in" or "from" points to it ("had been in Vienna for talks"), as much as
+    a country named beside it ("…halting Iran's nuclear program")."""
     named = place_kind(cand.text)
     if q.target in _LOCAL_TARGETS and named in ("state", "country"):
         return None  # "Which city elected its first female mayor?" is not answered by "Florida"
@@ -914,7 +935,9 @@ def _place_fit(q: Question, cand: Candidate, near: float) -> float | None:
     wanted = _PLACE_TARGETS.get(q.target or "")
     if named and (wanted is None or named == wanted):
         return max(near, _LEAD_NEAR) + _PLACE_BONUS
-    return None if wanted else near
+    if wanted:
+        return None
+    return near + _PLACE_BONUS if locative and q.target is None else near
 
 
 def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int]:

@@ -344,6 +344,11 @@ ARTICLES = {
         "The flood centre is the first in Oregon to open this year. Governor Ola Reyes opened the flood centre at the "
         "state police headquarters in Dimmock on Friday. Flood crews in Oregon were told to report to the centre.",
     ),
+    "envoy": (
+        "Envoy Orlo Sand returns home",
+        "Orlo Sand had been in Vienna for talks aimed at halting Iran's nuclear program. Sand was born on July 20, "
+        "1961, in Providence, Rhode Island, the youngest of six children.",
+    ),
 }
 
 
@@ -556,6 +561,20 @@ def test_questions_lead_with_the_short_answer(
             "Dimmock",
             "[1]",
             id="where_is_not_outvoted_by_the_state_the_story_is_set_in",
+        ),
+        pytest.param(
+            ("envoy",),
+            "Where had Orlo Sand been for talks?",
+            "Vienna",
+            "[1]",
+            id="a_place_in_points_to_counts_as_much_as_a_listed_country_beside_it",
+        ),
+        pytest.param(
+            ("envoy",),
+            "Where was Orlo Sand born?",
+            "Providence, Rhode Island",
+            "[1]",
+            id="a_town_is_named_with_the_state_written_after_it",
         ),
     ],
 )
