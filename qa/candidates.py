@@ -31,6 +31,8 @@ _UNITS = (
     r"degrees(?: Celsius| Fahrenheit| C\b| F\b)?|acres|hectares|"
     r"square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
 )
+# A span of years, a date ("When was he governor?") and a duration ("How long did the pollution last?").
+_YEAR_RANGE = r"(?:from|between) (?:19|20)\d\d (?:to|and|until|through) (?:19|20)\d\d"
 _EVENT_UNIT = r"(?:race|game|match|start|round|fight|bout|test|inning|lap|set|tournament)s?"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -82,6 +84,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # A streak or a run lasts a number of events too: "a 59-race winless streak", "a 12-game skid".
     "duration": re.compile(
         rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:{_NUM})-{_EVENT_UNIT}"
+        rf"|{_YEAR_RANGE}"  # how long it lasted: "polluting the river between 2019 and 2023"
         rf"|(?:until|through|till|to) "
         rf"(?:{_WEEKDAY}|{_MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",
         re.IGNORECASE,
@@ -92,7 +95,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\d{{1,2}}\s{_MONTH}(?:\s(?:19|20)\d\d)?|{_MONTH}\s(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
         rf"|(?:early|mid|late)[- ]{_MONTH}"
         rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
-        rf"|(?:from|between) (?:19|20)\d\d (?:to|and|until|through) (?:19|20)\d\d"  # a term: "from 1974 to 1982"
+        rf"|{_YEAR_RANGE}"  # a term: "from 1974 to 1982"
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
         rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
     ),

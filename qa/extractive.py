@@ -325,6 +325,9 @@ class ExtractiveGenerator:
                 break
             if sentence.text == best.sentence:
                 continue
+            other = sentence.passage.doc_id != best.passage.doc_id
+            if other and _story_about(sentence, all_weights, total) < _MIN_PASSAGE_ABOUT:
+                continue  # another article, about another story: "…29 league goals last season" is no pollution
             if self._about(sentence, all_weights, total, context=False) < _MIN_ABOUT_FURTHER:
                 continue  # its passage may be about the question; a sentence added must be, by its own words
             new = {f for f in weights if f not in covered and set(sentence.stems).intersection(alternatives(f))}
@@ -403,6 +406,9 @@ class ExtractiveGenerator:
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if one_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
+            changed = _CHANGED_BY.search(sentence.text[: cand.start])
+            if q.kind is Kind.AMOUNT and _CHANGE.intersection(q.focus) and changed:
+                near += _CHANGE_BONUS  # "How much did Heliant's profit grow?": "…up 18 percent", not the profit
             if _wrong_slot(q, sentence.text, cand):
                 continue
             if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
@@ -878,6 +884,20 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _DEATH = frozenset(["die", "death"])
+# A question about how much something changed, and the words that say a figure is the change.
+_CHANGE = frozenset(
+    [
+        *("rise", "rose", "risen", "grow", "grew", "grown", "fall", "fell", "fallen", "increas", "decreas", "drop"),
+        *("jump", "climb", "declin", "gain", "surg", "plung", "soar"),
+    ]
+)
+_CHANGED_BY = re.compile(
+    r"\b(?:up|down|by|rose|risen|rise|rising|grew|grown|growing|fell|fallen|falling|increased|decreased|dropped|"
+    r"jumped|climbed|declined|gained|surged|plunged|soared|(?:an? )?(?:increase|decrease|drop|rise|jump|gain) of)"
+    r"(?: (?:about|nearly|almost|more than|some|roughly|around))?\s+$",
+    re.IGNORECASE,
+)
+_CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
 # A name in the slot of a source ("said Sky News", "reported The Telegraph", "according to Reuters", "NHS

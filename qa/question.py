@@ -160,6 +160,13 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # A measure asked for by name is written as a number with its unit: "164 kilometres per hour" is a speed.
     "speed": ("mph", "hour", "knots", "kph", "fast"),
     "temperature": ("degrees",),
+    # "How fast were the winds?": the unit says it ("164 kilometres per hour"), not the adjective.
+    "fast": ("speed", "mph", "hour", "knots", "kph"),
+    "tall": ("height", "metres", "meters", "feet"),
+    "deep": ("depth", "metres", "meters", "feet"),
+    "far": ("distance", "miles", "kilometres", "kilometers"),
+    "heavy": ("weight", "kilograms", "tonnes", "tons", "pounds"),
+    "hot": ("temperature", "degrees"),
     "height": ("tall", "metres", "meters", "feet"),
     "depth": ("deep", "metres", "meters", "feet"),
     "distance": ("miles", "kilometres", "kilometers", "far"),

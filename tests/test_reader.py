@@ -349,6 +349,24 @@ ARTICLES = {
         "Orlo Sand had been in Vienna for talks aimed at halting Iran's nuclear program. Sand was born on July 20, "
         "1961, in Providence, Rhode Island, the youngest of six children.",
     ),
+    "velar": (
+        "Velar profit rises on chip demand",
+        "The chipmaker Velar reported a first-quarter net profit of 1.2 billion dollars on Thursday, up 18 percent "
+        "from a year earlier.",
+    ),
+    "pollution": (
+        "Court orders Marl Chemicals to pay for river pollution",
+        "A federal court ordered Marl Chemicals to pay 92 million dollars in damages for polluting the Tarn River "
+        "between 2019 and 2023.",
+    ),
+    "lasted": (
+        "Tarn River clean-up begins",
+        "The court found that the Tarn River pollution went on for four years.",
+    ),
+    "striker": (
+        "Dorvik sign a striker",
+        "The 24-year-old Romanian scored 29 league goals last season and has agreed a five-year contract.",
+    ),
 }
 
 
@@ -575,6 +593,13 @@ def test_questions_lead_with_the_short_answer(
             "Providence, Rhode Island",
             "[1]",
             id="a_town_is_named_with_the_state_written_after_it",
+        ),
+        pytest.param(
+            ("velar",),
+            "How much did Velar's profit grow?",
+            "18 percent",
+            "[1]",
+            id="how_much_something_grew_is_the_change_not_the_figure",
         ),
     ],
 )
@@ -1172,3 +1197,22 @@ def test_the_words_before_a_name_say_who_it_is_not_what_is_asked() -> None:
     assert analyse("Where did former New Jersey governor Brendan Byrne die?").described == ("former", "governor")
     assert analyse("When did Musk buy Twitter?").described == ()
     assert analyse("When did Ada Walsh sue Corvel?").described == ()  # the tagger takes "sue" for a noun
+
+
+def test_how_long_something_lasted_may_be_a_span_of_years(reader: ExtractiveGenerator) -> None:
+    assert [c.text for c in find(Kind.DURATION, ARTICLES["pollution"][1])] == ["between 2019 and 2023"]
+    answer = reader.answer("How long did the pollution last?", passages("pollution", "striker"))
+    assert "between 2019 and 2023" in answer, answer
+
+
+def test_a_further_sentence_comes_from_no_other_story(reader: ExtractiveGenerator) -> None:
+    # "last season" shares a word with the question; the striker's story is not about the pollution.
+    answer = reader.answer("How long did the pollution last?", passages("lasted", "striker"))
+    assert "four years" in answer and "[2]" not in answer, answer
+
+
+def test_how_fast_is_said_by_the_unit_not_the_adjective() -> None:
+    # "fast" weighs most here, as it did over the short-dev articles, and no sentence says it: the unit does.
+    reader = ExtractiveGenerator(idf=lambda term: 3.0 if term == "fast" else 1.0)
+    answer = reader.answer("How fast were the winds?", passages("storm"))
+    assert lead_and_marker(answer) == ("up to 150 kilometres per hour", "[1]"), answer
