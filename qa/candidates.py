@@ -450,6 +450,11 @@ _TITLES = frozenset(
 _TITLE_ENDINGS = _TITLES - {"judge", "justice", "coach", "manager", "founder", "owner", "chief", "chair"}
 
 
+def is_title(word: str) -> bool:
+    """Whether ``word`` names an office ("Judge", "Gov.", "CEO")."""
+    return word.lower().strip(".") in _TITLES
+
+
 def person_after_title(text: str) -> str:
     """The person a name span ends with after a title in it ("Avelo Airlines CEO Andrew Levy" -> "Andrew Levy"),
     or ``text`` when it holds no title followed by a person's name."""

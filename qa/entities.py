@@ -62,6 +62,16 @@ def word_tags(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.lower_, t.tag_) for t in doc)
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def tagged(text: str) -> tuple[Span, ...]:
+    """(start, end, Penn tag) of each token of ``text``, by character; none without the package."""
+    nlp = load_tagger()
+    if nlp is None:
+        return ()
+    doc = nlp.get_pipe("tagger")(nlp.get_pipe("tok2vec")(nlp.make_doc(text)))
+    return tuple((t.idx, t.idx + len(t.text), t.tag_) for t in doc)
+
+
 def labels_at(sentence: str, start: int, end: int) -> frozenset[str]:
     """The labels of the entities that overlap ``sentence[start:end]``: none when the tagger saw no name there,
     two for "New York Republicans" (a place, then a party)."""

@@ -26,6 +26,7 @@ from qa.candidates import (
     find_ailments,
     find_times,
     find_years,
+    is_title,
     looks_like_person,
     names_in_title,
     person_after_title,
@@ -33,7 +34,7 @@ from qa.candidates import (
     without_title,
 )
 from qa.classes import members, members_pattern
-from qa.entities import labels_at, load_tagger
+from qa.entities import labels_at, load_tagger, tagged
 from qa.passage import Passage
 from qa.places import PLACE_HEADS, leading_place, place_kind
 from qa.prompt import Message
@@ -199,7 +200,7 @@ class ExtractiveGenerator:
             lead = ""
             cand: Candidate | None = None
             if q.kind is Kind.DESCRIPTION:
-                lead = _description(q, sentence.text)
+                lead = _description(q, sentence.text, sentence.headline)
                 if not lead:
                     continue
             elif q.kind is Kind.CAUSE:
@@ -767,24 +768,51 @@ def _support(cand: Candidate, votes: dict[str, float]) -> float:
     return max((votes.get(stem(w), 0.0) for w in words(cand.text)), default=0.0)
 
 
-def _description(q: Question, sentence: str) -> str:
+def _description(q: Question, sentence: str, headline: bool = False) -> str:
     """For "Who is Craig Fuller?": the apposition after the name ("Craig Fuller, the head of US Southern
-    Command, said") or the role before it ("Chief financial officer Jonas Pereira")."""
+    Command, said") or the role before it ("Chief financial officer Jonas Pereira"), except in a headline,
+    which drops the words that would tell a role from a verb ("Tavros United sign striker Emil Radescu")."""
     for name in q.names:
         last = re.escape(name.split()[-1])
         after = re.search(rf"\b{last}\b(?:’s|'s)?,\s+((?:the|a|an|who|its|their|his|her)\b[^,;.]{{3,120}})", sentence)
         if after:
             return after.group(1).strip()
-        before = re.search(rf"\b((?:[A-Za-z.’'-]+,?\s){{1,5}}){re.escape(name)}\b", sentence)
-        if before:
-            role = before.group(1).strip().rstrip(",")
-            role_words = role.split()
-            if any(w[:1].islower() for w in role_words) and role_words[-1].lower() not in ("and", "said", "says"):
-                return role
+        at = sentence.find(name)
+        role = _role_before(sentence, at) if at > 0 and not headline else ""
+        if role:
+            return role
         linked = re.search(rf"\b{last}\b\s+(?:is|was|has been|had been)\s+((?:the|a|an)\b[^,;.]{{3,120}})", sentence)
         if linked:
             return linked.group(1).strip()
     return ""
+
+
+def _role_before(sentence: str, at: int) -> str:
+    """The noun phrase that says what the one named at ``at`` is, right before the name or its comma: "Chief
+    financial officer Jonas Pereira", "the striker Emil Radescu" (not "…have signed the striker"), "The grid
+    operator, Westmark Power", "Judge Rosalind Achebe"; "" when a verb or a small word stands there."""
+    tokens = [t for t in tagged(sentence) if t[1] <= at]
+    if tokens and sentence[tokens[-1][0] : tokens[-1][1]] == ",":
+        tokens.pop()  # an apposition before the name
+    start = None
+    for first, _, tag in reversed(tokens[-_MAX_ROLE_WORDS:]):
+        if tag not in _ROLE_TAGS:
+            break
+        start = first
+    if start is None:
+        return ""
+    role = sentence[start:at].strip().rstrip(",").strip()
+    words_ = role.split()
+    if words_ and words_[0].lower() in ("a", "an", "the") and len(words_) == 1:
+        return ""
+    # Another name alone is no role; an office alone is ("Judge Rosalind Achebe").
+    if any(w[:1].islower() for w in words_) or (len(words_) == 1 and is_title(words_[0])):
+        return role
+    return ""
+
+
+_ROLE_TAGS = frozenset({"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "CD", "HYPH"})
+_MAX_ROLE_WORDS = 6
 
 
 def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:

@@ -385,9 +385,9 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 after = _after_aux(rest)
                 if after[:2] == ["name", "of"]:
                     return _typed(_named_noun(after[2:]))  # "What is the name of the doctor who…?": a doctor
+                if after and _is_name_phrase(text, after):
+                    return Kind.DESCRIPTION, None  # "What is Westmark Power?", though "power" is a noun
                 noun = _last_noun(after) if after else None
-                if after and noun is None and _is_name_phrase(text, after):
-                    return Kind.DESCRIPTION, None
                 return _typed(noun)
             if phrase[-1] == "share" and rest[len(phrase) : len(phrase) + 1] == ["of"]:
                 return Kind.PERCENT, None  # "What share of future fees…?" (but "which share fell?" names one)

@@ -367,6 +367,10 @@ ARTICLES = {
         "Dorvik sign a striker",
         "The 24-year-old Romanian scored 29 league goals last season and has agreed a five-year contract.",
     ),
+    "signing": (
+        "Kestrel City sign striker Ivo Marsh for a record fee",
+        "Kestrel City have signed the striker Ivo Marsh from Dorvik Athletic for 38 million euros.",
+    ),
 }
 
 
@@ -1216,3 +1220,18 @@ def test_how_fast_is_said_by_the_unit_not_the_adjective() -> None:
     reader = ExtractiveGenerator(idf=lambda term: 3.0 if term == "fast" else 1.0)
     answer = reader.answer("How fast were the winds?", passages("storm"))
     assert lead_and_marker(answer) == ("up to 150 kilometres per hour", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("articles", "question", "lead"),
+    [
+        (("storm",), "What is Northline Energy?", "The grid operator"),  # a name question, though "energy" is a noun
+        (("court",), "Who is Ana Brecht?", "Judge"),  # an office alone says what she is
+        (("signing",), "Who is Ivo Marsh?", "the striker"),  # not the headline's "Kestrel City sign striker"
+    ],
+)
+def test_who_or_what_a_name_is_is_the_role_written_before_it(
+    reader: ExtractiveGenerator, articles: tuple[str, ...], question: str, lead: str
+) -> None:
+    answer = reader.answer(question, passages(*articles))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
