@@ -276,7 +276,7 @@ _DESCRIBING_TAGS = frozenset({"NN", "NNS", "JJ", "JJR", "JJS"})
 # "Where did the transplant take place?", "When did the quake happen?": the verb only says an event is asked
 # about; the sentence that answers tells the event ("Surgeons in Oxford…"), not that it took place.
 _EVENT_VERB = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+place\b|\b(?:happen|occur)(?:s|ed|red|ring)?\b", re.I)
-_WHEN_WHERE = frozenset({Kind.DATE, Kind.PLACE})
+_WHEN_WHERE = frozenset({Kind.DATE, Kind.PLACE, Kind.ANY})  # and "What happened in Ossery?": the event
 
 _ANCHORED = re.compile(
     r"\b(?:this (?:past )?(?:week|weekend|month)|last (?:week|weekend)|recently|yesterday|today|tonight"
@@ -365,6 +365,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.CAUSE, None  # "What did Greenspan die of?"
         if w == "what" and nxt in _CAUSE_VERBS:
             return Kind.CAUSE, None  # "What caused the crash?"
+        if w == "what" and _EVENT_VERB.fullmatch(nxt):
+            return Kind.ANY, None  # "What happened in Ossery?": the event, in whatever words
         if w in ("who", "whom", "whose"):
             after = _after_aux(rest)
             if after and _is_name_phrase(text, after):

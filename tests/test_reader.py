@@ -1235,3 +1235,9 @@ def test_who_or_what_a_name_is_is_the_role_written_before_it(
 ) -> None:
     answer = reader.answer(question, passages(*articles))
     assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+def test_what_happened_asks_for_the_event_in_whatever_words(reader: ExtractiveGenerator) -> None:
+    assert analyse("What happened in Brask?").kind is Kind.ANY
+    answer = reader.answer("What happened in Brask?", passages("storm"))
+    assert answer.startswith("Three people were killed when a wall collapsed in the town of Brask."), answer
