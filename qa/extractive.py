@@ -193,6 +193,10 @@ class ExtractiveGenerator:
             said = any(set(sentence.stems).intersection(alternatives(f)) for f in content)
             if content and not said and not _tells_ailment(q, sentence):
                 continue
+            if not content and not set(sentence.stems).intersection(weights) and not _speaks_of(q, sentence):
+                # "Where is Fenmoor?", "How old is Radescu?" ask about the name alone: a sentence that names it
+                # neither in its own words nor by pointing back to it says nothing of it, whatever its story does.
+                continue
             score = about - _RANK_PENALTY * sentence.rank
             if q.kind in QUANTITY_KINDS and sentence.headline:
                 score -= _HEADLINE_FIGURE  # "…awarded $2M…": a headline rounds what its story states in full
@@ -529,21 +533,42 @@ def _antecedent(sentence: str, passage: Passage, q: Question) -> str:
     league goals"), by the tagger's labels, and not one the question names. A verbatim span of the passage."""
     if not _ANAPHOR.match(sentence):
         return ""
+    return _last_person(sentence, passage, {w.lower() for n in q.names for w in n.split()})
+
+
+def _speaks_of(q: Question, sentence: _Sentence) -> bool:
+    """Whether ``sentence`` points back to someone the question names: "…the 24-year-old said Sunday", right after
+    a sentence that names Schlossberg (not "Then, the 86-year-old heads to Le Mans" right after one that names
+    only Penske)."""
+    if not _POINTING_BACK.search(sentence.text):
+        return False
+    before = _sentences_before(sentence.passage.text, sentence.passage.text.find(sentence.text))[-1:]
+    asked = {w.lower() for n in q.names for w in words(n)}
+    return any(asked.intersection(words(text)) for text in before)
+
+
+_POINTING_BACK = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]he (?:[\w-]+ ){0,3}?\d+-year-old)\b")
+
+
+def _last_person(sentence: str, passage: Passage, asked: set[str]) -> str:
+    """The last person the passage names before ``sentence``, by the tagger's labels, other than ``asked``."""
     start = passage.text.find(sentence)
     before = _sentences_before(passage.text, start)[-_ANTECEDENT_SENTENCES:]
-    asked = {w.lower() for n in q.names for w in n.split()}
     for text in reversed(before):
-        people = [
-            c.text
-            for c in find(Kind.PERSON, text)
-            if looks_like_person(c.text)
-            and "PERSON" in labels_at(text, c.start, c.end)
-            and not asked.intersection(w.lower() for w in c.text.split())
-        ]
+        people = [p for p in _people(text) if not asked.intersection(w.lower() for w in p.split())]
         if people:
             # "…/Reuters Astronaut Nicole Mann greets…", "Astronaut Ada Brenn waved…": the name, not the title.
             return without_title(person_after_title(people[-1]))
     return ""
+
+
+def _people(text: str) -> list[str]:
+    """The names in ``text`` that look like people's and that the tagger labels as people."""
+    return [
+        c.text
+        for c in find(Kind.PERSON, text)
+        if looks_like_person(c.text) and "PERSON" in labels_at(text, c.start, c.end)
+    ]
 
 
 def _pointed_to(sentence: _Sentence, q: Question) -> str:

@@ -371,6 +371,16 @@ ARTICLES = {
         "Kestrel City sign striker Ivo Marsh for a record fee",
         "Kestrel City have signed the striker Ivo Marsh from Dorvik Athletic for 38 million euros.",
     ),
+    "owner": (
+        "Vale wins the Coca-Cola 600",
+        "Ryan Vale won the Coca-Cola 600 on Monday. Vale thanked team owner Roger Pask. The return of racing to "
+        "Detroit is Pask's gift to the city. Then, the 86-year-old heads to Le Mans.",
+    ),
+    "plant": (
+        "Court fines Marl Chemicals",
+        "A court ordered Marl Chemicals to pay for polluting the Tarn River. The company discharged solvents from "
+        "its Fenmoor plant.",
+    ),
 }
 
 
@@ -1241,3 +1251,13 @@ def test_what_happened_asks_for_the_event_in_whatever_words(reader: ExtractiveGe
     assert analyse("What happened in Brask?").kind is Kind.ANY
     answer = reader.answer("What happened in Brask?", passages("storm"))
     assert answer.startswith("Three people were killed when a wall collapsed in the town of Brask."), answer
+
+
+def test_a_question_about_a_name_alone_is_answered_by_a_sentence_that_names_it_or_points_back_to_it(
+    reader: ExtractiveGenerator,
+) -> None:
+    # "the 86-year-old" right after a sentence about Pask is Pask, not the winner the story is about (short-dev's
+    # "How old is Radescu?" is answered by "The 24-year-old Romanian…" right after the sentence naming him).
+    assert reader.answer("How old is Ryan Vale?", passages("owner")) == CANNOT_ANSWER
+    # The Tarn River is where the company polluted, not where Fenmoor is; the sentence naming Fenmoor doesn't say.
+    assert "Tarn River —" not in reader.answer("Where is Fenmoor?", passages("plant"))
