@@ -60,6 +60,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "percent": re.compile(rf"{_QUALIFIER}?(?:{_DIGITS})\s?(?:%|percent\b|per cent\b|percentage points?\b)"),
     "quantity": re.compile(
         rf"{_QUALIFIER}?(?:{_NUM}){_SCALE}?\s?{_UNITS}\b(?:\s(?:per|an|a)\s(?:hour|second|day|year))?"
+        # As an adjective: "the 14-foot-tall Nova-C lander", "a 300-mile trip".
+        rf"|\b(?:{_NUM})-(?:foot|feet|inch|mile|metre|meter|kilometre|kilometer|pound|ton|tonne|acre|gallon|degree)"
+        r"(?:-(?:tall|high|long|wide|deep|thick))?\b"
     ),
     "count": re.compile(rf"\b{_QUALIFIER}?(?:{_NUM}){_SCALE}?\b"),
     # "about half of Twitter's staff", "two-thirds of voters": a share written in words.
@@ -124,6 +127,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 _NAME = re.compile(
     r"(?<![\w’'])(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z])"
     r"(?:\s(?:of|de|da|del|van|von|der|and|the|for|al|bin|&)?\s?"
+    # A nickname in quotes inside a name: Scott “Kidd” Poteet.
+    r"(?:[“\"][A-Z][\w’'.-]*[”\"]\s)?"
     r"(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z]))*"
     # A name may end in its number: "Category 4", "Apollo 11", "Boeing 737" (not "May 2023": a date is no name).
     r"(?:\s(?:\d{1,3}|[IVX]{1,4})(?![\w,.%-]*\w))?"

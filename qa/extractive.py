@@ -381,7 +381,8 @@ class ExtractiveGenerator:
             cand_stems = set(sentence.stems[first : last + 1])
             # The answer is not what the question already says ("Which club did Radescu leave?" is not Radescu).
             # (By all its words and numbers: "Category 4" is not "category", whatever the index keeps of "4".)
-            if cand_stems and {stem(w) for w in re.findall(r"\w+", cand.text.lower())} <= question_stems:
+            # (Nor a question word in the sentence's form: "Led by Jared Isaacman…" for "Who leads…?".)
+            if cand_stems and {stem(w) for w in re.findall(r"\w+", cand.text.lower())} <= question_stems | focus:
                 continue
             inside_target = bool(targets & cand_stems)  # "the Sallow River" for "which river"
             cand = _trim(cand, question_stems)

@@ -128,7 +128,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "lawyer": ("attorney", "counsel"),
     "attorney": ("lawyer",),
     "founder": ("found", "founded"),
-    "lead": ("leader",),
+    "lead": ("leader", "led"),
     "leader": ("lead", "led"),
     "manage": ("manager",),
     "manager": ("manage", "managed"),

@@ -381,6 +381,12 @@ ARTICLES = {
         "A court ordered Marl Chemicals to pay for polluting the Tarn River. The company discharged solvents from "
         "its Fenmoor plant.",
     ),
+    "spacewalk": (
+        "Private crew prepares for spacewalk",
+        "Led by billionaire Jared Isaacman, the crew will attempt the first private spacewalk. The crew includes "
+        "pilot Scott “Kidd” Poteet and engineers Sara Gill and Ana Mena. The 14-foot-tall capsule was built by "
+        "Orbis.",
+    ),
 }
 
 
@@ -1261,3 +1267,18 @@ def test_a_question_about_a_name_alone_is_answered_by_a_sentence_that_names_it_o
     assert reader.answer("How old is Ryan Vale?", passages("owner")) == CANNOT_ANSWER
     # The Tarn River is where the company polluted, not where Fenmoor is; the sentence naming Fenmoor doesn't say.
     assert "Tarn River —" not in reader.answer("Where is Fenmoor?", passages("plant"))
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Who is the pilot?", "Scott “Kidd” Poteet"),  # a nickname in quotes is part of the name
+        ("Who leads the spacewalk crew?", "Jared Isaacman"),  # "Led by…" says who leads
+        ("How tall is the capsule?", "14-foot-tall"),  # a measure written as an adjective
+    ],
+)
+def test_names_with_nicknames_led_by_and_measures_as_adjectives(
+    reader: ExtractiveGenerator, question: str, lead: str
+) -> None:
+    answer = reader.answer(question, passages("spacewalk"))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
