@@ -282,6 +282,21 @@ _AILMENT = re.compile(
 )
 
 
+def find_quoted(sentence: str) -> list[Candidate]:
+    """Short quoted terms ("“vax”", "“goblin mode”"): what a word, a phrase or a title asked for is written as.
+    A quotation of speech runs longer, or ends its own sentence."""
+    out = []
+    for m in _SHORT_QUOTE.finditer(sentence):
+        text = m.group(1).strip()
+        if text and len(text.split()) <= _MAX_QUOTED_WORDS and not text.endswith((".", "!", "?", ",")):
+            out.append(Candidate(text, m.start(1), m.start(1) + len(text), "quoted"))
+    return out
+
+
+_SHORT_QUOTE = re.compile(r"[“\"‘]([^”\"’]{2,60})[”\"’]")
+_MAX_QUOTED_WORDS = 5
+
+
 def find_years(sentence: str) -> list[Candidate]:
     """Bare years ("the 1965 assassination"): a date only when a year is what is asked for."""
     return [Candidate(m.group(), m.start(), m.end(), "year") for m in _YEAR.finditer(sentence)]

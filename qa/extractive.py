@@ -24,6 +24,7 @@ from qa.candidates import (
     Candidate,
     find,
     find_ailments,
+    find_quoted,
     find_times,
     find_years,
     is_title,
@@ -167,6 +168,9 @@ class ExtractiveGenerator:
         required = _required_names(q)
         owners = _owners(q)
         places = _places_asked(q)
+        # A year the question names, when it asks for something else: the sentence that names another year
+        # tells of another one.
+        years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
         content = [f for f in weights if f not in name_stems and f not in q.described]
         eligible: list[tuple[float, _Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
@@ -178,6 +182,8 @@ class ExtractiveGenerator:
                 continue
             if not _ordinal_present(places, sentence):
                 continue
+            if years and _YEAR_IN.findall(sentence.text) and not years.intersection(_YEAR_IN.findall(sentence.text)):
+                continue  # "…word of the year for 2022?" is not answered by "In 2021 the Oxford word of the year was…"
             have = set(sentence.stems) | sentence.title_stems
             if owners and _owned_by_pronoun(q, sentence):
                 have |= sentence.context_stems  # "his running mate Francia Marquez", in a story about Petro
@@ -431,6 +437,11 @@ class ExtractiveGenerator:
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
             if cand.family == "died_at":
                 near = max(near, _LEAD_NEAR)  # "Greenspan died Monday at 100": the age of the one who died
+            if cand.family == "quoted":
+                if not target_at:
+                    continue  # a quoted word is the one asked only where the sentence speaks of one: not "“outspoken”"
+                if any(i < first for i in target_at):
+                    near = max(near, _LEAD_NEAR)  # "the Oxford word of the year was “vax”": the word asked, quoted
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
@@ -727,7 +738,14 @@ def _owned_by_pronoun(q: Question, sentence: _Sentence) -> bool:
     if not q.target:
         return False
     owner = r"(?:his|her|its|their|the\s+[a-z][\w-]*(?:’s|'s))"
-    return bool(re.search(rf"\b{owner}\s+(?:[\w-]+\s+)?{re.escape(q.target)}\b", sentence.text, re.I))
+    m = re.search(rf"\b{owner}\s+(?:[\w-]+\s+)?{re.escape(q.target)}\b", sentence.text, re.I)
+    if m is None:
+        return False
+    # "Last week Merriam-Webster announced that its word of the year is…": "its" is the name just before it,
+    # when that is not the one the question asks about.
+    asked = _owners(q)
+    named = [c for c in find(Kind.PERSON, sentence.text[: m.start()]) if c.start > 0 or len(c.text.split()) > 1]
+    return not named or any({stem(w) for w in words(c.text)} & asked for c in named)
 
 
 def _owned(owners: set[str], stems: set[str] | frozenset[str]) -> bool:
@@ -767,9 +785,17 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     if q.kind is Kind.DATE and q.target == "year":
         # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
         found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
+    if q.kind is Kind.NAME and q.target in _QUOTED_TARGETS:
+        # "What was the Oxford word of the year?": "…was “vax”", a word written in quotes, in lower case.
+        found += [c for c in find_quoted(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
     if sentence.headline and title_case(sentence.text):
         return names_in_title(found, sentence.text, sentence.passage.text)
     return found
+
+
+_QUOTED_TARGETS = frozenset(
+    ["word", "words", "phrase", "term", "slogan", "nickname", "hashtag", "motto", "song", "title", "catchphrase"]
+)
 
 
 def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:
@@ -938,6 +964,7 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _DEATH = frozenset(["die", "death"])
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 # A question about how much something changed, and the words that say a figure is the change.
 _CHANGE = frozenset(
     [

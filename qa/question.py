@@ -125,6 +125,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # Who someone's parent is, an article writes from the child's side: "Schlossberg, the son of Caroline Kennedy".
     "mother": ("son", "daughter", "child"),
     "father": ("son", "daughter", "child"),
+    "mean": ("defin", "definit", "refer"),  # "What does goblin mode mean?": "It defines the term as…"
     "lawyer": ("attorney", "counsel"),
     "attorney": ("lawyer",),
     "founder": ("found", "founded"),

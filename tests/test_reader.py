@@ -387,6 +387,12 @@ ARTICLES = {
         "pilot Scott “Kidd” Poteet and engineers Sara Gill and Ana Mena. The 14-foot-tall capsule was built by "
         "Orbis.",
     ),
+    "words": (
+        "Dictionaries pick their words of 2022",
+        "Oxford Dictionaries said Monday that “goblin mode” has been selected by online vote as its word of the "
+        "year. Last week Merriam-Webster announced that its word of the year is “gaslighting”, a kind of "
+        "manipulation. In 2021 the Oxford word of the year was “vax” and Merriam-Webster’s was “vaccine.”",
+    ),
 }
 
 
@@ -1282,3 +1288,13 @@ def test_names_with_nicknames_led_by_and_measures_as_adjectives(
 ) -> None:
     answer = reader.answer(question, passages("spacewalk"))
     assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+def test_a_word_asked_for_is_the_quoted_one_of_the_year_and_the_owner_asked(reader: ExtractiveGenerator) -> None:
+    # A word is written in quotes and in lower case; "its" is the name just before it; 2021 is not 2022.
+    vax = reader.answer("What was the Oxford word of the year in 2021?", passages("words"))
+    assert lead_and_marker(vax) == ("vax", "[1]"), vax
+    gaslighting = reader.answer("What is Merriam-Webster's word of the year for 2022?", passages("words"))
+    assert lead_and_marker(gaslighting) == ("gaslighting", "[1]"), gaslighting
+    goblin = reader.answer("What was Oxford's word of the year for 2022?", passages("words"))
+    assert "goblin mode" in goblin.split("\n")[0] and "vax" not in goblin and "gaslighting" not in goblin, goblin
