@@ -445,6 +445,9 @@ class ExtractiveGenerator:
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
+                if cand.text.endswith("-based"):
+                    # "MERR, a Lewes-based nonprofit": where it is based is the name before "-based".
+                    cand = Candidate(cand.text[: -len("-based")], cand.start, cand.end - len("-based"), cand.family)
                 head = leading_place(cand.text) if place_kind(cand.text) is None else None
                 if head and _PLACE_TARGETS.get(q.target or "") == place_kind(head):
                     # "Which state is Santos from?": "Santos' fellow New York Republicans" says it.
@@ -782,6 +785,9 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
         # "What time did the crew lift off?": the clock says it ("at 12 p.m. ET"), not the day.
         return find_times(sentence.text)
     found = find(q.kind, sentence.text, context)
+    if q.kind is Kind.DURATION and _HOW_LONG_IS.search(q.text):
+        # "How long was the fin whale?" asks a length as well as a span: "The 50-foot fin whale…".
+        found += [c for c in find(Kind.AMOUNT, sentence.text) if _LENGTH.search(c.text)]
     if q.kind is Kind.DATE and q.target == "year":
         # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
         found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
@@ -793,6 +799,10 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     return found
 
 
+_HOW_LONG_IS = re.compile(r"\bhow long (?:is|was|are|were)\b", re.I)
+_LENGTH = re.compile(
+    r"\d[\d,.]*(?:\s|-)(?:feet|foot|ft|metres?|meters?|miles?|inch(?:es)?|kilomet(?:re|er)s?|km|yards?)\b"
+)
 _QUOTED_TARGETS = frozenset(
     ["word", "words", "phrase", "term", "slogan", "nickname", "hashtag", "motto", "song", "title", "catchphrase"]
 )
@@ -900,6 +910,8 @@ def _tagged_as_asked(q: Question, sentence: str, cand: Candidate) -> bool:
         return True
     if q.kind is Kind.PLACE and _LOCATIVE.search(sentence[: cand.start]):
         return True  # "a smelter in Ostrava": the small tagger takes a name it doesn't know for a person's
+    if q.kind is Kind.PLACE and sentence[cand.end :].startswith("-based"):
+        return True  # "a Lewes-based nonprofit": the tagger takes "Lewes" for a people; "-based" says a place
     labels = labels_at(sentence, cand.start, cand.end)
     refused = _TAGS_REFUSED[q.kind]
     if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
@@ -1020,7 +1032,7 @@ def _is_source(sentence: str, cand: Candidate) -> bool:
     return bool(_SOURCE_BEFORE.search(before)) and not re.match(r"\s*\w", after)
 
 
-_SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is)\b)")
+_SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is|announced|added|confirmed|wrote)\b)")
 
 
 def _place_fit(q: Question, cand: Candidate, near: float, locative: bool = False) -> float | None:

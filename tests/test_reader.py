@@ -393,6 +393,12 @@ ARTICLES = {
         "year. Last week Merriam-Webster announced that its word of the year is “gaslighting”, a kind of "
         "manipulation. In 2021 the Oxford word of the year was “vax” and Merriam-Webster’s was “vaccine.”",
     ),
+    "whale": (
+        "Fin whale dies after beaching",
+        "The 50-foot fin whale that beached itself at the park on Sunday died overnight. MERR, a Lewes-based "
+        "nonprofit, set up a perimeter. Kestrel football has fired coach Matt Weil, athletics director Warde Manul "
+        "announced on Friday.",
+    ),
 }
 
 
@@ -682,6 +688,27 @@ def test_questions_lead_with_the_short_answer(
             "gaslighting",
             "[1]",
             id="its_is_the_name_just_before_it",
+        ),
+        pytest.param(
+            ("whale",),
+            "How long was the fin whale?",
+            "50-foot",
+            "[1]",
+            id="how_long_a_thing_was_is_its_length",
+        ),
+        pytest.param(
+            ("whale",),
+            "Where is MERR based?",
+            "Lewes",
+            "[1]",
+            id="where_based_is_the_name_before_based",
+        ),
+        pytest.param(
+            ("whale",),
+            "Who is Kestrel's athletic director?",
+            "Warde Manul",
+            "[1]",
+            id="the_one_who_announced_is_the_subject_not_the_one_before_the_comma",
         ),
     ],
 )
