@@ -23,7 +23,9 @@ _QUALIFIER = (
     r"at least|up to|as many as|as much as|an estimated)\s+)"
 )
 # Not bare "pounds": in American news "weigh up to 150 pounds" is a weight; "£150" or "150 pounds sterling" is money.
-_CURRENCY_WORDS = r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|USD|EUR|GBP)"
+_CURRENCY_WORDS = (
+    r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|cents|pence|USD|EUR|GBP)"
+)
 # "in" is an inch only as "12 in.": "almost 200,000 in 1990" counts people.
 _UNITS = (
     r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in(?=\.)|centimetres|centimeters|cm|"

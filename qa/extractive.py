@@ -423,6 +423,9 @@ class ExtractiveGenerator:
                 near += _CHANGE_BONUS  # "How much did Heliant's profit grow?": "…up 18 percent", not the profit
             if _wrong_slot(q, sentence.text, cand):
                 continue
+            passive = _PASSIVE_AFTER.match(sentence.text[cand.end :])
+            if q.kind is Kind.PERSON and passive and stem(passive.group(1).lower()) in focus:
+                continue  # "Madonna, Live Nation sued by fans": who was sued, not who sued
             if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
                 continue  # "Who is Bed Bath & Beyond's CEO?" is not answered by "its former CEO Mark Tritton"
             if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
@@ -1032,6 +1035,7 @@ def _is_source(sentence: str, cand: Candidate) -> bool:
     return bool(_SOURCE_BEFORE.search(before)) and not re.match(r"\s*\w", after)
 
 
+_PASSIVE_AFTER = re.compile(r",?\s+(?:(?:was|were|is|are|been|being|has been|have been|had been)\s+)?(\w+ed)\s+by\b")
 _SUBJECT_AFTER = re.compile(r"(?:,\s|\s(?:said|says|told|has|had|was|is|announced|added|confirmed|wrote)\b)")
 
 

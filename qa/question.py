@@ -145,7 +145,9 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "make": ("earn", "rose", "reach"),
     "buy": ("acquir", "purchas", "bought"),
     "sell": ("sold", "sale"),
-    "start": ("begin", "began", "launch", "open"),
+    "start": ("begin", "began", "launch", "open", "effect"),  # a charge "went into effect on Feb. 3"
+    "schedule": ("set", "slated", "due"),  # "The show, originally set for Tuesday, Dec. 17…"
+    "replace": ("succeed", "successor", "succeeds"),
     "end": ("finish", "close", "conclud"),
     "sick": ("ill", "sicken", "illness"),  # "How many people got sick?": "13 illnesses"
     "ill": ("sick", "sicken"),

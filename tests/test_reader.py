@@ -399,6 +399,11 @@ ARTICLES = {
         "nonprofit, set up a perimeter. Kestrel football has fired coach Matt Weil, athletics director Warde Manul "
         "announced on Friday.",
     ),
+    "diner": (
+        "Singer Vela, promoter Livewire sued by fans over late show",
+        "Waffle Hut charges customers 50 cents per egg at its 2,100 locations. Ned Holland sued the singer Vela for "
+        "breach of contract after the show started late.",
+    ),
 }
 
 
@@ -709,6 +714,20 @@ def test_questions_lead_with_the_short_answer(
             "Warde Manul",
             "[1]",
             id="the_one_who_announced_is_the_subject_not_the_one_before_the_comma",
+        ),
+        pytest.param(
+            ("diner",),
+            "How much does Waffle Hut charge per egg?",
+            "50 cents",
+            "[1]",
+            id="cents_are_money",
+        ),
+        pytest.param(
+            ("diner",),
+            "Who sued Vela?",
+            "Ned Holland",
+            "[1]",
+            id="who_was_sued_by_someone_is_not_who_sued",
         ),
     ],
 )
