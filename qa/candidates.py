@@ -34,7 +34,10 @@ _UNITS = (
     r"square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
 )
 # A span of years, a date ("When was he governor?") and a duration ("How long did the pollution last?").
-_YEAR_RANGE = r"(?:from|between) (?:19|20)\d\d (?:to|and|until|through) (?:19|20)\d\d"
+_YEAR_RANGE = (
+    r"(?:from|between) (?:19|20)\d\d (?:to|and|until|through) (?:19|20)\d\d"
+    r"|(?:from )?(?:19|20)\d\d[-–](?:(?:19|20)\d\d|\d\d)(?![-–\d])"  # "from 1963-66", "(2005-08)"
+)
 _EVENT_UNIT = r"(?:race|game|match|start|round|fight|bout|test|inning|lap|set|tournament)s?"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"

@@ -1319,6 +1319,9 @@ def test_until_a_year_is_when_a_state_ended_not_when_an_event_happened(reader: E
 def test_a_term_in_office_is_one_date_from_year_to_year() -> None:
     sentence = "In addition to serving as governor from 1990 to 1998, Brandt served as Keld County prosecutor."
     assert [c.text for c in find(Kind.DATE, sentence)] == ["from 1990 to 1998"]
+    # As a biography writes it, and not an ISO date or a record.
+    sentence = "He played for the Orange from 1963-66, coached at Stanford (2005-08) and on 2023-05-01 went 1,015-441."
+    assert [c.text for c in find(Kind.DATE, sentence)] == ["from 1963-66", "2005-08", "2023-05-01"]
 
 
 def test_the_words_before_a_name_say_who_it_is_not_what_is_asked() -> None:
