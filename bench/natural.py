@@ -1,5 +1,5 @@
 """Natural questions of our own: short questions as people type them ("Who is Avelo's CEO?", "What was the top
-wind speed?"), written by us about the short-dev articles and sixty-four RealTime QA articles, with answers
+wind speed?"), written by us about the short-dev articles and seventy-six RealTime QA articles, with answers
 checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
 
 Each question is marked ``tuned`` (the reader was changed after seeing how it answered them) or ``held-out``
@@ -17,7 +17,10 @@ on; nat-rtqa-278 to 302 (drawn the same way, seed 20261129, written and checked 
 to us: 11/20 at 0794d3a, at 95eb9fa and at 3e734d7), after 3e734d7, to be tuned on; nat-rtqa-303 to 327 (drawn the
 same way, seed 20261130, written and checked by a helper that showed no question to us: 12/20 at 0794d3a, 13/20 at
 3e734d7) are held out now. (Their first article is one a RealTime QA dev question is about, which the reader was tuned
-on; the draw excluded only the articles of earlier natural questions.)
+on; the draw excluded only the articles of earlier natural questions.) nat-rtqa-328 to 407 are tuned from the start:
+questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
+reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
+articles (45/79 at 3e734d7, 43/79 at 0794d3a).
 
 The short-dev questions are asked over short-dev and the seed, as bench/short_dev.py does; the RealTime QA
 ones over the whole 1,248-article index, with no as-of date (people don't give one).
@@ -48,10 +51,10 @@ from bench.common import REPO, RESULTS, SHARED, bench_settings, corpus_services,
 
 HERE = Path(__file__).resolve().parent / "natural"
 # This benchmark run on 0794d3a (main before these questions were written), 2026-11-29; run again there with
-# each batch as it is now marked, after nat-rtqa-303 to 327 were written.
+# each batch as it is now marked, after nat-rtqa-328 to 407 were added.
 BEFORE = {
     "short-dev / tuned": "11/18 · 5 · 2 · 1/3 · 17/18 · 18/18",
-    "realtimeqa / tuned": "147/251 · 35 · 69 · 33/51 · 201/251 · 246/251",
+    "realtimeqa / tuned": "190/330 · 45 · 95 · 33/52 · 261/330 · 324/330",
     "realtimeqa / held-out": "12/20 · 6 · 2 · 1/5 · 17/20 · 20/20",
 }
 SHORT_DEV = SHARED / "eval" / "short-dev"
