@@ -291,14 +291,14 @@ def find_quoted(sentence: str) -> list[Candidate]:
     """Short quoted terms ("“vax”", "“goblin mode”"): what a word, a phrase or a title asked for is written as.
     A quotation of speech runs longer, or ends its own sentence."""
     out = []
-    for m in _SHORT_QUOTE.finditer(sentence):
-        text = m.group(1).strip()
+    for m in re.finditer(_QUOTED, sentence):
+        text = m.group()[1:-1].strip()
         if text and len(text.split()) <= _MAX_QUOTED_WORDS and not text.endswith((".", "!", "?", ",")):
-            out.append(Candidate(text, m.start(1), m.start(1) + len(text), "quoted"))
+            start = sentence.index(text, m.start())
+            out.append(Candidate(text, start, start + len(text), "quoted"))
     return out
 
 
-_SHORT_QUOTE = re.compile(r"[“\"‘]([^”\"’]{2,60})[”\"’]")
 _MAX_QUOTED_WORDS = 5
 
 
@@ -497,7 +497,7 @@ def without_title(text: str) -> str:
     """A person's name without the title a sentence opens it with ("Astronaut Ada Brenn waved…" -> "Ada Brenn"):
     who answers, not what they are. A name of two words is left whole."""
     words = text.split()
-    while len(words) > 2 and words[0].lower().strip(".") in _TITLES | _ROLE_WORDS:
+    while len(words) > 2 and (is_title(words[0]) or words[0].lower().strip(".") in _ROLE_WORDS):
         words = words[1:]
     return " ".join(words)
 

@@ -55,16 +55,13 @@ def entities(sentence: str) -> tuple[Span, ...]:
 def word_tags(text: str) -> tuple[tuple[str, str], ...]:
     """(lower-cased word, Penn tag) of each token of ``text`` (a question: about a millisecond); none without the
     package."""
-    nlp = load_tagger()
-    if nlp is None:
-        return ()
-    doc = nlp.get_pipe("tagger")(nlp.get_pipe("tok2vec")(nlp.make_doc(text)))
-    return tuple((t.lower_, t.tag_) for t in doc)
+    return tuple((text[start:end].lower(), tag) for start, end, tag in tagged(text))
 
 
 @functools.lru_cache(maxsize=1 << 12)
 def tagged(text: str) -> tuple[Span, ...]:
-    """(start, end, Penn tag) of each token of ``text``, by character; none without the package."""
+    """(start, end, Penn tag) of each token of ``text``, by character; none without the package. Cached: a
+    question is read more than once (its noun, the words describing its names)."""
     nlp = load_tagger()
     if nlp is None:
         return ()

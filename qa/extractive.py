@@ -182,7 +182,8 @@ class ExtractiveGenerator:
                 continue
             if not _ordinal_present(places, sentence):
                 continue
-            if years and _YEAR_IN.findall(sentence.text) and not years.intersection(_YEAR_IN.findall(sentence.text)):
+            stated = set(_YEAR_IN.findall(sentence.text)) if years else set()
+            if stated and not years & stated:
                 continue  # "…word of the year for 2022?" is not answered by "In 2021 the Oxford word of the year was…"
             have = set(sentence.stems) | sentence.title_stems
             if owners and _owned_by_pronoun(q, sentence):
@@ -379,6 +380,7 @@ class ExtractiveGenerator:
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
         who = name_stems.union(q.described)
         content_at = [i for i in focus_at if sentence.stems[i] not in who]
+        asks_change = q.kind is Kind.AMOUNT and bool(_CHANGE.intersection(q.focus))  # "how much did it grow?"
         best: tuple[Candidate | None, float] | None = None
         closest = 0.0
         untagged = False
@@ -418,13 +420,11 @@ class ExtractiveGenerator:
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if one_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
-            changed = _CHANGED_BY.search(sentence.text[: cand.start])
-            if q.kind is Kind.AMOUNT and _CHANGE.intersection(q.focus) and changed:
+            if asks_change and _CHANGED_BY.search(sentence.text[: cand.start]):
                 near += _CHANGE_BONUS  # "How much did Heliant's profit grow?": "…up 18 percent", not the profit
             if _wrong_slot(q, sentence.text, cand):
                 continue
-            passive = _PASSIVE_AFTER.match(sentence.text[cand.end :])
-            if q.kind is Kind.PERSON and passive and stem(passive.group(1).lower()) in focus:
+            if q.kind is Kind.PERSON and _undergoes(sentence.text[cand.end :], focus):
                 continue  # "Madonna, Live Nation sued by fans": who was sued, not who sued
             if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
                 continue  # "Who is Bed Bath & Beyond's CEO?" is not answered by "its former CEO Mark Tritton"
@@ -1033,6 +1033,12 @@ def _is_source(sentence: str, cand: Candidate) -> bool:
         return True
     # "…a year, said Sky News." ends its clause; "said the US used more" opens the clause said.
     return bool(_SOURCE_BEFORE.search(before)) and not re.match(r"\s*\w", after)
+
+
+def _undergoes(after: str, focus: set[str]) -> bool:
+    """Whether the words after a name say it underwent what the question asks who did ("…, Live Nation sued by")."""
+    passive = _PASSIVE_AFTER.match(after)
+    return passive is not None and stem(passive.group(1).lower()) in focus
 
 
 _PASSIVE_AFTER = re.compile(r",?\s+(?:(?:was|were|is|are|been|being|has been|have been|had been)\s+)?(\w+ed)\s+by\b")
