@@ -382,7 +382,7 @@ def _names(sentence: str, context: str = "") -> list[Candidate]:
             and len(words) == 1
             and not text.isupper()
             and not _capitalised_elsewhere(rest, text)
-            and not _proper_in(context, text)
+            and not _proper_in(context, text, possessive=sentence.startswith(("’s", "'s"), start + len(text)))
         ):
             continue
         spans.append(Candidate(text, start, start + len(text), "name"))
@@ -522,9 +522,13 @@ def _capitalised_elsewhere(sentence: str, word: str) -> bool:
     return re.search(rf"(?<=\s){re.escape(word)}\b", sentence) is not None
 
 
-def _proper_in(article: str, word: str) -> bool:
+def _proper_in(article: str, word: str, possessive: bool = False) -> bool:
     """Whether ``article`` writes ``word`` as a name: capitalised after a word or comma (". Snook" may open
-    another sentence) and never in lower case ("Over", "Actors" are words a headline capitalises)."""
+    another sentence) and never in lower case ("Over", "Actors" are words a headline capitalises).
+
+    A word owning what follows it ("Cuba's national grid collapsed") needs only the second: a story about Cuba
+    may open every sentence with it, and a common word opening a sentence takes "the" before its "'s" ("Today's"
+    and "It's" are written in lower case elsewhere)."""
     if not article or re.search(rf"\b{re.escape(word.lower())}\b", article):
         return False
-    return re.search(rf"(?<=[\w,]\s){re.escape(word)}\b", article) is not None
+    return possessive or re.search(rf"(?<=[\w,]\s){re.escape(word)}\b", article) is not None

@@ -404,6 +404,11 @@ ARTICLES = {
         "Waffle Hut charges customers 50 cents per egg at its 2,100 locations. Ned Holland sued the singer Vela for "
         "breach of contract after the show started late.",
     ),
+    "blackouts": (
+        "National grid collapses, reason unknown",
+        "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
+        "Cuba's rolling blackouts have grown longer for months. Today's outage is the third this year.",
+    ),
 }
 
 
@@ -931,6 +936,16 @@ def test_a_surname_opening_a_sentence_is_a_name_when_the_article_writes_it_as_on
     # "Snook" opens the sentence, where any word is capitalised; the article's "Sarah Snook" says it is a name.
     answer = reader.answer("Who won her first Tony for best leading actress in a play?", passages("tony"))
     assert lead_and_marker(answer) == ("Sarah Snook", "[1]"), answer
+
+
+def test_a_word_owning_what_follows_it_at_a_sentences_opening_is_a_name_the_article_never_writes_in_lower_case(
+    reader: ExtractiveGenerator,
+) -> None:
+    # "Cuba's" opens every sentence that names it; "Today's" opens one too, but "today" is a word.
+    answer = reader.answer("Which country has had rolling blackouts for months?", passages("blackouts"))
+    assert lead_and_marker(answer) == ("Cuba", "[1]"), answer
+    context = "\n".join(ARTICLES["blackouts"]) + " It happened today."
+    assert [c.text for c in find(Kind.PLACE, "Today's outage is the third this year.", context)] == []
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
