@@ -27,6 +27,7 @@ _CURRENCY_WORDS = (
     r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|cents|pence|USD|EUR|GBP)"
 )
 # "in" is an inch only as "12 in.": "almost 200,000 in 1990" counts people.
+_LENGTH_UNITS = r"feet|foot|ft|metres?|meters?|miles?|inch(?:es)?|kilomet(?:re|er)s?|km|yards?"
 _UNITS = (
     r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in(?=\.)|centimetres|centimeters|cm|"
     r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|"
@@ -302,6 +303,15 @@ def find_quoted(sentence: str) -> list[Candidate]:
 _MAX_QUOTED_WORDS = 5
 
 
+def find_lengths(sentence: str) -> list[Candidate]:
+    """Amounts that measure a length ("The 50-foot fin whale"): what "how long was…?" asks of a thing, not a span
+    of time."""
+    return [c for c in find(Kind.AMOUNT, sentence) if _LENGTH.search(c.text)]
+
+
+_LENGTH = re.compile(rf"\d[\d,.]*(?:\s|-)(?:{_LENGTH_UNITS})\b")
+
+
 def find_years(sentence: str) -> list[Candidate]:
     """Bare years ("the 1965 assassination"): a date only when a year is what is asked for."""
     return [Candidate(m.group(), m.start(), m.end(), "year") for m in _YEAR.finditer(sentence)]
@@ -356,6 +366,8 @@ def _names(sentence: str, context: str = "") -> list[Candidate]:
             words = words[:-1]  # "Embattled Rep. George Santos", "Congress Friday"
         if not words:
             continue
+        # "a Lewes-based nonprofit", "the New Jersey-based company": the place is the name before "-based".
+        words[-1] = words[-1].removesuffix("-based")
         text = " ".join(words)
         if text.endswith(("’s", "'s")):
             text = text[:-2]

@@ -24,6 +24,7 @@ from qa.candidates import (
     Candidate,
     find,
     find_ailments,
+    find_lengths,
     find_quoted,
     find_times,
     find_years,
@@ -448,9 +449,6 @@ class ExtractiveGenerator:
             if cand.family == "member":
                 near = max(near, _LEAD_NEAR)  # "Which sport…?": a sport in a sentence about the question is its kind
             if q.kind is Kind.PLACE:
-                if cand.text.endswith("-based"):
-                    # "MERR, a Lewes-based nonprofit": where it is based is the name before "-based".
-                    cand = Candidate(cand.text[: -len("-based")], cand.start, cand.end - len("-based"), cand.family)
                 head = leading_place(cand.text) if place_kind(cand.text) is None else None
                 if head and _PLACE_TARGETS.get(q.target or "") == place_kind(head):
                     # "Which state is Santos from?": "Santos' fellow New York Republicans" says it.
@@ -565,9 +563,6 @@ def _speaks_of(q: Question, sentence: _Sentence) -> bool:
     return any(asked.intersection(words(text)) for text in before)
 
 
-_POINTING_BACK = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]he (?:[\w-]+ ){0,3}?\d+-year-old)\b")
-
-
 def _last_person(sentence: str, passage: Passage, asked: set[str]) -> str:
     """The last person the passage names before ``sentence``, by the tagger's labels, other than ``asked``."""
     start = passage.text.find(sentence)
@@ -601,11 +596,14 @@ def _sentences_before(text: str, end: int) -> list[str]:
 
 # How a people's adjective ends: "Romanian", "Afro-Colombian", "Japanese", "Scottish", "Southern".
 _DEMONYM_ENDING = r"(?:ican|ian|ean|ese|ish|ern)"
-_DESCRIBED = r"The (?:[\w-]+ ){0,3}?"
+_DESCRIBED = r"(?:[\w-]+ ){0,3}?"  # the words before the noun: "The former Dorvik striker"
+_AGED = rf"{_DESCRIBED}\d+-year-old"
 # A sentence whose subject can only point back: "He said…", "The 24-year-old Romanian scored…".
-_POINTS_BACK = re.compile(rf"(?:He|She)\b|{_DESCRIBED}(?:\d+-year-old|[A-Z]\w+{_DEMONYM_ENDING})\b")
+_POINTS_BACK = re.compile(rf"(?:He|She)\b|The (?:{_AGED}|{_DESCRIBED}[A-Z]\w+{_DEMONYM_ENDING})\b")
 # Or may: "The former player…"; but "The judge said…" may tell of a judge the passage never named.
-_ANAPHOR = re.compile(rf"{_POINTS_BACK.pattern}|{_DESCRIBED}(?:{'|'.join(sorted(PERSON_NOUNS))})\b")
+_ANAPHOR = re.compile(rf"{_POINTS_BACK.pattern}|The {_DESCRIBED}(?:{'|'.join(sorted(PERSON_NOUNS))})\b")
+# Anywhere in a sentence, a pointer to someone named before: "…the 24-year-old said Sunday", "she said".
+_POINTING_BACK = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]he {_AGED})\b")
 _ANTECEDENT_SENTENCES = 2  # how far back the one pointed to may have been named
 
 
@@ -790,7 +788,7 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
     found = find(q.kind, sentence.text, context)
     if q.kind is Kind.DURATION and _HOW_LONG_IS.search(q.text):
         # "How long was the fin whale?" asks a length as well as a span: "The 50-foot fin whale…".
-        found += [c for c in find(Kind.AMOUNT, sentence.text) if _LENGTH.search(c.text)]
+        found += find_lengths(sentence.text)
     if q.kind is Kind.DATE and q.target == "year":
         # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
         found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
@@ -803,9 +801,6 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
 
 
 _HOW_LONG_IS = re.compile(r"\bhow long (?:is|was|are|were)\b", re.I)
-_LENGTH = re.compile(
-    r"\d[\d,.]*(?:\s|-)(?:feet|foot|ft|metres?|meters?|miles?|inch(?:es)?|kilomet(?:re|er)s?|km|yards?)\b"
-)
 _QUOTED_TARGETS = frozenset(
     ["word", "words", "phrase", "term", "slogan", "nickname", "hashtag", "motto", "song", "title", "catchphrase"]
 )
@@ -889,7 +884,6 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     # (Not down to a bare number: "Category 4" answers "what category".)
     while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS) and not parts[1].isdigit():
         parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
-    parts[-1] = parts[-1].removesuffix("-based")  # "New Jersey-based company": the place is New Jersey
     text = " ".join(parts)
     start = cand.start + cand.text.rfind(text)
     return Candidate(text, start, start + len(text), cand.family)

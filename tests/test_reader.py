@@ -806,7 +806,7 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
     [
         ("WASHINGTON – Embattled Rep. George Santos was expelled from Congress Friday.", ["George Santos", "Congress"]),
         ("London (CNN) UK health officials urged people to get vaccinated.", ["UK"]),
-        ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey-based"]),
+        ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey"]),
         ("LATEST UPDATES WEDNESDAY: Millions of Muslims marked the day at 6 a.m. ET.", ["Muslims"]),
         ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
         ("A slate of Trump-endorsed Republican officials came.", ["Republican"]),
