@@ -183,7 +183,8 @@ class ExtractiveGenerator:
                 continue
             if not _ordinal_present(places, sentence):
                 continue
-            stated = set(_YEAR_IN.findall(sentence.text)) if years else set()
+            # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
+            stated = set(_YEAR_IN.findall(_BASELINE_YEAR.sub("", sentence.text))) if years else set()
             if stated and not years & stated:
                 continue  # "…word of the year for 2022?" is not answered by "In 2021 the Oxford word of the year was…"
             have = set(sentence.stems) | sentence.title_stems
@@ -421,7 +422,8 @@ class ExtractiveGenerator:
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if one_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
-            if asks_change and _CHANGED_BY.search(sentence.text[: cand.start]):
+            changed = _CHANGED_BY.search(sentence.text[: cand.start]) or _CHANGE_NOUN.match(sentence.text[cand.end :])
+            if asks_change and changed:
                 near += _CHANGE_BONUS  # "How much did Heliant's profit grow?": "…up 18 percent", not the profit
             if _wrong_slot(q, sentence.text, cand):
                 continue
@@ -672,7 +674,7 @@ def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -
 
 # "American", "South Korean", "Middle Eastern", "British", "Chinese": a people's adjective, not a name the answer
 # sentence need repeat.
-_DEMONYM = re.compile(rf"^(?:[A-Z]\w+[ -])?[A-Z]\w+{_DEMONYM_ENDING}$")  # "Afro-Colombian" too
+_DEMONYM = re.compile(rf"^(?:[A-Z]\w+[ -])?[A-Z]\w+{_DEMONYM_ENDING}s?$")  # "Afro-Colombian", "Californians" too
 
 
 def _demonym(sentence: str, cand: Candidate) -> bool:
@@ -974,6 +976,7 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _DEATH = frozenset(["die", "death"])
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+_BASELINE_YEAR = re.compile(r"\b(?:from|since|than|compared (?:with|to))\s+(?:19|20)\d\d\b", re.I)
 # A question about how much something changed, and the words that say a figure is the change.
 _CHANGE = frozenset(
     [
@@ -986,6 +989,10 @@ _CHANGED_BY = re.compile(
     r"jumped|climbed|declined|gained|surged|plunged|soared|(?:an? )?(?:increase|decrease|drop|rise|jump|gain) of)"
     r"(?: (?:about|nearly|almost|more than|some|roughly|around))?\s+$",
     re.IGNORECASE,
+)
+# Or the noun after it: "representing a 14% jump from 2008", "a 65% drop in cases".
+_CHANGE_NOUN = re.compile(
+    r"\s+(?:jump|drop|rise|increase|decrease|gain|decline|fall|surge|climb|growth|hike|cut|plunge)s?\b", re.I
 )
 _CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5

@@ -404,6 +404,11 @@ ARTICLES = {
         "Waffle Hut charges customers 50 cents per egg at its 2,100 locations. Ned Holland sued the singer Vela for "
         "breach of contract after the show started late.",
     ),
+    "drinks": (
+        "Energy drinks go natural",
+        "Energy drink sales hit $12.6 billion last year, representing a 14% jump from 2008, according to a market "
+        "research firm. Less than 20% of the state's teenagers drink them every week.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -946,6 +951,23 @@ def test_a_word_owning_what_follows_it_at_a_sentences_opening_is_a_name_the_arti
     assert lead_and_marker(answer) == ("Cuba", "[1]"), answer
     context = "\n".join(ARTICLES["blackouts"]) + " It happened today."
     assert [c.text for c in find(Kind.PLACE, "Today's outage is the third this year.", context)] == []
+
+
+def test_a_year_a_change_is_measured_from_is_not_the_year_the_sentence_tells_of(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How much were energy drink sales in 2012?", passages("drinks"))
+    assert lead_and_marker(answer) == ("$12.6 billion", "[1]"), answer
+
+
+def test_how_much_something_grew_is_the_figure_a_change_noun_follows(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How much did energy drink sales grow?", passages("drinks"))
+    assert lead_and_marker(answer) == ("14%", "[1]"), answer
+
+
+def test_a_peoples_plural_in_the_question_is_no_name_the_answer_must_repeat(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What share of Californian teenagers drink them every week?", passages("drinks"))
+    assert "20%" in answer.splitlines()[0] and answer.endswith("[1]"), answer
+    answer = reader.answer("What share of Californians drink them every week?", passages("drinks"))
+    assert "20%" in answer.splitlines()[0] and answer.endswith("[1]"), answer
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
