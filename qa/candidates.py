@@ -115,9 +115,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:(?<=\.)|\b)"
     ),
     # "a genetic variant called Christchurch", "often called a “blood moon”", "also known as the murder hornet",
-    # "a dog named Rex" (but not "named him"): what something is called.
+    # "a dog named Rex" (but not "named him"), "Dara (aka Darina Yotova)": what something or someone is called.
     "called": re.compile(
-        rf"\b(?:(?:called|known as|dubbed|nicknamed|so-called)\s+(?:the |a |an )?(?P<any>{_QUOTED}|{_CAPITALISED}"
+        rf"\b(?:(?:called|known as|dubbed|nicknamed|so-called|aka|a\.k\.a\.)\s+"
+        rf"(?:the |a |an )?(?P<any>{_QUOTED}|{_CAPITALISED}"
         rf"|(?!{_NOT_CALLED}\b)[a-z][\w-]*(?:\s(?!{_NOT_CALLED}\b)[a-z][\w-]*)?)"
         rf"|(?:named|titled)\s+(?P<named>{_QUOTED}|{_CAPITALISED}))"
     ),

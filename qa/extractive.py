@@ -200,7 +200,7 @@ class ExtractiveGenerator:
             # answered by "A court on Monday fined Velora Foods…". One of its other words must be there too.
             # (Or "He suffered an infection…", after the sentence that says he died: the cause of death.)
             said = any(set(sentence.stems).intersection(alternatives(f)) for f in content)
-            if content and not said and not _tells_ailment(q, sentence):
+            if content and not said and not _tells_ailment(q, sentence) and not _gives_name(q, sentence):
                 continue
             if not content and not set(sentence.stems).intersection(weights) and not _speaks_of(q, sentence):
                 # "Where is Fenmoor?", "How old is Radescu?" ask about the name alone: a sentence that names it
@@ -502,7 +502,9 @@ class ExtractiveGenerator:
         return f"{title} was published by {value}" + (f" on {p.published}" if p.published else "") + f" [{p.n}]"
 
 
-_ASKS_NAME = re.compile(r"\b(?:called|call|known as|name of|named|dubbed|nicknamed)\b", re.IGNORECASE)
+_ASKS_NAME = re.compile(
+    r"\b(?:called|call|known as|name of|named|dubbed|nicknamed|(?:real|full|stage|birth|maiden) name)\b", re.I
+)
 # Who holds a post now is asked in the present ("Who is…", "who runs…"); who "former CEO X" was is another.
 _PRESENT = re.compile(r"\b(?:is|are|who's|runs|leads|heads|manages|owns)\b", re.I)
 _FORMER = re.compile(r"\b(?:former|ex-|onetime|one-time|then-|late)\s*(?:[\w-]+\s+){0,3}$", re.I)
@@ -1009,6 +1011,12 @@ def _setting(q: Question, cand: Candidate) -> bool:
     merits, without the others' votes. The story's setting ("Michigan") is named in sentence after sentence and
     would outvote the place asked about ("…at the State Police headquarters in Dimondale")."""
     return q.kind is Kind.PLACE and q.target is None and place_kind(cand.text) in ("state", "country")
+
+
+def _gives_name(q: Question, sentence: _Sentence) -> bool:
+    """ "What is Dara's real name?" is answered by "…congratulate Dara (aka Darina Nikolaeva Yotova)", which says
+    what she is called without the question's "real"."""
+    return bool(_ASKS_NAME.search(q.text)) and any(c.family == "called" for c in find(Kind.NAME, sentence.text))
 
 
 def _tells_ailment(q: Question, sentence: _Sentence) -> bool:

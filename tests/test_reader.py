@@ -409,6 +409,10 @@ ARTICLES = {
         "Energy drink sales hit $12.6 billion last year, representing a 14% jump from 2008, according to a market "
         "research firm. Less than 20% of the state's teenagers drink them every week.",
     ),
+    "contest": (
+        "Bulgaria cheers its first song contest win",
+        "Prime Minister Rumen Radev congratulated Dara (aka Darina Nikolaeva Yotova), who returns on Sunday.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -968,6 +972,14 @@ def test_a_peoples_plural_in_the_question_is_no_name_the_answer_must_repeat(read
     assert "20%" in answer.splitlines()[0] and answer.endswith("[1]"), answer
     answer = reader.answer("What share of Californians drink them every week?", passages("drinks"))
     assert "20%" in answer.splitlines()[0] and answer.endswith("[1]"), answer
+
+
+@pytest.mark.parametrize("question", ["What is Dara's real name?", "What is Dara's full name?"])
+def test_a_real_name_is_what_the_article_says_someone_is_also_known_as(
+    reader: ExtractiveGenerator, question: str
+) -> None:
+    answer = reader.answer(question, passages("contest"))
+    assert lead_and_marker(answer) == ("Darina Nikolaeva Yotova", "[1]"), answer
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
