@@ -125,7 +125,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "cause": re.compile(
         r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since"
         r"|in (?:response|reaction) to|blamed on|attributed to|(?:driven|fuell?ed|prompted|triggered|sparked) by"
-        r"|(?<=died )(?:from|of)|(?<=dies )(?:from|of)|(?<= at \d\d )from|(?<= at \d\d\d )from)\s+([^.;:]{8,})",
+        r"|over(?=\s+(?:concerns?|fears?|worries)\b)"
+        r"|(?<=died )(?:from|of)|(?<=dies )(?:from|of)|(?<= at \d\d )from|(?<= at \d\d\d )from)"
+        # To the clause's end, past the full stops of "E. coli" and "U.S." (one before a lower-case word or an
+        # initial's).
+        r"\s+((?:[^.;:]|\.(?-i:(?=\s?[a-z]|[A-Z]\.))){8,})",
         re.IGNORECASE,
     ),
 }

@@ -413,6 +413,12 @@ ARTICLES = {
         "Bulgaria cheers its first song contest win",
         "Prime Minister Rumen Radev congratulated Dara (aka Darina Nikolaeva Yotova), who returns on Sunday.",
     ),
+    "burger": (
+        "Burger chain pulls its Quarter Pounder",
+        "Amid an E. coli outbreak that has left 49 people sickened, Burgerama said Tuesday it was pulling its "
+        "Quarter Pounder from 900 restaurants. Rival Patty Palace stopped selling onions over concerns about "
+        "their supplier.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -980,6 +986,23 @@ def test_a_real_name_is_what_the_article_says_someone_is_also_known_as(
 ) -> None:
     answer = reader.answer(question, passages("contest"))
     assert lead_and_marker(answer) == ("Darina Nikolaeva Yotova", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "cause"),
+    [
+        ("Why was Burgerama pulling its Quarter Pounder?", "Amid an E. coli outbreak"),
+        ("Why did Patty Palace stop selling onions?", "over concerns about their supplier"),
+    ],
+)
+def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_cause(
+    reader: ExtractiveGenerator, question: str, cause: str
+) -> None:
+    answer = reader.answer(question, passages("burger"))
+    assert cause in answer.splitlines()[0] and answer.endswith("[1]"), answer
+    assert [c.text for c in find(Kind.CAUSE, "It fell because of U.S. tariffs on steel. Then it rose.")] == [
+        "U.S. tariffs on steel"
+    ]
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
