@@ -526,6 +526,8 @@ def looks_like_person(text: str) -> bool:
         words = words[1:]  # "Former Vice President Mike Pence", "Transportation Secretary Sean Duffy"
     if not 2 <= len(words) <= 4 or any(w.isupper() and len(w) > 2 for w in words):
         return False
+    if all(len(w.strip(".")) == 1 for w in words):
+        return False  # "U.S", "U.K.": initials alone are a place's or a body's, a person's come with a surname
     if words[-1].lower().strip(".") in _TITLE_ENDINGS:
         return False  # "UK Prime Minister", "Vice President": an office, no one's name
     return not any(w.lower().strip(".") in BODY_WORDS for w in words)

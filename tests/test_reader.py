@@ -419,6 +419,10 @@ ARTICLES = {
         "Quarter Pounder from 900 restaurants. Rival Patty Palace stopped selling onions over concerns about "
         "their supplier.",
     ),
+    "snack": (
+        "Snack Wrap returns",
+        "On Thursday, Burgerama's U.S. president, Joe Erlinger, confirmed that the Snack Wrap will return next year.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -890,6 +894,8 @@ def test_a_peoples_adjective_in_the_question_is_no_name_the_answer_must_repeat(r
         ("Advertising Standards Authority", False),
         ("UK Prime Minister", False),  # an office
         ("Aaron Judge", True),  # a surname that is also a title
+        ("U.S", False),  # initials alone ("McDonald's U.S. president, Joe Erlinger")
+        ("J.D. Vance", True),
     ],
 )
 def test_person_like_names(name: str, person: bool) -> None:
@@ -1003,6 +1009,11 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
     assert [c.text for c in find(Kind.CAUSE, "It fell because of U.S. tariffs on steel. Then it rose.")] == [
         "U.S. tariffs on steel"
     ]
+
+
+def test_who_is_answered_by_the_name_after_a_title_not_by_initials_before_it(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Who is the president of Burgerama USA?", passages("snack"))
+    assert lead_and_marker(answer) == ("Joe Erlinger", "[1]"), answer
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
