@@ -1,5 +1,5 @@
 """Natural questions of our own: short questions as people type them ("Who is Avelo's CEO?", "What was the top
-wind speed?"), written by us about the short-dev articles and seventy-six RealTime QA articles, with answers
+wind speed?"), written by us about the short-dev articles and eighty-one RealTime QA articles, with answers
 checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
 
 Each question is marked ``tuned`` (the reader was changed after seeing how it answered them) or ``held-out``
@@ -16,8 +16,10 @@ helper that showed no question to us: 11/20 at 0794d3a, 10/20 at 4df3feb and at 
 on; nat-rtqa-278 to 302 (drawn the same way, seed 20261129, written and checked by a helper that showed no question
 to us: 11/20 at 0794d3a, at 95eb9fa and at 3e734d7), after 3e734d7, to be tuned on; nat-rtqa-303 to 327 (drawn the
 same way, seed 20261130, written and checked by a helper that showed no question to us: 12/20 at 0794d3a, 13/20 at
-3e734d7) are held out now. (Their first article is one a RealTime QA dev question is about, which the reader was tuned
-on; the draw excluded only the articles of earlier natural questions.) nat-rtqa-328 to 407 are tuned from the start:
+3e734d7, 1921911 and 24178e1), after 24178e1, when their questions and answers were seen by mistake in a script's
+printout; nat-rtqa-408 to 432 (drawn the same way, seed 20261202, also leaving out the articles of RealTime QA dev
+questions and of the probes; written and checked by a helper that showed no question to us: 14/20 at 0794d3a,
+12/20 at 3e734d7, at 1921911 and at 9cf3355) are held out now. nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
 articles (45/79 at 3e734d7, 43/79 at 0794d3a).
@@ -51,11 +53,11 @@ from bench.common import REPO, RESULTS, SHARED, bench_settings, corpus_services,
 
 HERE = Path(__file__).resolve().parent / "natural"
 # This benchmark run on 0794d3a (main before these questions were written), 2026-11-29; run again there with
-# each batch as it is now marked, after nat-rtqa-328 to 407 were added.
+# each batch as it is now marked, after nat-rtqa-408 to 432 were added.
 BEFORE = {
     "short-dev / tuned": "11/18 · 5 · 2 · 1/3 · 17/18 · 18/18",
-    "realtimeqa / tuned": "190/330 · 45 · 95 · 33/52 · 261/330 · 324/330",
-    "realtimeqa / held-out": "12/20 · 6 · 2 · 1/5 · 17/20 · 20/20",
+    "realtimeqa / tuned": "202/350 · 51 · 97 · 34/57 · 278/350 · 344/350",
+    "realtimeqa / held-out": "14/20 · 2 · 4 · 4/5 · 15/20 · 20/20",
 }
 SHORT_DEV = SHARED / "eval" / "short-dev"
 PORTIONS = ("tuned", "held-out")
