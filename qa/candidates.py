@@ -106,6 +106,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
         rf"|{_YEAR_RANGE}"  # a term: "from 1974 to 1982"
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
+        # When something is due, counted from the story's day: "expected to close in 12 to 18 months".
+        rf"|(?:in|within) (?:the next )?(?:\d+|a|one|two|three|four|five|six|a few|several)"
+        rf"(?: to (?:\d+|two|three|six))? (?:days?|weeks?|months?|years?)"
+        rf"|(?:in|by) the (?:first|second|third|fourth|final) quarter(?: of (?:19|20)\d\d)?"
         rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
     ),
     # A clock time, with its zone: "5:44 a.m. EST", "12 p.m. ET", "noon".
@@ -235,6 +239,7 @@ _MEDIA = re.compile(r"(?:CNN|CNN Business|AP|AFP|Reuters|UPI|USA TODAY|USA Today
 _HONORIFICS = frozenset(
     ["Rep", "Sen", "Gov", "Adm", "Gen", "Dr", "Mr", "Mrs", "Ms", "Lt", "Col", "Sgt", "Capt", "Prof", "Rev", "Pres"]
 )
+_SCALES = frozenset(["Celsius", "Fahrenheit", "Kelvin"])  # "40.3 Celsius": a unit, however capitalised
 _MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})(?: \d+)?$")  # "Monday 3 people": a day, and a count
 
 # Which pattern families answer which kind, best first.
@@ -381,10 +386,10 @@ def _names(sentence: str, context: str = "") -> list[Candidate]:
         start = sentence.find(text, origin)
         if _DATELINE.match(sentence[start:]) and not sentence[:start].strip(" “\"'"):
             continue  # "WASHINGTON – …", "London (CNN) …": where the story was filed, not what it says
-        if _MEDIA.fullmatch(text) or text in _TIME_ZONES:
+        if _MEDIA.fullmatch(text) or text in _TIME_ZONES or text in _SCALES:
             continue
-        if re.fullmatch(r"\s*(?:\.\.\.|…)\s*", sentence[start + len(text) :]):
-            continue  # "…head of National ...": a headline cut off, and the name with it
+        if re.match(r"\s*(?:\.\.\.|…)", sentence[start + len(text) :]):
+            continue  # "…head of National ...", "…record broken, Red ... - USA Today": a headline cut off there
         if len(words) > 1 and text.isupper():
             continue  # a headline or label in capitals ("LATEST UPDATES WEDNESDAY"), not one name
         if _MODIFIER.search(text) or _PARTY_AND_STATE.match(text):

@@ -48,6 +48,7 @@ from qa.question import (
     Question,
     alternatives,
     analyse,
+    focus_stems,
     stem,
     word_spans,
     words,
@@ -398,7 +399,7 @@ class ExtractiveGenerator:
             cand = _trim(cand, question_stems)
             if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
                 continue
-            one_of = False
+            one_of = said_of = False
             if q.kind is Kind.COUNT and target and not inside_target:
                 # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
                 # number asked for may follow the word. People are counted by what befell them too: "How many
@@ -408,6 +409,8 @@ class ExtractiveGenerator:
                 one_of = bool(_ONE_OF.search(sentence.text[: cand.start])) and any(i < first for i in target_at)
                 if not one_of and not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in counted):
                     continue
+                # "four student draft deferments": words describing what is counted keep it next to its count.
+                said_of = any(_describes(spans, sentence.text, last, i) for i in target_at if last < i)
             elif target and q.kind in _TARGET_REQUIRED and not (inside_target or target_at):
                 continue  # "What is Heliant's share price?": a sentence without a price doesn't say
             # A count stands by what it counts ("29 league goals"); a measure may stand by its verb instead
@@ -420,7 +423,7 @@ class ExtractiveGenerator:
                 anchors = content_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
-            if one_of:
+            if one_of or said_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
             changed = _CHANGED_BY.search(sentence.text[: cand.start]) or _CHANGE_NOUN.match(sentence.text[cand.end :])
             if asks_change and changed:
@@ -1078,6 +1081,15 @@ def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int
         return inside[0], inside[-1]
     before = sum(1 for s, _ in spans if s < cand.start)  # a one-letter candidate: the word slot it sits in
     return before, before
+
+
+def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bool:
+    """Whether the words between word ``last`` and word ``i`` (within a count's reach) only describe word ``i``:
+    content words, no "of", "were" or "and" that would start another phrase."""
+    if i - last > _TARGET_WINDOW:
+        return False
+    between = [text[s:e] for s, e in spans[last + 1 : i]]
+    return all(w.isalpha() and w.islower() for w in between) and len(focus_stems(" ".join(between))) == len(between)
 
 
 def _gap(first: int, last: int, i: int) -> int:

@@ -405,7 +405,15 @@ def _checked_target(text: str, kind: Kind, target: str | None) -> tuple[Kind, st
     verb ("How long did Harris play for the Steelers?", "Who did Petro defeat?": none), an adjective ("How many
     electric buses…?": the buses) or an adverb ("Which company brought back…?": the company)."""
     tags = word_tags(text)
-    if target is None or not tags or any(w == target and t.startswith("NN") for w, t in tags):
+    if target is None or not tags:
+        return kind, target
+    if any(w == target and t.startswith("NN") for w, t in tags):
+        if kind is Kind.COUNT:
+            # "How many wedding ceremonies…?" counts ceremonies: "had two ceremonies" answers, with no wedding.
+            i = next(i for i, (w, t) in enumerate(tags) if w == target and t.startswith("NN")) + 1
+            while i < len(tags) and tags[i][1].startswith("NN") and not _in_a_name(tags[i][0], text):
+                target = tags[i][0]
+                i += 1
         return kind, target
     at = next((i for i, (w, _) in enumerate(tags) if w == target), len(tags))
     asked = [i for i, (w, _) in enumerate(tags[:at]) if w in _NOUN_ASKERS]

@@ -423,6 +423,11 @@ ARTICLES = {
         "Snack Wrap returns",
         "On Thursday, Burgerama's U.S. president, Joe Erlinger, confirmed that the Snack Wrap will return next year.",
     ),
+    "wedding": (
+        "Actor and actress marry in two ceremonies",
+        "The actor revealed he and Alba Vale had two ceremonies, one in Portugal. Ben Morrow received four student "
+        "draft deferments. The acquisition of the studio is expected to close in 12 to 18 months.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -826,6 +831,8 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("WASHINGTON – Embattled Rep. George Santos was expelled from Congress Friday.", ["George Santos", "Congress"]),
         ("London (CNN) UK health officials urged people to get vaccinated.", ["UK"]),
         ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey"]),
+        ("A temperature of 40.3 Celsius was recorded at Coningsby.", ["Coningsby"]),  # a unit, not a name
+        ("Europe heat wave: UK temperature record broken, Red ... - USA Today", ["UK"]),  # cut off at "Red"
         ("LATEST UPDATES WEDNESDAY: Millions of Muslims marked the day at 6 a.m. ET.", ["Muslims"]),
         ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
         ("A slate of Trump-endorsed Republican officials came.", ["Republican"]),
@@ -1014,6 +1021,23 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
 def test_who_is_answered_by_the_name_after_a_title_not_by_initials_before_it(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("Who is the president of Burgerama USA?", passages("snack"))
     assert lead_and_marker(answer) == ("Joe Erlinger", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # What is counted is the last noun of "wedding ceremonies", and "student draft" only describes deferments.
+        ("How many wedding ceremonies did the actor have?", "two"),
+        ("How many draft deferments did Ben Morrow receive?", "four"),
+        # When something is due may be counted from the story's day.
+        ("When is the studio acquisition expected to close?", "in 12 to 18 months"),
+    ],
+)
+def test_a_count_stands_by_the_head_of_its_noun_and_a_due_date_may_be_a_span_from_now(
+    reader: ExtractiveGenerator, question: str, lead: str
+) -> None:
+    answer = reader.answer(question, passages("wedding"))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
