@@ -524,6 +524,19 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("ethics",), "Who is Rep. Ola Dunn's chief of staff?", Kind.PERSON, "Per Lind", "[1]"),
         # "This amendment… is one of only 17 made since…": the count counts the noun the sentence began with.
         (("charter",), "How many amendments has the Varnish charter had?", Kind.COUNT, "17", "[1]"),
+        # What is counted is the last noun of "wedding ceremonies", and "student draft" only describes deferments;
+        # when something is due may be counted from the story's day.
+        (("wedding",), "How many wedding ceremonies did the actor have?", Kind.COUNT, "two", "[1]"),
+        (("wedding",), "How many draft deferments did Ben Morrow receive?", Kind.COUNT, "four", "[1]"),
+        (("wedding",), "When is the studio acquisition expected to close?", Kind.DATE, "in 12 to 18 months", "[1]"),
+        # "Dara (aka Darina Nikolaeva Yotova)" says what she is called, with no "real"; initials are no person.
+        (("contest",), "What is Dara's real name?", Kind.NAME, "Darina Nikolaeva Yotova", "[1]"),
+        (("contest",), "What is Dara's full name?", Kind.NAME, "Darina Nikolaeva Yotova", "[1]"),
+        (("snack",), "Who is the president of Burgerama USA?", Kind.PERSON, "Joe Erlinger", "[1]"),
+        # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
+        # the change asked for.
+        (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
+        (("drinks",), "How much did energy drink sales grow?", Kind.AMOUNT, "14%", "[1]"),
     ],
 )
 def test_questions_lead_with_the_short_answer(
@@ -976,29 +989,11 @@ def test_a_word_owning_what_follows_it_at_a_sentences_opening_is_a_name_the_arti
     assert [c.text for c in find(Kind.PLACE, "Today's outage is the third this year.", context)] == []
 
 
-def test_a_year_a_change_is_measured_from_is_not_the_year_the_sentence_tells_of(reader: ExtractiveGenerator) -> None:
-    answer = reader.answer("How much were energy drink sales in 2012?", passages("drinks"))
-    assert lead_and_marker(answer) == ("$12.6 billion", "[1]"), answer
-
-
-def test_how_much_something_grew_is_the_figure_a_change_noun_follows(reader: ExtractiveGenerator) -> None:
-    answer = reader.answer("How much did energy drink sales grow?", passages("drinks"))
-    assert lead_and_marker(answer) == ("14%", "[1]"), answer
-
-
 def test_a_peoples_plural_in_the_question_is_no_name_the_answer_must_repeat(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("What share of Californian teenagers drink them every week?", passages("drinks"))
     assert "20%" in answer.splitlines()[0] and answer.endswith("[1]"), answer
     answer = reader.answer("What share of Californians drink them every week?", passages("drinks"))
     assert "20%" in answer.splitlines()[0] and answer.endswith("[1]"), answer
-
-
-@pytest.mark.parametrize("question", ["What is Dara's real name?", "What is Dara's full name?"])
-def test_a_real_name_is_what_the_article_says_someone_is_also_known_as(
-    reader: ExtractiveGenerator, question: str
-) -> None:
-    answer = reader.answer(question, passages("contest"))
-    assert lead_and_marker(answer) == ("Darina Nikolaeva Yotova", "[1]"), answer
 
 
 @pytest.mark.parametrize(
@@ -1016,28 +1011,6 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
     assert [c.text for c in find(Kind.CAUSE, "It fell because of U.S. tariffs on steel. Then it rose.")] == [
         "U.S. tariffs on steel"
     ]
-
-
-def test_who_is_answered_by_the_name_after_a_title_not_by_initials_before_it(reader: ExtractiveGenerator) -> None:
-    answer = reader.answer("Who is the president of Burgerama USA?", passages("snack"))
-    assert lead_and_marker(answer) == ("Joe Erlinger", "[1]"), answer
-
-
-@pytest.mark.parametrize(
-    ("question", "lead"),
-    [
-        # What is counted is the last noun of "wedding ceremonies", and "student draft" only describes deferments.
-        ("How many wedding ceremonies did the actor have?", "two"),
-        ("How many draft deferments did Ben Morrow receive?", "four"),
-        # When something is due may be counted from the story's day.
-        ("When is the studio acquisition expected to close?", "in 12 to 18 months"),
-    ],
-)
-def test_a_count_stands_by_the_head_of_its_noun_and_a_due_date_may_be_a_span_from_now(
-    reader: ExtractiveGenerator, question: str, lead: str
-) -> None:
-    answer = reader.answer(question, passages("wedding"))
-    assert lead_and_marker(answer) == (lead, "[1]"), answer
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
