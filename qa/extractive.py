@@ -8,17 +8,18 @@ answer leads with that candidate, a verbatim span, then quotes the clause it sta
 When no sentence holds such a candidate it refuses, with the one refusal sentence. "Who wrote …" and
 "when was … published" are answered from the article's record. Everything is lexical: an answer costs a few
 milliseconds on top of retrieval.
+
+The passages are read sentence by sentence (:mod:`qa.sentences`); who "he" or "the 24-year-old" is, the
+passage says (:mod:`qa.coreference`); a long sentence is quoted around its short answer (:mod:`qa.quoting`).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.bm25 import tokenize
-from ingest.chunking import sentence_spans
 from qa.candidates import (
     BODY_WORDS,
     Candidate,
@@ -33,9 +34,9 @@ from qa.candidates import (
     names_in_title,
     person_after_title,
     title_case,
-    without_title,
 )
 from qa.classes import members, members_pattern
+from qa.coreference import DEMONYM, antecedent, full_name, is_demonym, pointed_to, speaks_of
 from qa.entities import labels_at, load_tagger, tagged
 from qa.passage import Passage
 from qa.places import PLACE_HEADS, leading_place, place_kind
@@ -53,11 +54,12 @@ from qa.question import (
     word_spans,
     words,
 )
+from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
+from qa.sentences import Sentence, article, sentences_of
 
 IdfLookup = Callable[[str], float]
 
-_MIN_SENTENCE_CHARS = 20
 # Share of the question's focus weight a sentence (with its title) must cover to be about the question.
 # Tuned on short-dev and RealTime QA dev (the only question sets here): figures are optimistic for new ones.
 _MIN_ABOUT = 0.5
@@ -73,7 +75,6 @@ _LEAD_NEAR = 0.5  # closeness (1 / (1 + words apart / 2)) a candidate needs to b
 _MIN_ABOUT_FURTHER = 0.4  # a further sentence, by its own words and its title's (not its passage's)
 _MIN_ABOUT_PLAIN = 0.6  # a name question answered by a sentence with no capitalised candidate must be this close
 _TARGET_WINDOW = 4  # words between a count and what it counts ("29 league goals")
-_QUOTE_WORDS = 32  # a longer sentence is quoted around the candidate, with "…" where it is cut
 # The name a story keeps coming back to (see ExtractiveGenerator._salient), when no one sentence answers:
 _SALIENT_STORY = 0.4  # share of the question's focus weight the passage (with its title) must hold
 _SALIENT_SIMILARITY = 0.5  # and the passage's cosine with the question (the embedding model bridges wordings)
@@ -87,27 +88,13 @@ _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its sh
 
 
 @dataclass(slots=True)
-class _Sentence:
-    passage: Passage
-    rank: int
-    text: str
-    stems: list[str]  # one per word of the sentence, in order
-    title_stems: frozenset[str]
-    context_stems: frozenset[str] = frozenset()  # the words of the passage around it
-
-    @property
-    def headline(self) -> bool:
-        return self.text == self.passage.title
-
-
-@dataclass(slots=True)
 class Pick:
     passage: Passage
     sentence: str
     lead: str  # the short answer, a verbatim span of the sentence ("" when the question has no answer kind)
     score: float
     stems: frozenset[str] = frozenset()
-    further: list[_Sentence] = field(default_factory=list)  # sentences adding facts the question asks about
+    further: list[Sentence] = field(default_factory=list)  # sentences adding facts the question asks about
 
 
 class ExtractiveGenerator:
@@ -138,14 +125,14 @@ class ExtractiveGenerator:
         if pick is None:
             return CANNOT_ANSWER
         if q.kind is Kind.PERSON and not pick.lead:
-            pick.lead = _antecedent(pick.sentence, pick.passage, q)
+            pick.lead = antecedent(pick.sentence, pick.passage, q)
         quote = quote_around(pick.sentence, pick.lead, set(q.focus))
         if pick.lead and pick.lead.lower() != quote.lower():
             # A sentence that opens with the article's own quotation mark is not wrapped in a second pair.
             own = quote.lstrip("…").startswith(("“", '"'))
             lead = pick.lead
             if q.kind is Kind.PERSON:
-                lead = _full_name(lead, pick.passage)
+                lead = full_name(lead, pick.passage)
             elif q.kind is Kind.PLACE:
                 lead = _with_region(lead, pick.sentence)
             first = f"{lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
@@ -174,10 +161,10 @@ class ExtractiveGenerator:
         # tells of another one.
         years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
         content = [f for f in weights if f not in name_stems and f not in q.described]
-        eligible: list[tuple[float, _Sentence]] = []
+        eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
-        options: list[tuple[float, _Sentence, Candidate | None, str]] = []
-        sentences = _sentences(passages)
+        options: list[tuple[float, Sentence, Candidate | None, str]] = []
+        sentences = sentences_of(passages)
         for sentence in sentences:
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not _names_present(q, sentence, required):
@@ -203,7 +190,7 @@ class ExtractiveGenerator:
             said = any(set(sentence.stems).intersection(alternatives(f)) for f in content)
             if content and not said and not _tells_ailment(q, sentence) and not _gives_name(q, sentence):
                 continue
-            if not content and not set(sentence.stems).intersection(weights) and not _speaks_of(q, sentence):
+            if not content and not set(sentence.stems).intersection(weights) and not speaks_of(q, sentence):
                 # "Where is Fenmoor?", "How old is Radescu?" ask about the name alone: a sentence that names it
                 # neither in its own words nor by pointing back to it says nothing of it, whatever its story does.
                 continue
@@ -229,7 +216,7 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if cand and near >= _LEAD_NEAR else ""
-                elif q.kind is Kind.PERSON and (pointed := _pointed_to(sentence, q)):
+                elif q.kind is Kind.PERSON and (pointed := pointed_to(sentence, q)):
                     lead = pointed  # "She's also serving as mission commander": who she is, the sentences before say
                 elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
                     # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
@@ -253,7 +240,7 @@ class ExtractiveGenerator:
             best = self._salient(q, sentences, weights, total, question_stems, name_stems, owners)
         if best is None and q.kind in _NAME_KINDS and len(weights) >= _MANY_FOCUS_WORDS:
             # A long question the story keeps no one name for: its headline, if it names something of the kind.
-            def names_one(sentence: _Sentence) -> bool:
+            def names_one(sentence: Sentence) -> bool:
                 found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
                 return found is not None and found[0] is not None
 
@@ -265,7 +252,7 @@ class ExtractiveGenerator:
     def _salient(
         self,
         q: Question,
-        sentences: list[_Sentence],
+        sentences: list[Sentence],
         weights: dict[str, float],
         total: float,
         asked: set[str],
@@ -282,7 +269,7 @@ class ExtractiveGenerator:
         that voted for it most.
         """
         votes: dict[str, float] = {}
-        where: dict[str, tuple[float, _Sentence, Candidate]] = {}
+        where: dict[str, tuple[float, Sentence, Candidate]] = {}
         for sentence in sentences:
             if (
                 sentence.passage.similarity < _SALIENT_SIMILARITY
@@ -306,7 +293,7 @@ class ExtractiveGenerator:
                     continue
                 if _wrong_slot(q, sentence.text, cand) or (q.kind is Kind.PLACE and _place_fit(q, cand, 0.0) is None):
                     continue
-                if q.kind is Kind.PERSON and _demonym(sentence.text, cand):
+                if q.kind is Kind.PERSON and is_demonym(sentence.text, cand):
                     continue  # "…are Afro-Colombian women" tells of someone, not who (as in _best_candidate)
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote
@@ -325,16 +312,16 @@ class ExtractiveGenerator:
     def _further(
         self,
         best: Pick,
-        eligible: list[tuple[float, _Sentence]],
+        eligible: list[tuple[float, Sentence]],
         all_weights: dict[str, float],
         weights: dict[str, float],
         total: float,
-    ) -> list[_Sentence]:
+    ) -> list[Sentence]:
         """Sentences that state more of what the question asks about: a long question names several facts,
         and one sentence seldom holds them all. Each must cover question words (other than names: a name
         again is no new fact) that the answer so far doesn't."""
         covered = {f for f in weights if best.stems.intersection(alternatives(f))}
-        out: list[_Sentence] = []
+        out: list[Sentence] = []
         for _, sentence in sorted(eligible, key=lambda e: -e[0]):
             if len(out) == _MAX_FURTHER:
                 break
@@ -352,7 +339,7 @@ class ExtractiveGenerator:
         return out
 
     def _about(
-        self, sentence: _Sentence, weights: dict[str, float], total: float, context: bool = True, title: bool = True
+        self, sentence: Sentence, weights: dict[str, float], total: float, context: bool = True, title: bool = True
     ) -> float:
         have = set(sentence.stems)
         covered = 0.0
@@ -368,7 +355,7 @@ class ExtractiveGenerator:
     def _best_candidate(
         self,
         q: Question,
-        sentence: _Sentence,
+        sentence: Sentence,
         question_stems: set[str],
         name_stems: set[str],
         weights: dict[str, float],
@@ -440,7 +427,7 @@ class ExtractiveGenerator:
                 near += _PERSON_BONUS
                 if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
                     near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
-            elif q.kind is Kind.PERSON and _demonym(sentence.text, cand):
+            elif q.kind is Kind.PERSON and is_demonym(sentence.text, cand):
                 continue  # "The 24-year-old Romanian scored…" tells of someone, not who (the sentences before may)
             if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
@@ -537,112 +524,8 @@ def _with_region(lead: str, sentence: str) -> str:
 _REGION_AFTER = re.compile(r",\s+([A-Z]\w*(?:\s[A-Z]\w*)*)")
 
 
-def _full_name(lead: str, passage: Passage) -> str:
-    """The passage's full name for a person the answer sentence names by surname alone: news writes "Elon Musk"
-    once and "Musk" after, and "Musk" alone answers "who" poorly. Still a verbatim span of the cited passage."""
-    if " " in lead or not lead[:1].isupper():
-        return lead
-    names = Counter(
-        c.text
-        for c in find(Kind.PERSON, _article(passage))
-        if c.text.endswith(f" {lead}") and looks_like_person(c.text)
-    )
-    return names.most_common(1)[0][0] if names else lead
-
-
-def _antecedent(sentence: str, passage: Passage, q: Question) -> str:
-    """Who "He" or "The 24-year-old Romanian" is, when the sentence that answers who names no one: the last
-    person the passage named before it ("…signed the striker Emil Radescu… The 24-year-old Romanian scored 29
-    league goals"), by the tagger's labels, and not one the question names. A verbatim span of the passage."""
-    if not _ANAPHOR.match(sentence):
-        return ""
-    return _last_person(sentence, passage, {w.lower() for n in q.names for w in n.split()})
-
-
-def _speaks_of(q: Question, sentence: _Sentence) -> bool:
-    """Whether ``sentence`` points back to someone the question names: "…the 24-year-old said Sunday", right after
-    a sentence that names Schlossberg (not "Then, the 86-year-old heads to Le Mans" right after one that names
-    only Penske)."""
-    if not _POINTING_BACK.search(sentence.text):
-        return False
-    before = _sentences_before(sentence.passage.text, sentence.passage.text.find(sentence.text))[-1:]
-    asked = {w.lower() for n in q.names for w in words(n)}
-    return any(asked.intersection(words(text)) for text in before)
-
-
-def _last_person(sentence: str, passage: Passage, asked: set[str]) -> str:
-    """The last person the passage names before ``sentence``, by the tagger's labels, other than ``asked``."""
-    start = passage.text.find(sentence)
-    before = _sentences_before(passage.text, start)[-_ANTECEDENT_SENTENCES:]
-    for text in reversed(before):
-        people = [p for p in _people(text) if not asked.intersection(w.lower() for w in p.split())]
-        if people:
-            # "…/Reuters Astronaut Nicole Mann greets…", "Astronaut Ada Brenn waved…": the name, not the title.
-            return without_title(person_after_title(people[-1]))
-    return ""
-
-
-def _people(text: str) -> list[str]:
-    """The names in ``text`` that look like people's and that the tagger labels as people."""
-    return [
-        c.text
-        for c in find(Kind.PERSON, text)
-        if looks_like_person(c.text) and "PERSON" in labels_at(text, c.start, c.end)
-    ]
-
-
-def _pointed_to(sentence: _Sentence, q: Question) -> str:
-    """Who a sentence whose subject can only point back ("She…", "The 24-year-old Romanian…") speaks of."""
-    return _antecedent(sentence.text, sentence.passage, q) if _POINTS_BACK.match(sentence.text) else ""
-
-
-def _sentences_before(text: str, end: int) -> list[str]:
-    """The sentences of ``text`` before character ``end``."""
-    return [text[s:e] for s, e in sentence_spans(text) if e <= end] if end > 0 else []
-
-
-# How a people's adjective ends: "Romanian", "Afro-Colombian", "Japanese", "Scottish", "Southern".
-_DEMONYM_ENDING = r"(?:ican|ian|ean|ese|ish|ern)"
-_DESCRIBED = r"(?:[\w-]+ ){0,3}?"  # the words before the noun: "The former Dorvik striker"
-_AGED = rf"{_DESCRIBED}\d+-year-old"
-# A sentence whose subject can only point back: "He said…", "The 24-year-old Romanian scored…".
-_POINTS_BACK = re.compile(rf"(?:He|She)\b|The (?:{_AGED}|{_DESCRIBED}[A-Z]\w+{_DEMONYM_ENDING})\b")
-# Or may: "The former player…"; but "The judge said…" may tell of a judge the passage never named.
-_ANAPHOR = re.compile(rf"{_POINTS_BACK.pattern}|The {_DESCRIBED}(?:{'|'.join(sorted(PERSON_NOUNS))})\b")
-# Anywhere in a sentence, a pointer to someone named before: "…the 24-year-old said Sunday", "she said".
-_POINTING_BACK = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]he {_AGED})\b")
-_ANTECEDENT_SENTENCES = 2  # how far back the one pointed to may have been named
-
-
-def _article(passage: Passage) -> str:
-    """The passage's headline and text, where a name it uses is written out."""
-    return f"{passage.title}\n{passage.text}"
-
-
-def _sentences(passages: Sequence[Passage]) -> list[_Sentence]:
-    out: list[_Sentence] = []
-    seen: set[str] = set()
-    for rank, p in enumerate(passages):
-        title = frozenset(stem(w) for w in words(p.title))
-        context = frozenset(stem(w) for w in words(p.text))
-        # The headline is the story's own summary ("Someone paid $19 million for a steak lunch with Warren
-        # Buffett"): it may state the answer in fewer words than any sentence of the passage.
-        body = [p.text[s:e] for s, e in sentence_spans(p.text)]
-        for text in (p.title, *_joined(body)):
-            key = text.lower()
-            # Overlapping chunks repeat sentences; a question (a quiz page's) answers nothing.
-            if len(text) < _MIN_SENTENCE_CHARS or key in seen or text.rstrip("”’\"' ").endswith("?"):
-                continue
-            seen.add(key)
-            out.append(_Sentence(p, rank, text, [stem(w) for w in words(text)], title, context))
-    return out
-
-
-_PRONOUN_OPENING = re.compile(r"(?:He|She|They|It|His|Her|Their)\b")
-
-
 def _headline(
-    sentences: list[_Sentence], weights: dict[str, float], total: float, names_one: Callable[[_Sentence], bool]
+    sentences: list[Sentence], weights: dict[str, float], total: float, names_one: Callable[[Sentence], bool]
 ) -> Pick | None:
     """The headline of the story a long question describes, when no sentence answers and no name recurs.
 
@@ -661,31 +544,9 @@ def _headline(
     return None
 
 
-def _joined(sentences: list[str]) -> list[str]:
-    """ "…has died. He was 89.": a short sentence about someone just named is read with the one before it."""
-    out: list[str] = []
-    for text in sentences:
-        if out and len(text) < _MIN_SENTENCE_CHARS and _PRONOUN_OPENING.match(text):
-            out[-1] = f"{out[-1]} {text}"
-        else:
-            out.append(text)
-    return out
-
-
-def _story_about(sentence: _Sentence, weights: dict[str, float], total: float) -> float:
+def _story_about(sentence: Sentence, weights: dict[str, float], total: float) -> float:
     have = set(sentence.stems) | sentence.title_stems | sentence.context_stems
     return sum(w for term, w in weights.items() if have.intersection(alternatives(term))) / total
-
-
-# "American", "South Korean", "Middle Eastern", "British", "Chinese": a people's adjective, not a name the answer
-# sentence need repeat.
-_DEMONYM = re.compile(rf"^(?:[A-Z]\w+[ -])?[A-Z]\w+{_DEMONYM_ENDING}s?$")  # "Afro-Colombian", "Californians" too
-
-
-def _demonym(sentence: str, cand: Candidate) -> bool:
-    """Whether ``cand`` is a people's adjective ("Romanian", "South Korean"), not a name that ends like one
-    ("Kim Kardashian", which the tagger knows for a person)."""
-    return bool(_DEMONYM.search(cand.text)) and "PERSON" not in labels_at(sentence, cand.start, cand.end)
 
 
 # "…removed from school menus across the United States?": American news seldom names its own country, so a
@@ -704,7 +565,7 @@ def _required_names(q: Question) -> set[str]:
     return {
         stem(max((w for w in ws if w not in _GENERIC_HEADS), key=len, default=max(ws, key=len)))
         for n in q.names
-        if (ws := words(n)) and not _DEMONYM.search(n) and n not in _HOME_COUNTRY
+        if (ws := words(n)) and not DEMONYM.search(n) and n not in _HOME_COUNTRY
     }
 
 
@@ -726,7 +587,7 @@ def _places_asked(q: Question) -> list[str]:
     return [m.group(1).lower() for m in _PLACED.finditer(q.text)]
 
 
-def _ordinal_present(asked: list[str], sentence: _Sentence) -> bool:
+def _ordinal_present(asked: list[str], sentence: Sentence) -> bool:
     """ "Who finished second?" is not answered by "Harvick finished 11th": a place asked for by its ordinal
     must be the sentence's own."""
     have = set(words(sentence.text))
@@ -743,7 +604,7 @@ def _owners(q: Question) -> set[str]:
     return _required_names(owned) & _required_names(q)
 
 
-def _owned_by_pronoun(q: Question, sentence: _Sentence) -> bool:
+def _owned_by_pronoun(q: Question, sentence: Sentence) -> bool:
     """Whether the sentence gives the noun asked for an owner by pronoun or by description ("his running mate",
     "its CEO", "the congressman's chief of staff"): who that is, the passage around it says."""
     if not q.target:
@@ -764,7 +625,7 @@ def _owned(owners: set[str], stems: set[str] | frozenset[str]) -> bool:
     return not owners or bool(owners & stems)
 
 
-def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool:
+def _names_present(q: Question, sentence: Sentence, required: set[str]) -> bool:
     """A question naming someone is answered by a sentence (or an article titled) naming them too.
 
     One of its names (``required``, see :func:`_required_names`) suffices: a quiz question names more than the
@@ -780,7 +641,7 @@ def _names_present(q: Question, sentence: _Sentence, required: set[str]) -> bool
     return bool(required & have)
 
 
-def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
+def _candidates(q: Question, sentence: Sentence) -> list[Candidate]:
     """What in ``sentence`` could answer ``q``: a member of the closed class it asks for ("which sport…?"), or
     a span of the kind it wants."""
     listed = members(q.target_stem, sentence.text) if q.kind is Kind.NAME else None
@@ -788,7 +649,7 @@ def _candidates(q: Question, sentence: _Sentence) -> list[Candidate]:
         return listed
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
-    context = _article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
+    context = article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
     if q.kind is Kind.DATE and q.target == "time":
         # "What time did the crew lift off?": the clock says it ("at 12 p.m. ET"), not the day.
         return find_times(sentence.text)
@@ -818,7 +679,7 @@ def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:
 
 
 def _votes(
-    options: list[tuple[float, _Sentence, Candidate | None, str]], question_stems: set[str]
+    options: list[tuple[float, Sentence, Candidate | None, str]], question_stems: set[str]
 ) -> dict[str, float]:
     """Each word of a candidate, with the summed score of the sentences (one per passage text) proposing it."""
     votes: dict[str, float] = {}
@@ -1016,13 +877,13 @@ def _setting(q: Question, cand: Candidate) -> bool:
     return q.kind is Kind.PLACE and q.target is None and place_kind(cand.text) in ("state", "country")
 
 
-def _gives_name(q: Question, sentence: _Sentence) -> bool:
+def _gives_name(q: Question, sentence: Sentence) -> bool:
     """ "What is Dara's real name?" is answered by "…congratulate Dara (aka Darina Nikolaeva Yotova)", which says
     what she is called without the question's "real"."""
     return bool(_ASKS_NAME.search(q.text)) and any(c.family == "called" for c in find(Kind.NAME, sentence.text))
 
 
-def _tells_ailment(q: Question, sentence: _Sentence) -> bool:
+def _tells_ailment(q: Question, sentence: Sentence) -> bool:
     """Whether ``sentence`` says what killed the one a death question asks about: for "What did Byrne die of?",
     "He suffered an infection that went into his lungs", after the sentence that says he died, in none of the
     question's words but his name."""
@@ -1094,54 +955,6 @@ def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bo
 
 def _gap(first: int, last: int, i: int) -> int:
     return 0 if first <= i <= last else (first - i if i < first else i - last)
-
-
-def quote_around(sentence: str, lead: str, focus: set[str]) -> str:
-    """The sentence, or for a long one the clauses around the lead (cut at commas), or failing that a window
-    of words around it; "…" marks each cut, so the quote stays verbatim."""
-    if len(sentence.split()) <= _QUOTE_WORDS or not lead or lead not in sentence:
-        return sentence
-    at = sentence.find(lead)
-    # A comma inside a number ("over 2,400") or a colon inside a time ("8:30") ends no clause.
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"(?:[^,;:—]|(?<=\d)[,:](?=\d))+[,;:—]?", sentence)]
-    i = next((k for k, (s, e) in enumerate(clauses) if s <= at < e), 0)
-    lo = hi = i
-
-    # Widen to neighbouring clauses while the quote stays short, first towards the one with more focus words.
-    def focus_hits(k: int) -> int:
-        return len(focus.intersection(stem(w) for w in words(sentence[clauses[k][0] : clauses[k][1]])))
-
-    while True:
-        options = [
-            (lo2, hi2)
-            for lo2, hi2 in ((lo - 1, hi), (lo, hi + 1))
-            if lo2 >= 0
-            and hi2 < len(clauses)
-            and _words_between(sentence, clauses[lo2][0], clauses[hi2][1]) <= _QUOTE_WORDS
-        ]
-        if not options:
-            break
-        lo, hi = max(options, key=lambda o: focus_hits(o[0] if o[0] < lo else o[1]))
-    start, end = clauses[lo][0], clauses[hi][1]
-    if _words_between(sentence, start, end) > _QUOTE_WORDS:
-        # One long clause: the window of words holding the lead that holds most of the focus words.
-        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
-        first = next(k for k, (s, e) in enumerate(spans) if e > at)
-        last = next(k for k, (s, e) in enumerate(spans) if e >= at + len(lead))
-        hits = [bool(focus.intersection(stem(w) for w in words(sentence[s:e]))) for s, e in spans]
-        windows = range(max(0, last - _QUOTE_WORDS + 1), min(first, len(spans) - _QUOTE_WORDS) + 1)
-        lo_w = max(
-            windows, key=lambda k: (sum(hits[k : k + _QUOTE_WORDS]), -abs(k - first + _QUOTE_WORDS // 2)), default=first
-        )
-        start, end = spans[lo_w][0], spans[min(len(spans), lo_w + _QUOTE_WORDS) - 1][1]
-    text = sentence[start:end].strip().rstrip(",;:—").strip()
-    if start > 0:
-        text = text.lstrip("”’\"' ")
-    return ("…" if start > 0 else "") + text + ("…" if end < len(sentence.rstrip(". ")) else "")
-
-
-def _words_between(text: str, start: int, end: int) -> int:
-    return len(text[start:end].split())
 
 
 _ANAPHORA = re.compile(

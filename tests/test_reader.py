@@ -11,9 +11,10 @@ import re
 import pytest
 
 from qa.candidates import find, looks_like_person, names_in_title, title_case
-from qa.extractive import ExtractiveGenerator, quote_around
+from qa.extractive import ExtractiveGenerator
 from qa.passage import Passage
 from qa.question import QUANTITY_KINDS, Kind, analyse
+from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER
 from qa.support import split_sentences
 
