@@ -9,19 +9,20 @@ When no sentence holds such a candidate it refuses, with the one refusal sentenc
 "when was … published" are answered from the article's record. Everything is lexical: an answer costs a few
 milliseconds on top of retrieval.
 
-The passages are read sentence by sentence (:mod:`qa.sentences`); who "he" or "the 24-year-old" is, the
-passage says (:mod:`qa.coreference`); a long sentence is quoted around its short answer (:mod:`qa.quoting`).
+The passages are read sentence by sentence (:mod:`qa.sentences`); a sentence must first hold what the question
+requires of it (:mod:`qa.requirements`); who "he" or "the 24-year-old" is, the passage says
+(:mod:`qa.coreference`); "Who is X?" is answered by what the article calls X (:mod:`qa.description`); a long
+sentence is quoted around its short answer (:mod:`qa.quoting`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ingest.bm25 import tokenize
 from qa.candidates import (
-    BODY_WORDS,
     Candidate,
     find,
     find_ailments,
@@ -29,19 +30,20 @@ from qa.candidates import (
     find_quoted,
     find_times,
     find_years,
-    is_title,
     looks_like_person,
     names_in_title,
     person_after_title,
     title_case,
 )
 from qa.classes import members, members_pattern
-from qa.coreference import DEMONYM, antecedent, full_name, is_demonym, pointed_to, speaks_of
-from qa.entities import labels_at, load_tagger, tagged
+from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks_of
+from qa.description import description
+from qa.entities import labels_at, load_tagger
 from qa.passage import Passage
-from qa.places import PLACE_HEADS, leading_place, place_kind
+from qa.places import leading_place, place_kind
 from qa.prompt import Message
 from qa.question import (
+    NAME_KINDS,
     PEOPLE_NOUNS,
     PERSON_NOUNS,
     QUANTITY_KINDS,
@@ -56,6 +58,16 @@ from qa.question import (
 )
 from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
+from qa.requirements import (
+    HOME_COUNTRY,
+    names_present,
+    ordinal_present,
+    owned,
+    owned_by_pronoun,
+    owners_named,
+    places_asked,
+    required_names,
+)
 from qa.sentences import Sentence, article, sentences_of
 
 IdfLookup = Callable[[str], float]
@@ -144,7 +156,7 @@ class ExtractiveGenerator:
     # --- reading ------------------------------------------------------------------------------------------
     def pick(self, q: Question, passages: Sequence[Passage]) -> Pick | None:
         """The sentence that answers ``q`` and its short answer, or None when no retrieved sentence does."""
-        scope = {stem(w) for n in q.names if n in _HOME_COUNTRY for w in words(n)}
+        scope = {stem(w) for n in q.names if n in HOME_COUNTRY for w in words(n)}
         closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
         if closed:
             scope.add(q.target_stem or "")  # "What nationality is Radescu?": "the Romanian" says it without the word
@@ -154,9 +166,9 @@ class ExtractiveGenerator:
             return None
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
-        required = _required_names(q)
-        owners = _owners(q)
-        places = _places_asked(q)
+        required = required_names(q)
+        owners = owners_named(q)
+        places = places_asked(q)
         # A year the question names, when it asks for something else: the sentence that names another year
         # tells of another one.
         years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
@@ -167,18 +179,18 @@ class ExtractiveGenerator:
         sentences = sentences_of(passages)
         for sentence in sentences:
             about = self._about(sentence, weights, total)
-            if about < _MIN_ABOUT or not _names_present(q, sentence, required):
+            if about < _MIN_ABOUT or not names_present(q, sentence, required):
                 continue
-            if not _ordinal_present(places, sentence):
+            if not ordinal_present(places, sentence):
                 continue
             # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
             stated = set(_YEAR_IN.findall(_BASELINE_YEAR.sub("", sentence.text))) if years else set()
             if stated and not years & stated:
                 continue  # "…word of the year for 2022?" is not answered by "In 2021 the Oxford word of the year was…"
             have = set(sentence.stems) | sentence.title_stems
-            if owners and _owned_by_pronoun(q, sentence):
+            if owners and owned_by_pronoun(q, sentence):
                 have |= sentence.context_stems  # "his running mate Francia Marquez", in a story about Petro
-            if not _owned(owners, have):
+            if not owned(owners, have):
                 continue  # "Who is New Zealand's prime minister?": whose it is, the sentence (or its headline) says
             if len(weights) >= _MANY_FOCUS_WORDS and _story_about(sentence, weights, total) < _MIN_PASSAGE_ABOUT:
                 # A long question describes its event in many words; a story that holds few of them is about
@@ -201,7 +213,7 @@ class ExtractiveGenerator:
             lead = ""
             cand: Candidate | None = None
             if q.kind is Kind.DESCRIPTION:
-                lead = _description(q, sentence.text, sentence.headline)
+                lead = description(q, sentence.text, sentence.headline)
                 if not lead:
                     continue
             elif q.kind is Kind.CAUSE:
@@ -236,9 +248,9 @@ class ExtractiveGenerator:
         for score, sentence, lead in scored:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
-        if best is None and q.kind in _NAME_KINDS:
+        if best is None and q.kind in NAME_KINDS:
             best = self._salient(q, sentences, weights, total, question_stems, name_stems, owners)
-        if best is None and q.kind in _NAME_KINDS and len(weights) >= _MANY_FOCUS_WORDS:
+        if best is None and q.kind in NAME_KINDS and len(weights) >= _MANY_FOCUS_WORDS:
             # A long question the story keeps no one name for: its headline, if it names something of the kind.
             def names_one(sentence: Sentence) -> bool:
                 found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
@@ -274,7 +286,7 @@ class ExtractiveGenerator:
             if (
                 sentence.passage.similarity < _SALIENT_SIMILARITY
                 or _story_about(sentence, weights, total) < _SALIENT_STORY
-                or not _owned(owners, set(sentence.stems) | sentence.title_stems | sentence.context_stems)
+                or not owned(owners, set(sentence.stems) | sentence.title_stems | sentence.context_stems)
             ):
                 continue  # a story about another country's prime minister says nothing of New Zealand's
             if not self._about(sentence, weights, total, context=False, title=False):
@@ -463,7 +475,7 @@ class ExtractiveGenerator:
             # Of two names as close to the question's nearest word, the one by more of its words: "West plays
             # Prince Charles and Debicki plays Princess Diana" answers who plays Diana with Debicki. (Numbers
             # stand in runs, "9 to 14 feet", where that says nothing.)
-            by = sum(1.0 / (1.0 + _gap(first, last, i) / 2) for i in set(anchors)) if q.kind in _NAME_KINDS else 0.0
+            by = sum(1.0 / (1.0 + _gap(first, last, i) / 2) for i in set(anchors)) if q.kind in NAME_KINDS else 0.0
             if best is None or (near, by) > (best[1], closest):
                 best, closest = (cand, near), by
         return best if best or not untagged else (None, 0.0)
@@ -503,7 +515,6 @@ _PLACE_SLOT = re.compile(r"\b(?:in|near|off|outside|inside|across|throughout)\s+
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|from|to)(?: the (?:\w+ )?(?:town|city|village|port|region|state) of)?\s+$"
 )
-_NAME_KINDS = frozenset({Kind.PERSON, Kind.PLACE, Kind.NAME})
 _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION})
 
 
@@ -547,98 +558,6 @@ def _headline(
 def _story_about(sentence: Sentence, weights: dict[str, float], total: float) -> float:
     have = set(sentence.stems) | sentence.title_stems | sentence.context_stems
     return sum(w for term, w in weights.items() if have.intersection(alternatives(term))) / total
-
-
-# "…removed from school menus across the United States?": American news seldom names its own country, so a
-# question's "United States" sets the scope rather than naming what the answer sentence must repeat.
-_HOME_COUNTRY = frozenset(["United States", "US", "USA", "America"])
-
-
-# The heads of names of places and bodies: "Lee County" and "Charlotte County" differ by "Lee".
-_GENERIC_HEADS = PLACE_HEADS | BODY_WORDS
-
-
-def _required_names(q: Question) -> set[str]:
-    """The question's names a sentence must repeat, each by the stem of its longest word that is not a kind of
-    place or body ("Lee County" by "lee": "Charlotte County" is another place): "Malcolm X" by "malcolm"; "U.S."
-    by nothing; "American" not at all (it says what, not who or where); nor its home country."""
-    return {
-        stem(max((w for w in ws if w not in _GENERIC_HEADS), key=len, default=max(ws, key=len)))
-        for n in q.names
-        if (ws := words(n)) and not DEMONYM.search(n) and n not in _HOME_COUNTRY
-    }
-
-
-_ORDINALS = {
-    "first": ("1st",), "second": ("2nd",), "third": ("3rd",), "fourth": ("4th",), "fifth": ("5th",),
-    "sixth": ("6th",), "seventh": ("7th",), "eighth": ("8th",), "ninth": ("9th",), "tenth": ("10th",),
-}
-
-
-# A place in a race or a ranking: "finished second", "came in third", "ranked fifth".
-_PLACED = re.compile(
-    rf"\b(?:finish\w*|came|comes|come|placed?|places|rank\w*|end\w*)\s+(?:in\s+)?({'|'.join(_ORDINALS)})\b",
-    re.IGNORECASE,
-)
-
-
-def _places_asked(q: Question) -> list[str]:
-    """The places in a race or ranking the question names by ordinal ("Who finished second?": "second")."""
-    return [m.group(1).lower() for m in _PLACED.finditer(q.text)]
-
-
-def _ordinal_present(asked: list[str], sentence: Sentence) -> bool:
-    """ "Who finished second?" is not answered by "Harvick finished 11th": a place asked for by its ordinal
-    must be the sentence's own."""
-    have = set(words(sentence.text))
-    return all(have.intersection((w, *_ORDINALS[w])) for w in asked)
-
-
-_OWNER = re.compile(r"\b((?:[A-Z][\w.&-]*\s)*[A-Z][\w.&-]*)(?:’s|'s)\s")
-
-
-def _owners(q: Question) -> set[str]:
-    """The names a question gives as owners ("New Zealand's prime minister", "Avelo's CEO"), each by the word
-    that tells it apart (see :func:`_required_names`)."""
-    owned = replace(q, names=tuple(m.group(1) for m in _OWNER.finditer(q.text)))
-    return _required_names(owned) & _required_names(q)
-
-
-def _owned_by_pronoun(q: Question, sentence: Sentence) -> bool:
-    """Whether the sentence gives the noun asked for an owner by pronoun or by description ("his running mate",
-    "its CEO", "the congressman's chief of staff"): who that is, the passage around it says."""
-    if not q.target:
-        return False
-    owner = r"(?:his|her|its|their|the\s+[a-z][\w-]*(?:’s|'s))"
-    m = re.search(rf"\b{owner}\s+(?:[\w-]+\s+)?{re.escape(q.target)}\b", sentence.text, re.I)
-    if m is None:
-        return False
-    # "Last week Merriam-Webster announced that its word of the year is…": "its" is the name just before it,
-    # when that is not the one the question asks about.
-    asked = _owners(q)
-    named = [c for c in find(Kind.PERSON, sentence.text[: m.start()]) if c.start > 0 or len(c.text.split()) > 1]
-    return not named or any({stem(w) for w in words(c.text)} & asked for c in named)
-
-
-def _owned(owners: set[str], stems: set[str] | frozenset[str]) -> bool:
-    """Whether ``stems`` name every owner the question gives (any one of them), or it gives none."""
-    return not owners or bool(owners & stems)
-
-
-def _names_present(q: Question, sentence: Sentence, required: set[str]) -> bool:
-    """A question naming someone is answered by a sentence (or an article titled) naming them too.
-
-    One of its names (``required``, see :func:`_required_names`) suffices: a quiz question names more than the
-    answer sentence repeats.
-    """
-    if not required:
-        return True
-    have = set(sentence.stems) | sentence.title_stems
-    if q.kind in _NAME_KINDS or q.kind is Kind.ANY:
-        # Asked for a name, the question's own names set the scene ("Which Ivy League school…?"): the passage
-        # around the sentence may carry them. An age or a number must be said of the one named, in the sentence.
-        have |= sentence.context_stems
-    return bool(required & have)
 
 
 def _candidates(q: Question, sentence: Sentence) -> list[Candidate]:
@@ -694,53 +613,6 @@ def _votes(
 
 def _support(cand: Candidate, votes: dict[str, float]) -> float:
     return max((votes.get(stem(w), 0.0) for w in words(cand.text)), default=0.0)
-
-
-def _description(q: Question, sentence: str, headline: bool = False) -> str:
-    """For "Who is Craig Fuller?": the apposition after the name ("Craig Fuller, the head of US Southern
-    Command, said") or the role before it ("Chief financial officer Jonas Pereira"), except in a headline,
-    which drops the words that would tell a role from a verb ("Tavros United sign striker Emil Radescu")."""
-    for name in q.names:
-        last = re.escape(name.split()[-1])
-        after = re.search(rf"\b{last}\b(?:’s|'s)?,\s+((?:the|a|an|who|its|their|his|her)\b[^,;.]{{3,120}})", sentence)
-        if after:
-            return after.group(1).strip()
-        at = sentence.find(name)
-        role = _role_before(sentence, at) if at > 0 and not headline else ""
-        if role:
-            return role
-        linked = re.search(rf"\b{last}\b\s+(?:is|was|has been|had been)\s+((?:the|a|an)\b[^,;.]{{3,120}})", sentence)
-        if linked:
-            return linked.group(1).strip()
-    return ""
-
-
-def _role_before(sentence: str, at: int) -> str:
-    """The noun phrase that says what the one named at ``at`` is, right before the name or its comma: "Chief
-    financial officer Jonas Pereira", "the striker Emil Radescu" (not "…have signed the striker"), "The grid
-    operator, Westmark Power", "Judge Rosalind Achebe"; "" when a verb or a small word stands there."""
-    tokens = [t for t in tagged(sentence) if t[1] <= at]
-    if tokens and sentence[tokens[-1][0] : tokens[-1][1]] == ",":
-        tokens.pop()  # an apposition before the name
-    start = None
-    for first, _, tag in reversed(tokens[-_MAX_ROLE_WORDS:]):
-        if tag not in _ROLE_TAGS:
-            break
-        start = first
-    if start is None:
-        return ""
-    role = sentence[start:at].strip().rstrip(",").strip()
-    words_ = role.split()
-    if words_ and words_[0].lower() in ("a", "an", "the") and len(words_) == 1:
-        return ""
-    # Another name alone is no role; an office alone is ("Judge Rosalind Achebe").
-    if any(w[:1].islower() for w in words_) or (len(words_) == 1 and is_title(words_[0])):
-        return role
-    return ""
-
-
-_ROLE_TAGS = frozenset({"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "CD", "HYPH"})
-_MAX_ROLE_WORDS = 6
 
 
 def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:

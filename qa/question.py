@@ -45,6 +45,7 @@ def _set(text: str) -> frozenset[str]:
 # Kinds whose answers are written in a few regular ways (qa.candidates finds them reliably): a sentence that is to
 # answer such a question must hold one, or it is no answer, however true.
 QUANTITY_KINDS = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DATE, Kind.DURATION, Kind.AGE})
+NAME_KINDS = frozenset({Kind.PERSON, Kind.PLACE, Kind.NAME})  # answered by a name
 
 # Auxiliaries and light words that end the noun phrase after a question word.
 _AUX = _set(
