@@ -381,8 +381,8 @@ def _names(sentence: str, context: str = "") -> list[Candidate]:
         text = " ".join(words)
         if text.endswith(("’s", "'s")):
             text = text[:-2]
-        if _MONTHS_AND_DAYS.match(text) or len(text) < 2:
-            continue
+        if _MONTHS_AND_DAYS.match(text) or len(text) < 2 or text.replace(",", "").isdigit():
+            continue  # (a name may end in its number, "Category 4", but "With 10 teams…" leaves a number alone)
         start = sentence.find(text, origin)
         if _DATELINE.match(sentence[start:]) and not sentence[:start].strip(" “\"'"):
             continue  # "WASHINGTON – …", "London (CNN) …": where the story was filed, not what it says

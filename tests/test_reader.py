@@ -846,6 +846,7 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("London (CNN) UK health officials urged people to get vaccinated.", ["UK"]),
         ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey"]),
         ("A temperature of 40.3 Celsius was recorded at Coningsby.", ["Coningsby"]),  # a unit, not a name
+        ("With 10 teams yet to win, the hot seat list grew ahead of Week 3.", ["Week 3"]),  # a number alone
         ("Europe heat wave: UK temperature record broken, Red ... - USA Today", ["UK"]),  # cut off at "Red"
         ("LATEST UPDATES WEDNESDAY: Millions of Muslims marked the day at 6 a.m. ET.", ["Muslims"]),
         ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
