@@ -505,7 +505,8 @@ class ExtractiveGenerator:
 
 
 _ASKS_NAME = re.compile(
-    r"\b(?:called|call|known as|name of|named|dubbed|nicknamed|(?:real|full|stage|birth|maiden) name)\b", re.I
+    r"\b(?:called|call|known as|name of|named|dubbed|nicknamed|(?:another|other|real|full|stage|birth|maiden) name)\b",
+    re.I,
 )
 # Who holds a post now is asked in the present ("Who is…", "who runs…"); who "former CEO X" was is another.
 _PRESENT = re.compile(r"\b(?:is|are|who's|runs|leads|heads|manages|owns)\b", re.I)

@@ -415,7 +415,11 @@ def _checked_target(text: str, kind: Kind, target: str | None) -> tuple[Kind, st
             while i < len(tags) and tags[i][1].startswith("NN") and not _in_a_name(tags[i][0], text):
                 target = tags[i][0]
                 i += 1
-        return kind, target
+        # A name is no noun the answer stands by: "How long does Passover last?" asks how long, of Passover.
+        # (An office in capitals is a noun: "Which MP…?")
+        written = re.search(rf"\b{re.escape(target)}\b", text, re.I)
+        named = _in_a_name(target, text) and not (written and written.group().isupper())
+        return kind, None if named else target
     at = next((i for i, (w, _) in enumerate(tags) if w == target), len(tags))
     asked = [i for i, (w, _) in enumerate(tags[:at]) if w in _NOUN_ASKERS]
     noun = None

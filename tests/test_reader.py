@@ -429,6 +429,11 @@ ARTICLES = {
         "The actor revealed he and Alba Vale had two ceremonies, one in Portugal. Ben Morrow received four student "
         "draft deferments. The acquisition of the studio is expected to close in 12 to 18 months.",
     ),
+    "passover": (
+        "Passover 2025: what is the Jewish holiday?",
+        "Passover, also known as Pesach, is a Jewish holiday that celebrates the story of Exodus. The celebrations "
+        "last for seven or eight days, depending on where the holiday is celebrated.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -534,6 +539,7 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("contest",), "What is Dara's real name?", Kind.NAME, "Darina Nikolaeva Yotova", "[1]"),
         (("contest",), "What is Dara's full name?", Kind.NAME, "Darina Nikolaeva Yotova", "[1]"),
         (("snack",), "Who is the president of Burgerama USA?", Kind.PERSON, "Joe Erlinger", "[1]"),
+        (("passover",), "What is another name for Passover?", Kind.NAME, "Pesach", "[1]"),
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
@@ -1013,6 +1019,14 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
     assert [c.text for c in find(Kind.CAUSE, "It fell because of U.S. tariffs on steel. Then it rose.")] == [
         "U.S. tariffs on steel"
     ]
+
+
+def test_a_name_in_the_question_is_no_noun_the_answer_must_stand_by(reader: ExtractiveGenerator) -> None:
+    # "How long does Passover last?" asks how long, of Passover: no sentence need write "Passover" by its span.
+    assert analyse("How long does Passover last?").target is None
+    assert analyse("The Commons committee recommended suspending which MP?").target == "mp"  # an office
+    answer = reader.answer("How long does Passover last?", passages("passover"))
+    assert "seven or eight days" in answer and answer.endswith("[1]"), answer
 
 
 def test_which_state_is_answered_by_a_state_though_a_longer_name_holds_it(reader: ExtractiveGenerator) -> None:
