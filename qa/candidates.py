@@ -139,12 +139,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # Capitalised runs, with the small words names carry inside ("Bank of England", "Ivy League") and initials
 # ("E. Jean Carroll", "John F. Kennedy", "J.D. Vance").
+# (A letter's accent may be written as a mark of its own after it, "Nicola\u0301s": it stays inside the word.)
 _NAME = re.compile(
-    r"(?<![\w’'])(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z])"
+    r"(?<![\w’'])(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w\u0300-\u036f’'&.-]*[\w\u0300-\u036f]|[A-Z])"
     r"(?:\s(?:of|de|da|del|van|von|der|and|the|for|al|bin|&)?\s?"
     # A nickname in quotes inside a name: Scott “Kidd” Poteet.
     r"(?:[“\"][A-Z][\w’'.-]*[”\"]\s)?"
-    r"(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w’'&.-]*[\w]|[A-Z]))*"
+    r"(?:[A-Z](?:\.[A-Z])*\.(?=\s[A-Z])|[A-Z][\w\u0300-\u036f’'&.-]*[\w\u0300-\u036f]|[A-Z]))*"
     # A name may end in its number: "Category 4", "Apollo 11", "Boeing 737" (not "May 2023": a date is no name).
     r"(?:\s(?:\d{1,3}|[IVX]{1,4})(?![\w,.%-]*\w))?"
 )

@@ -382,7 +382,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             owner = re.search(rf"\b{w}\s+(\w+)(?:’s|'s)\s", text, re.IGNORECASE)
             if owner:  # "Which state's voting map…?" asks for the state
                 return _typed(owner.group(1).lower())
-            if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could"):
+            if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could", "has", "have", "had"):
                 if "call" in rest:
                     return Kind.NAME, None  # "What do you call a group of witches?": a name, written in lower case
                 return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not

@@ -853,6 +853,8 @@ def test_which_state_is_answered_by_a_state_not_by_another_name_or_the_dateline(
         ("The Union, New Jersey-based company said it may sell assets.", ["Union", "New Jersey"]),
         ("A temperature of 40.3 Celsius was recorded at Coningsby.", ["Coningsby"]),  # a unit, not a name
         ("With 10 teams yet to win, the hot seat list grew ahead of Week 3.", ["Week 3"]),  # a number alone
+        # An accent written as a mark of its own after its letter stays inside the name.
+        ("Nicola\u0301s Maduro made the offer, not Rau\u0301l Castro.", ["Nicola\u0301s Maduro", "Rau\u0301l Castro"]),
         ("Europe heat wave: UK temperature record broken, Red ... - USA Today", ["UK"]),  # cut off at "Red"
         ("LATEST UPDATES WEDNESDAY: Millions of Muslims marked the day at 6 a.m. ET.", ["Muslims"]),
         ("Trump-endorsed candidates joined LGBTQ-rights advocates and Vance.", ["Vance"]),
@@ -1332,6 +1334,8 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         ("The governor of which state signed the bill?", Kind.PLACE, "state", ()),
         ("What was Heliant's profit?", Kind.MONEY, "profit", ("Heliant",)),
         ("What did Iran sell to Venezuela?", Kind.ANY, None, ("Iran", "Venezuela")),
+        ("What has Maduro offered the United States?", Kind.ANY, None, ("Maduro", "United States")),
+        ("How long does Passover last?", Kind.DURATION, None, ("Passover",)),  # a name is no noun to stand by
         # A comma before "which" opens the question when no other question word follows.
         ("As of this week, which item can US adults buy without a prescription?", Kind.NAME, "item", ("US",)),
         ("Which NFL player says he lost 100 pounds?", Kind.PERSON, "player", ("NFL",)),
