@@ -806,7 +806,9 @@ def _place_fit(q: Question, cand: Candidate, near: float, locative: bool = False
         return max(near, _LEAD_NEAR) + _PLACE_BONUS
     if wanted:
         return None
-    return near + _PLACE_BONUS if locative and q.target is None else near
+    # (Also where a thing is, as "Where is Jin's boot camp?" asks: "the boot camp at Yeoncheon". Which town or
+    # city, "in" can't tell: a name it points to may be a county or a region.)
+    return near + _PLACE_BONUS if locative and q.target not in _LOCAL_TARGETS else near
 
 
 def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int]:

@@ -434,6 +434,10 @@ ARTICLES = {
         "Passover, also known as Pesach, is a Jewish holiday that celebrates the story of Exodus. The celebrations "
         "last for seven or eight days, depending on where the holiday is celebrated.",
     ),
+    "camp": (
+        "Singer begins military duty",
+        "Jin, who turned 30 this month, entered the boot camp at Yeoncheon, a town near the border with North Korea.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -540,6 +544,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("contest",), "What is Dara's full name?", Kind.NAME, "Darina Nikolaeva Yotova", "[1]"),
         (("snack",), "Who is the president of Burgerama USA?", Kind.PERSON, "Joe Erlinger", "[1]"),
         (("passover",), "What is another name for Passover?", Kind.NAME, "Pesach", "[1]"),
+        # Where a thing is, "at" points to, though a country the lists know stands in the same sentence.
+        (("camp",), "Where is Jin's boot camp?", Kind.PLACE, "Yeoncheon", "[1]"),
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
