@@ -87,6 +87,7 @@ _LEAD_NEAR = 0.5  # closeness (1 / (1 + words apart / 2)) a candidate needs to b
 _MIN_ABOUT_FURTHER = 0.4  # a further sentence, by its own words and its title's (not its passage's)
 _MIN_ABOUT_PLAIN = 0.6  # a name question answered by a sentence with no capitalised candidate must be this close
 _TARGET_WINDOW = 4  # words between a count and what it counts ("29 league goals")
+_AGE_REACH = 8  # words between an age and the one it is of, in a sentence that names them
 # The name a story keeps coming back to (see ExtractiveGenerator._salient), when no one sentence answers:
 _SALIENT_STORY = 0.4  # share of the question's focus weight the passage (with its title) must hold
 _SALIENT_SIMILARITY = 0.5  # and the passage's cosine with the question (the embedding model bridges wordings)
@@ -445,6 +446,8 @@ class ExtractiveGenerator:
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
             if cand.family == "died_at":
                 near = max(near, _LEAD_NEAR)  # "Greenspan died Monday at 100": the age of the one who died
+            if q.kind is Kind.AGE and anchors and distance > _AGE_REACH:
+                continue  # "The star, 42, … married Alba Baptista": an age far from the one asked is another's
             if cand.family == "quoted":
                 if not target_at:
                     continue  # a quoted word is the one asked only where the sentence speaks of one: not "“outspoken”"

@@ -438,6 +438,12 @@ ARTICLES = {
         "Singer begins military duty",
         "Jin, who turned 30 this month, entered the boot camp at Yeoncheon, a town near the border with North Korea.",
     ),
+    "couple": (
+        "Film star marries actress",
+        "The \"Night Hawk\" star, 42, confirmed on Saturday at a comic convention in New York that he is "
+        "officially off the market after marrying the actress Mira Solberg.",
+    ),
+    "ceremonies": ("Two ceremonies", "The actor said he and Solberg, 26, had two ceremonies."),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -546,6 +552,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("passover",), "What is another name for Passover?", Kind.NAME, "Pesach", "[1]"),
         # Where a thing is, "at" points to, though a country the lists know stands in the same sentence.
         (("camp",), "Where is Jin's boot camp?", Kind.PLACE, "Yeoncheon", "[1]"),
+        # An age far from the one asked, in a sentence that names them, is someone else's.
+        (("couple", "ceremonies"), "How old is Mira Solberg?", Kind.AGE, "26", "[2]"),
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
