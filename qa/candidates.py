@@ -31,7 +31,7 @@ _LENGTH_UNITS = r"feet|foot|ft|metres?|meters?|miles?|inch(?:es)?|kilomet(?:re|e
 _UNITS = (
     r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in(?=\.)|centimetres|centimeters|cm|"
     r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|"
-    r"degrees(?: Celsius| Fahrenheit| C\b| F\b)?|acres|hectares|"
+    r"degrees(?: Celsius| Fahrenheit| C\b| F\b)?|Celsius|Fahrenheit|acres|hectares|"
     r"square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
 )
 # A span of years, a date ("When was he governor?") and a duration ("How long did the pollution last?").

@@ -89,6 +89,7 @@ _MEASURE_NOUNS = _set(
     "speed speeds height depth distance length weight temperature temperatures size area magnitude altitude "
     "elevation volume capacity width"
 )
+_EXTREMES = _set("record high low peak maximum minimum limit level")
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
 _MONEY_ITSELF = _set("money cash")
 _MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold fine fined")
@@ -394,6 +395,9 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 if after and _is_name_phrase(text, after):
                     return Kind.DESCRIPTION, None  # "What is Westmark Power?", though "power" is a noun
                 noun = _last_noun(after) if after else None
+                measured = [w for w in after if w in _MEASURE_NOUNS]
+                if noun in _EXTREMES and measured:
+                    noun = measured[-1]  # "What was the UK's temperature record?": a temperature, not a name
                 return _typed(noun)
             if phrase[-1] == "share" and rest[len(phrase) : len(phrase) + 1] == ["of"]:
                 return Kind.PERCENT, None  # "What share of future fees…?" (but "which share fell?" names one)
