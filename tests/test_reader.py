@@ -444,7 +444,7 @@ ARTICLES = {
         "officially off the market after marrying the actress Mira Solberg.",
     ),
     "ceremonies": ("Two ceremonies", "The actor said he and Solberg, 26, had two ceremonies."),
-    "heat": ("Heat record broken", "A temperature of 40.3 Celsius was recorded at Coningsby on Tuesday."),
+    "coningsby": ("Heat record broken", "A temperature of 40.3 Celsius was recorded at Coningsby on Tuesday."),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -555,7 +555,7 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("camp",), "Where is Jin's boot camp?", Kind.PLACE, "Yeoncheon", "[1]"),
         # An age far from the one asked, in a sentence that names them, is someone else's.
         (("couple", "ceremonies"), "How old is Mira Solberg?", Kind.AGE, "26", "[2]"),
-        (("heat",), "What temperature was recorded at Coningsby?", Kind.AMOUNT, "40.3 Celsius", "[1]"),
+        (("coningsby",), "What temperature was recorded at Coningsby?", Kind.AMOUNT, "40.3 Celsius", "[1]"),
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
