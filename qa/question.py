@@ -155,6 +155,13 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "ill": ("sick", "sicken"),
     "fire": ("blaze", "wildfir"),
     "storm": ("hurrican", "cyclon", "typhoon", "gust", "wind"),
+    # A marriage is announced as confirmed or revealed; a band regroups as it reconvenes; a strike from the air.
+    "marriage": ("married", "wedding"),
+    "married": ("marriage", "wedding"),
+    "wedding": ("married", "marriage"),
+    "announce": ("confirm", "reveal"),
+    "regroup": ("reconven", "reunit", "reunion"),
+    "strike": ("airstrik",),
     "big": ("size", "worth"),
     "power": ("electr", "outag", "reconnect", "custom"),
     "compani": ("firm", "group", "maker", "chipmak"),

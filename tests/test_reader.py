@@ -445,6 +445,7 @@ ARTICLES = {
     ),
     "ceremonies": ("Two ceremonies", "The actor said he and Solberg, 26, had two ceremonies."),
     "coningsby": ("Heat record broken", "A temperature of 40.3 Celsius was recorded at Coningsby on Tuesday."),
+    "airstrikes": ("Strikes at sea", "The navy has carried out five military airstrikes on boats since May."),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -556,6 +557,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         # An age far from the one asked, in a sentence that names them, is someone else's.
         (("couple", "ceremonies"), "How old is Mira Solberg?", Kind.AGE, "26", "[2]"),
         (("coningsby",), "What temperature was recorded at Coningsby?", Kind.AMOUNT, "40.3 Celsius", "[1]"),
+        # Words the article uses for the question's: an airstrike is a strike.
+        (("airstrikes",), "How many boat strikes has the navy carried out?", Kind.COUNT, "five", "[1]"),
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
