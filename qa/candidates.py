@@ -80,7 +80,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "the 24-year-old", "aged 40", "40 years old", "at age 54", "at the age of 96"; and as news writes it of
     # someone named: "Truss, 47, has…", "He was 89." (a bare number closing the sentence after "was").
     "age": re.compile(
-        rf"\b(?:(?:{_NUM})-year-old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old"
+        rf"\b(?:(?:{_NUM})[- ]year[- ]old|aged\s(?:{_DIGITS})|(?:{_DIGITS}) years old"  # "a 26-year old supporter"
         rf"|at (?:the )?age (?:of )?(?:{_DIGITS}))\b"
         r"|(?<=[a-z], )\d{1,3}(?=,)|(?:(?<=\bwas )|(?<=\bis ))\d{1,3}(?=\.$)"
         # "dropped out of Stanford at 19 to start…": "at" a bare number that no noun follows.
@@ -130,6 +130,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since"
         r"|in (?:response|reaction) to|blamed on|attributed to|(?:driven|fuell?ed|prompted|triggered|sparked) by"
         r"|over(?=\s+(?:concerns?|fears?|worries)\b)"
+        # What it is done for: "striking to protest the retaliation".
+        r"|to protest|in protest (?:of|against|at)|in order to"
         r"|(?<=died )(?:from|of)|(?<=dies )(?:from|of)|(?<= at \d\d )from|(?<= at \d\d\d )from)"
         # To the clause's end, past the full stops of "E. coli" and "U.S." (one before a lower-case word or an
         # initial's).

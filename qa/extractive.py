@@ -52,6 +52,7 @@ from qa.question import (
     alternatives,
     analyse,
     focus_stems,
+    light_words,
     stem,
     word_spans,
     words,
@@ -173,7 +174,8 @@ class ExtractiveGenerator:
         # A year the question names, when it asks for something else: the sentence that names another year
         # tells of another one.
         years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
-        content = [f for f in weights if f not in name_stems and f not in q.described]
+        light = light_words(q)
+        content = [f for f in weights if f not in name_stems and f not in q.described and f not in light]
         eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []

@@ -446,6 +446,12 @@ ARTICLES = {
     "ceremonies": ("Two ceremonies", "The actor said he and Solberg, 26, had two ceremonies."),
     "coningsby": ("Heat record broken", "A temperature of 40.3 Celsius was recorded at Coningsby on Tuesday."),
     "airstrikes": ("Strikes at sea", "The navy has carried out five military airstrikes on boats since May."),
+    "keeling": ("Baristas strike", "It is the first such action, said Tyler Keeling, a 26-year old union supporter."),
+    "halftime": (
+        "Halftime show line-up",
+        "The rappers will headline the halftime show of Super Bowl LVI on Feb. 13 at SoFi Stadium in Inglewood.",
+    ),
+    "walkout": ("Baristas walk out", "The union says it is striking to protest the retaliation against members."),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -559,6 +565,9 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("coningsby",), "What temperature was recorded at Coningsby?", Kind.AMOUNT, "40.3 Celsius", "[1]"),
         # Words the article uses for the question's: an airstrike is a strike.
         (("airstrikes",), "How many boat strikes has the navy carried out?", Kind.COUNT, "five", "[1]"),
+        # "26-year old" is an age too; "played" is no word a where-answer must repeat.
+        (("keeling",), "How old is Tyler Keeling?", Kind.AGE, "26-year old", "[1]"),
+        (("halftime",), "Where will Super Bowl LVI be played?", Kind.PLACE, "SoFi Stadium", "[1]"),
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
@@ -1026,16 +1035,17 @@ def test_a_peoples_plural_in_the_question_is_no_name_the_answer_must_repeat(read
 
 
 @pytest.mark.parametrize(
-    ("question", "cause"),
+    ("article", "question", "cause"),
     [
-        ("Why was Burgerama pulling its Quarter Pounder?", "Amid an E. coli outbreak"),
-        ("Why did Patty Palace stop selling onions?", "over concerns about their supplier"),
+        ("burger", "Why was Burgerama pulling its Quarter Pounder?", "Amid an E. coli outbreak"),
+        ("burger", "Why did Patty Palace stop selling onions?", "over concerns about their supplier"),
+        ("walkout", "Why is the union striking?", "to protest the retaliation"),  # what it is done for
     ],
 )
 def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_cause(
-    reader: ExtractiveGenerator, question: str, cause: str
+    reader: ExtractiveGenerator, article: str, question: str, cause: str
 ) -> None:
-    answer = reader.answer(question, passages("burger"))
+    answer = reader.answer(question, passages(article))
     assert cause in answer.splitlines()[0] and answer.endswith("[1]"), answer
     assert [c.text for c in find(Kind.CAUSE, "It fell because of U.S. tariffs on steel. Then it rose.")] == [
         "U.S. tariffs on steel"
