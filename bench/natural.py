@@ -1,5 +1,5 @@
 """Natural questions of our own: short questions as people type them ("Who is Avelo's CEO?", "What was the top
-wind speed?"), written by us about the short-dev articles and ninety-six RealTime QA articles, with answers
+wind speed?"), written by us about the short-dev articles and a hundred and one RealTime QA articles, with answers
 checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
 
 Each question is marked ``tuned`` (the reader was changed after seeing how it answered them) or ``held-out``
@@ -22,9 +22,9 @@ questions and of the probes; written and checked by a helper that showed no ques
 12/20 at 3e734d7, at 1921911 and at 9cf3355) are held out now. nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
-articles (45/79 at 3e734d7, 43/79 at 0794d3a). nat-rtqa-433 to 525 are tuned from the start too: questions typed
-about fifteen more articles drawn at random, before the reader was run on them, to probe it (53/88 at 0794d3a,
-55/88 at 1921911; their answers written afterwards, verbatim from the articles).
+articles (45/79 at 3e734d7, 43/79 at 0794d3a). nat-rtqa-433 to 552 are tuned from the start too: questions typed
+about twenty more articles drawn at random, before the reader was run on them, to probe it (68/113 at 0794d3a,
+71/113 at 1921911; their answers written afterwards, verbatim from the articles).
 
 The short-dev questions are asked over short-dev and the seed, as bench/short_dev.py does; the RealTime QA
 ones over the whole 1,248-article index, with no as-of date (people don't give one).
@@ -55,10 +55,10 @@ from bench.common import REPO, RESULTS, SHARED, bench_settings, corpus_services,
 
 HERE = Path(__file__).resolve().parent / "natural"
 # This benchmark run on 0794d3a (main before these questions were written), 2026-11-29; run again there with
-# each batch as it is now marked, after nat-rtqa-433 to 525 were added.
+# each batch as it is now marked, after nat-rtqa-433 to 552 were added.
 BEFORE = {
     "short-dev / tuned": "11/18 · 5 · 2 · 1/3 · 17/18 · 18/18",
-    "realtimeqa / tuned": "255/438 · 66 · 117 · 37/62 · 350/438 · 430/438",
+    "realtimeqa / tuned": "270/463 · 71 · 122 · 38/64 · 373/463 · 455/463",
     "realtimeqa / held-out": "14/20 · 2 · 4 · 4/5 · 15/20 · 20/20",
 }
 SHORT_DEV = SHARED / "eval" / "short-dev"
