@@ -288,6 +288,7 @@ _DESCRIBING_TAGS = frozenset({"NN", "NNS", "JJ", "JJR", "JJS"})
 # "Where did the transplant take place?", "When did the quake happen?": the verb only says an event is asked
 # about; the sentence that answers tells the event ("Surgeons in Oxford…"), not that it took place.
 _EVENT_VERB = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+place\b|\b(?:happen|occur)(?:s|ed|red|ring)?\b", re.I)
+_WHEN_WHERE = frozenset({Kind.DATE, Kind.PLACE, Kind.ANY})  # and "What happened in Ossery?": the event
 # The last verb of "Where will Super Bowl LVI be played?" or "When was the summit held?" says little more: a
 # sentence that answers may say it ("a special session held at the Palace of Versailles") or not ("Super Bowl LVI …
 # at SoFi Stadium").
@@ -298,8 +299,6 @@ def light_words(q: Question) -> set[str]:
     """Stems of the question's words a where- or when-answer need not repeat."""
     return {stem(m.group()) for m in _EVENT_PASSIVE.finditer(q.text)} if q.kind in _WHEN_WHERE else set()
 
-
-_WHEN_WHERE = frozenset({Kind.DATE, Kind.PLACE, Kind.ANY})  # and "What happened in Ossery?": the event
 
 _ANCHORED = re.compile(
     r"\b(?:this (?:past )?(?:week|weekend|month)|last (?:week|weekend)|recently|yesterday|today|tonight"
