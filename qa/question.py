@@ -131,8 +131,9 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "lawyer": ("attorney", "counsel"),
     "attorney": ("lawyer",),
     "founder": ("found", "founded"),
-    "lead": ("leader", "led"),
-    "leader": ("lead", "led"),
+    "lead": ("leader", "led", "head"),  # "Who leads US Southern Command?": "the head of US Southern Command"
+    "leader": ("lead", "led", "head"),
+    "head": ("lead", "leader", "led"),
     "manage": ("manager",),
     "manager": ("manage", "managed"),
     "direct": ("director",),

@@ -452,6 +452,11 @@ ARTICLES = {
         "The rappers will headline the halftime show of Super Bowl LVI on Feb. 13 at SoFi Stadium in Inglewood.",
     ),
     "walkout": ("Baristas walk out", "The union says it is striking to protest the retaliation against members."),
+    "command": (
+        "Admiral warns",
+        "Elliot Abrams heads the envoy office. Elliot Abrams visited US Southern Command in Miami. “We see it,” Adm. "
+        "Craig Fuller, the head of US Southern Command, said.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -568,6 +573,7 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         # "26-year old" is an age too; "played" is no word a where-answer must repeat.
         (("keeling",), "How old is Tyler Keeling?", Kind.AGE, "26-year old", "[1]"),
         (("halftime",), "Where will Super Bowl LVI be played?", Kind.PLACE, "SoFi Stadium", "[1]"),
+        (("command",), "Who leads US Southern Command?", Kind.PERSON, "Craig Fuller", "[1]"),  # the head of it
         # "a 14% jump from 2008": the year it is measured from is not the year asked, and the change noun marks
         # the change asked for.
         (("drinks",), "How much were energy drink sales in 2012?", Kind.AMOUNT, "$12.6 billion", "[1]"),
