@@ -9,7 +9,7 @@ from datetime import date
 
 from ingest.bm25 import tokenize
 from ingest.settings import Settings
-from qa.candidates import find
+from qa.candidates import states
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
 from qa.passage import Passage
@@ -217,7 +217,7 @@ class _Outcome:
             self.declined = True
             yield from self._emit(CANNOT_ANSWER) if self.kept else ()
         elif check.kind is Kind.CLAIM and check.supported:
-            if self.wanted and not self.kept and not find(self.wanted, check.claim):
+            if self.wanted and not self.kept and not states(self.wanted, check.claim):
                 return  # true, but not the number or time asked for: it would pass for an answer
             if self.counted and not self.kept and not _counts(self.counted, check.claim):
                 return

@@ -283,6 +283,16 @@ def find(kind: Kind, sentence: str, context: str = "") -> list[Candidate]:
     return found
 
 
+def states(kind: Kind, sentence: str) -> bool:
+    """Whether ``sentence`` states anything of ``kind`` in a way the reader answers with: a length answers "how
+    long was the fin whale?" ("a 50-foot fin whale") and a bare year "what year…?" ("the 1965 assassination")."""
+    if find(kind, sentence):
+        return True
+    if kind is Kind.DURATION:
+        return bool(find_lengths(sentence))
+    return kind is Kind.DATE and bool(find_years(sentence))
+
+
 def find_times(sentence: str) -> list[Candidate]:
     """Clock times ("5:44 a.m. EST"): what "what time…?" asks for, before the day."""
     return _spans("time", sentence)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from qa.candidates import find, looks_like_person, names_in_title, title_case
+from qa.candidates import find, looks_like_person, names_in_title, states, title_case
 from qa.extractive import ExtractiveGenerator
 from qa.passage import Passage
 from qa.question import QUANTITY_KINDS, Kind, analyse
@@ -1056,6 +1056,20 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
     assert [c.text for c in find(Kind.CAUSE, "It fell because of U.S. tariffs on steel. Then it rose.")] == [
         "U.S. tariffs on steel"
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "stated"),
+    [
+        # What the answering check asks of a first sentence is what the reader answers with: a length for "how long
+        # was the whale?", a bare year for "what year…?".
+        (Kind.DURATION, "In May, a 50-foot fin whale beached itself.", True),
+        (Kind.DATE, "He died in the 1965 assassination.", True),
+        (Kind.DURATION, "A fin whale beached itself on Sunday.", False),
+    ],
+)
+def test_a_length_or_a_bare_year_states_an_answer(kind: Kind, sentence: str, stated: bool) -> None:
+    assert states(kind, sentence) is stated
 
 
 def test_a_name_in_the_question_is_no_noun_the_answer_must_stand_by(reader: ExtractiveGenerator) -> None:
