@@ -199,16 +199,29 @@ def _bound_timeouts(client: Any, seconds: float) -> None:
 # What Chroma's HttpClient raises when its server cannot be reached or stops mid-request: refused, reset,
 # timed out. An embedded Chroma raises none of these.
 _UNREACHABLE = (httpx.TransportError,)
+_RECOVERY_WAITS = (0.2, 0.5, 1.0)  # seconds before each new try of a call a recovering server failed
+
+
+def _transient(settings: Settings) -> tuple[type[BaseException], ...]:
+    """What a Chroma call raises while its server is away or still coming back: unreachable, and, for a server
+    restarted after a crash, Chroma's InternalError until its index has caught up ("Error finding id"). An
+    embedded Chroma has no server to wait for: its errors pass unchanged."""
+    if not settings.chroma_host:
+        return _UNREACHABLE
+    from chromadb.errors import InternalError
+
+    return (*_UNREACHABLE, InternalError)
 
 
 class _Guarded:
-    """A Chroma client or collection whose calls raise :class:`StoreError` when the server is unreachable,
-    which the API answers with a 503 and a message; the next call tries the server again, so the service
-    recovers by itself when Chroma is back. Other errors pass unchanged."""
+    """A Chroma client or collection whose calls raise :class:`StoreError` when the server is unreachable or
+    still recovering, which the API answers with a 503 and a message; the next call tries the server again, so
+    the service recovers by itself when Chroma is back. Other errors pass unchanged."""
 
-    def __init__(self, target: Any, where: str) -> None:
+    def __init__(self, target: Any, where: str, transient: tuple[type[BaseException], ...] = _UNREACHABLE) -> None:
         self._target = target
         self._where = where
+        self._transient = transient
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
@@ -223,6 +236,17 @@ class _Guarded:
                     f"the Chroma server at {self._where} is unreachable ({type(exc).__name__}: {exc}); "
                     "try again once it is back"
                 ) from exc
+            except self._transient as exc:
+                # A server restarted after a crash answers "Error finding id" until its index has caught up,
+                # a moment later: the call is tried again then (Chroma's reads and upserts may be repeated)
+                # before the client is told to try again itself.
+                for wait in _RECOVERY_WAITS:
+                    time.sleep(wait)
+                    try:
+                        return attr(*args, **kwargs)
+                    except self._transient:
+                        continue
+                raise StoreError(f"the Chroma server at {self._where} failed ({_reason(exc)}); try again") from exc
 
         return call
 
@@ -347,8 +371,8 @@ class IndexStore:
             except Exception as exc:  # chroma raises bare Exceptions for connection problems
                 raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {_reason(exc)}") from exc
             self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
-            where = _where(self.settings)
-            self._client, self._records = _Guarded(client, where), _Guarded(records, where)
+            where, transient = _where(self.settings), _transient(self.settings)
+            self._client, self._records = _Guarded(client, where, transient), _Guarded(records, where, transient)
             if check:
                 self._check_fingerprint(collection)
             self._collection = collection
@@ -361,7 +385,7 @@ class IndexStore:
             embedding_function=ChromaEmbeddingFunction(self.embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return _Guarded(collection, _where(self.settings))
+        return _Guarded(collection, _where(self.settings), _transient(self.settings))
 
     def fingerprint(self) -> dict[str, Any]:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
