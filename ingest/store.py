@@ -202,15 +202,14 @@ _UNREACHABLE = (httpx.TransportError,)
 _RECOVERY_WAITS = (0.2, 0.5, 1.0)  # seconds before each new try of a call a recovering server failed
 
 
-def _transient(settings: Settings) -> tuple[type[BaseException], ...]:
-    """What a Chroma call raises while its server is away or still coming back: unreachable, and, for a server
-    restarted after a crash, Chroma's InternalError until its index has caught up ("Error finding id"). An
-    embedded Chroma has no server to wait for: its errors pass unchanged."""
+def _recovering(settings: Settings) -> tuple[type[BaseException], ...]:
+    """What a Chroma server restarted after a crash raises until its index has caught up: InternalError ("Error
+    finding id"). An embedded Chroma has no server to wait for: its errors pass unchanged."""
     if not settings.chroma_host:
-        return _UNREACHABLE
+        return ()
     from chromadb.errors import InternalError
 
-    return (*_UNREACHABLE, InternalError)
+    return (InternalError,)
 
 
 class _Guarded:
@@ -218,10 +217,10 @@ class _Guarded:
     still recovering, which the API answers with a 503 and a message; the next call tries the server again, so
     the service recovers by itself when Chroma is back. Other errors pass unchanged."""
 
-    def __init__(self, target: Any, where: str, transient: tuple[type[BaseException], ...] = _UNREACHABLE) -> None:
+    def __init__(self, target: Any, where: str, recovering: tuple[type[BaseException], ...] = ()) -> None:
         self._target = target
         self._where = where
-        self._transient = transient
+        self._recovering = recovering
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
@@ -236,16 +235,14 @@ class _Guarded:
                     f"the Chroma server at {self._where} is unreachable ({type(exc).__name__}: {exc}); "
                     "try again once it is back"
                 ) from exc
-            except self._transient as exc:
+            except self._recovering as exc:
                 # A server restarted after a crash answers "Error finding id" until its index has caught up,
                 # a moment later: the call is tried again then (Chroma's reads and upserts may be repeated)
                 # before the client is told to try again itself.
                 for wait in _RECOVERY_WAITS:
                     time.sleep(wait)
-                    try:
+                    with contextlib.suppress(*_UNREACHABLE, *self._recovering):
                         return attr(*args, **kwargs)
-                    except self._transient:
-                        continue
                 raise StoreError(f"the Chroma server at {self._where} failed ({_reason(exc)}); try again") from exc
 
         return call
@@ -371,8 +368,8 @@ class IndexStore:
             except Exception as exc:  # chroma raises bare Exceptions for connection problems
                 raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {_reason(exc)}") from exc
             self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
-            where, transient = _where(self.settings), _transient(self.settings)
-            self._client, self._records = _Guarded(client, where, transient), _Guarded(records, where, transient)
+            where, recovering = _where(self.settings), _recovering(self.settings)
+            self._client, self._records = _Guarded(client, where, recovering), _Guarded(records, where, recovering)
             if check:
                 self._check_fingerprint(collection)
             self._collection = collection
@@ -385,7 +382,7 @@ class IndexStore:
             embedding_function=ChromaEmbeddingFunction(self.embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return _Guarded(collection, _where(self.settings), _transient(self.settings))
+        return _Guarded(collection, _where(self.settings), _recovering(self.settings))
 
     def fingerprint(self) -> dict[str, Any]:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
@@ -939,8 +936,9 @@ class IndexStore:
         return [(cid, cosine) for cid, cosine in hits if _committed(_doc_of_chunk(cid), view)]
 
     def _chroma_nearest(self, vector: np.ndarray, k: int, where: Where | None) -> list[tuple[str, float]]:
-        """Chroma's HNSW search. When Chroma fails inside it (a server restarted after a crash answered "Error
-        finding id" until its index caught up), a 503 says so rather than a 500."""
+        """Chroma's HNSW search. When Chroma fails inside it, a 503 says so rather than a 500: a server's failures
+        while it recovers are tried again and turned into a StoreError by the guard (see _recovering); this
+        gives a failing search in an embedded index the same 503."""
         try:
             # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
             res = self.collection.query(
