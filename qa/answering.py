@@ -116,7 +116,7 @@ class Answerer:
         checker = SupportChecker(retrieval.passages, self.retriever.embedder)
         counted = asked.target_stem if asked.kind is AnswerKind.COUNT and asked.target not in _ANY_COUNT else None
         outcome = _Outcome(
-            wanted=asked.kind if asked.kind in QUANTITY_KINDS else None,
+            wanted=asked if asked.kind in QUANTITY_KINDS else None,
             counted=counted,
             # A yes/no question ("Is the railway closed?") may well be answered in its own words.
             question=standalone if asked.kind is not AnswerKind.ANY else "",
@@ -179,8 +179,9 @@ class _Outcome:
     declined: bool = False
     text: str = ""  # exactly the concatenation of the tokens yielded
     check_seconds: float = 0.0
-    # How many / how much / how long / when: the first sentence must state one (qa.candidates finds it).
-    wanted: AnswerKind | None = None
+    # How many / how much / how long / when: the first sentence must state what this question asks for, as the
+    # reader would answer it (qa.candidates.find_asked).
+    wanted: Question | None = None
     # How many <noun>: the first sentence must count that noun (or a word an article uses for it), not another:
     # "Orrin has 1,400 residents" is no number of employees.
     counted: str | None = None

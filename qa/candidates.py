@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.question import Kind
+from qa.question import Kind, Question
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
@@ -283,14 +283,35 @@ def find(kind: Kind, sentence: str, context: str = "") -> list[Candidate]:
     return found
 
 
-def states(kind: Kind, sentence: str) -> bool:
-    """Whether ``sentence`` states anything of ``kind`` in a way the reader answers with: a length answers "how
-    long was the fin whale?" ("a 50-foot fin whale") and a bare year "what year…?" ("the 1965 assassination")."""
-    if find(kind, sentence):
-        return True
-    if kind is Kind.DURATION:
-        return bool(find_lengths(sentence))
-    return kind is Kind.DATE and bool(find_years(sentence))
+def find_asked(q: Question, sentence: str, context: str = "") -> list[Candidate]:
+    """Every span of ``sentence`` that answers ``q`` as the reader answers it: a span of the kind asked, and, for
+    some questions, a form of it :func:`find` leaves out. The reader picks among these, and an answer a model
+    writes must state one (qa.answering), so both ask here."""
+    if q.kind is Kind.DATE and q.target == "time":
+        # "What time did the crew lift off?": the clock says it ("at 12 p.m. ET"), not the day.
+        return find_times(sentence)
+    found = find(q.kind, sentence, context)
+    if q.kind is Kind.DURATION and _HOW_LONG_IS.search(q.text):
+        # "How long was the fin whale?" asks a length as well as a span: "The 50-foot fin whale…".
+        found += find_lengths(sentence)
+    if q.kind is Kind.DATE and q.target == "year":
+        # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
+        found += [c for c in find_years(sentence) if not any(f.start <= c.start < f.end for f in found)]
+    if q.kind is Kind.NAME and q.target in _QUOTED_TARGETS:
+        # "What was the Oxford word of the year?": "…was “vax”", a word written in quotes, in lower case.
+        found += [c for c in find_quoted(sentence) if not any(f.start <= c.start < f.end for f in found)]
+    return found
+
+
+_HOW_LONG_IS = re.compile(r"\bhow long (?:is|was|are|were)\b", re.I)
+_QUOTED_TARGETS = frozenset(
+    ["word", "words", "phrase", "term", "slogan", "nickname", "hashtag", "motto", "song", "title", "catchphrase"]
+)
+
+
+def states(q: Question, sentence: str) -> bool:
+    """Whether ``sentence`` states anything that answers ``q`` in a way the reader answers with."""
+    return bool(find_asked(q, sentence))
 
 
 def find_times(sentence: str) -> list[Candidate]:

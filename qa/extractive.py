@@ -26,10 +26,7 @@ from qa.candidates import (
     Candidate,
     find,
     find_ailments,
-    find_lengths,
-    find_quoted,
-    find_times,
-    find_years,
+    find_asked,
     looks_like_person,
     names_in_title,
     person_after_title,
@@ -575,28 +572,10 @@ def _candidates(q: Question, sentence: Sentence) -> list[Candidate]:
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
     context = article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""
-    if q.kind is Kind.DATE and q.target == "time":
-        # "What time did the crew lift off?": the clock says it ("at 12 p.m. ET"), not the day.
-        return find_times(sentence.text)
-    found = find(q.kind, sentence.text, context)
-    if q.kind is Kind.DURATION and _HOW_LONG_IS.search(q.text):
-        # "How long was the fin whale?" asks a length as well as a span: "The 50-foot fin whale…".
-        found += find_lengths(sentence.text)
-    if q.kind is Kind.DATE and q.target == "year":
-        # "What year was Malcolm X assassinated?": "the 1965 assassination" says it, with no "in" before it.
-        found += [c for c in find_years(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
-    if q.kind is Kind.NAME and q.target in _QUOTED_TARGETS:
-        # "What was the Oxford word of the year?": "…was “vax”", a word written in quotes, in lower case.
-        found += [c for c in find_quoted(sentence.text) if not any(f.start <= c.start < f.end for f in found)]
+    found = find_asked(q, sentence.text, context)
     if sentence.headline and title_case(sentence.text):
         return names_in_title(found, sentence.text, sentence.passage.text)
     return found
-
-
-_HOW_LONG_IS = re.compile(r"\bhow long (?:is|was|are|were)\b", re.I)
-_QUOTED_TARGETS = frozenset(
-    ["word", "words", "phrase", "term", "slogan", "nickname", "hashtag", "motto", "song", "title", "catchphrase"]
-)
 
 
 def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:

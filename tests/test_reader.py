@@ -1059,17 +1059,24 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
 
 
 @pytest.mark.parametrize(
-    ("kind", "sentence", "stated"),
+    ("question", "sentence", "stated"),
     [
-        # What the answering check asks of a first sentence is what the reader answers with: a length for "how long
-        # was the whale?", a bare year for "what year…?".
-        (Kind.DURATION, "In May, a 50-foot fin whale beached itself.", True),
-        (Kind.DATE, "He died in the 1965 assassination.", True),
-        (Kind.DURATION, "A fin whale beached itself on Sunday.", False),
+        # What the answering check asks of a first sentence is what the reader answers with (one function finds
+        # both): a length for "how long was the whale?", a bare year for "what year…?", a clock time for "what
+        # time…?"; a length is no span of time and a day no time of day.
+        ("How long was the fin whale?", "In May, a 50-foot fin whale beached itself.", True),
+        ("What year was Malcolm X assassinated?", "Malcolm X died in the 1965 assassination.", True),
+        ("How long was the fin whale?", "A fin whale beached itself on Sunday.", False),
+        ("How long did the rescue take?", "In May, a 50-foot fin whale beached itself.", False),
+        ("What time did the crew lift off?", "The crew lifted off at 12 p.m. ET on Sunday.", True),
+        ("What time did the crew lift off?", "The crew lifted off on Sunday.", False),
     ],
 )
-def test_a_length_or_a_bare_year_states_an_answer(kind: Kind, sentence: str, stated: bool) -> None:
-    assert states(kind, sentence) is stated
+def test_the_answering_check_accepts_what_the_reader_answers_with(question: str, sentence: str, stated: bool) -> None:
+    assert states(analyse(question), sentence) is stated
+    story = Passage(1, "s:0", "s", "A story", sentence, "https://news.test/s", "2026-03-04", "News Test", 1.0, 0.5)
+    picked = ExtractiveGenerator(idf=lambda term: 1.0).pick(analyse(question), [story])
+    assert (picked is not None and bool(picked.lead)) is stated, picked
 
 
 def test_a_name_in_the_question_is_no_noun_the_answer_must_stand_by(reader: ExtractiveGenerator) -> None:
