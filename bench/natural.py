@@ -19,7 +19,9 @@ same way, seed 20261130, written and checked by a helper that showed no question
 3e734d7, 1921911 and 24178e1), after 24178e1, when their questions and answers were seen by mistake in a script's
 printout; nat-rtqa-408 to 432 (drawn the same way, seed 20261202, also leaving out the articles of RealTime QA dev
 questions and of the probes; written and checked by a helper that showed no question to us: 14/20 at 0794d3a,
-12/20 at 3e734d7, at 1921911 and at 9cf3355) are held out now. nat-rtqa-328 to 407 are tuned from the start:
+12/20 at 3e734d7, at 1921911 and at 9cf3355) and nat-rtqa-553 to 577 (drawn the same way, seed 20261206, leaving out
+the articles of every earlier question; written by a helper told to paraphrase as people do, and shown to us by
+counts only: 7/20 at 0794d3a and at cc4d590) are held out now. nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
 articles (45/79 at 3e734d7, 43/79 at 0794d3a). nat-rtqa-433 to 552 are tuned from the start too: questions typed
@@ -36,11 +38,14 @@ when the answer is the refusal. Hit@1/hit@5: the question's article among the re
     python bench/natural.py            # writes bench/results/natural.json and natural.png
     python bench/natural.py --llm llamacpp:/path/model.gguf    # a local model: natural-<model>.json
     python bench/natural.py --portion held-out                 # only those (natural-held-out.json)
+    python bench/natural.py --record-before                    # on 0794d3a's reader: its answers, for "before"
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import re
 import sys
@@ -54,13 +59,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import REPO, RESULTS, SHARED, bench_settings, corpus_services, machine, sync_index, table, write_json
 
 HERE = Path(__file__).resolve().parent / "natural"
-# This benchmark run on 0794d3a (main before these questions were written), 2026-11-29; run again there with
-# each batch as it is now marked, after nat-rtqa-433 to 552 were added.
-BEFORE = {
-    "short-dev / tuned": "11/18 · 5 · 2 · 1/3 · 17/18 · 18/18",
-    "realtimeqa / tuned": "270/463 · 71 · 122 · 38/64 · 373/463 · 455/463",
-    "realtimeqa / held-out": "14/20 · 2 · 4 · 4/5 · 15/20 · 20/20",
-}
+# This benchmark's answers, question by question, as the reader of 0794d3a (main before these questions were
+# written) gave them: run there with the questions as they are now (``--record-before``). The "before" column is
+# computed from it, and each portion's change is counted per question, on the same questions.
+BEFORE_COMMIT = "0794d3a"
+BEFORE_FILE = HERE / f"before-{BEFORE_COMMIT}.jsonl"
 SHORT_DEV = SHARED / "eval" / "short-dev"
 PORTIONS = ("tuned", "held-out")
 
@@ -74,6 +77,33 @@ def services_for(name: str, llm: str) -> Any:
     print(sync_index(services), file=sys.stderr)
     print(services.indexer.ingest([REPO / "seeds"]).summary(), file=sys.stderr)
     return services
+
+
+def load_before() -> dict[str, dict[str, Any]]:
+    if not BEFORE_FILE.exists():
+        return {}
+    return {row["id"]: row for row in map(json.loads, BEFORE_FILE.read_text(encoding="utf-8").splitlines())}
+
+
+def paired(now: list[dict[str, Any]], before: dict[str, dict[str, Any]]) -> str:
+    """How the answerable questions changed since the reader of BEFORE_COMMIT, question by question: how many it
+    answers right that it didn't, how many it no longer does, and the two-sided exact sign test's p on those (the
+    chance of a split at least this uneven if either change were as likely as the other). Twenty questions that
+    change by two are no evidence either way; this says so."""
+    pairs = [
+        (r["right_and_cited"], before[r["id"]]["right_and_cited"]) for r in now if r["answers"] and r["id"] in before
+    ]
+    gained = sum(1 for a, b in pairs if a and not b)
+    lost = sum(1 for a, b in pairs if b and not a)
+    return f"+{gained} −{lost} (p = {sign_test(gained, lost):.2g})"
+
+
+def sign_test(gained: int, lost: int) -> float:
+    n = gained + lost
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, k) for k in range(min(gained, lost) + 1)) / 2**n
+    return min(1.0, 2 * tail)
 
 
 def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -98,13 +128,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--llm", default="extractive", help="NEWSQA_LLM spec (default: extractive)")
     parser.add_argument("--portion", choices=PORTIONS, help="only the tuned or only the held-out questions")
+    parser.add_argument(
+        "--record-before", action="store_true", help=f"run on {BEFORE_COMMIT}'s reader: write {BEFORE_FILE.name}"
+    )
     args = parser.parse_args()
     if not SHARED.exists():
         raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
     result: dict[str, Any] = {"machine": machine(), "llm": args.llm, "sets": {}}
     # The figures before stand for the extractive reader: a model's run is shown alone.
     extractive = args.llm == "extractive"
-    lines = [("set / portion", "now", "before (0794d3a)" if extractive else "")]
+    before = load_before() if extractive else {}
+    lines = [("set / portion", "now", f"before ({BEFORE_COMMIT})" if before else "", "change" if before else "")]
+    recorded: list[dict[str, Any]] = []
     model = "extractive"
     for name in ("short-dev", "realtimeqa"):
         questions = [q for q in load_questions(HERE / f"{name}.jsonl") if args.portion in (None, q.type)]
@@ -133,9 +168,21 @@ def main() -> None:
                 for r in rows
             ],
         }
+        recorded += [{k: r[k] for k in ("id", "abstained", "right_and_cited", "ranks")} for r in rows]
         for portion, f in result["sets"][name]["portions"].items():
             now = " · ".join(str(f[k]) for k in f)
-            lines.append((f"{name} / {portion}", now, BEFORE.get(f"{name} / {portion}", "") if extractive else ""))
+            mine = [r for r in rows if r["type"] == portion]
+            then = [{**r, **before[r["id"]]} for r in mine if r["id"] in before]
+            was = " · ".join(str(v) for v in figures(then).values()) if len(then) == len(mine) else ""
+            change = paired(mine, before) if was else ""
+            lines.append((f"{name} / {portion}", now, was, change))
+            if was:
+                then_and_change = {"figures": was, "change": change}
+                result["sets"][name].setdefault(f"before ({BEFORE_COMMIT})", {})[portion] = then_and_change
+    if args.record_before:
+        BEFORE_FILE.write_text("".join(json.dumps(r) + "\n" for r in recorded), encoding="utf-8")
+        print(f"wrote {BEFORE_FILE}")
+        return
     safe = re.sub(r"[^\w.-]+", "_", model)
     suffix = f"-{args.portion}" if args.portion else ""
     path = write_json(f"natural{suffix}.json" if extractive else f"natural-{safe}{suffix}.json", result)
@@ -143,6 +190,8 @@ def main() -> None:
         _plot(lines[1:], RESULTS / "natural.png")
     print(table(lines))
     print("each: right and cited · false refusals · wrong · unanswerable refused · hit@1 · hit@5")
+    if before:
+        print(f"change: answerable questions right now and not on {BEFORE_COMMIT} (+), the reverse (−), sign test p")
     print(f"machine: {result['machine']}")
     print(f"wrote {path}")
 
@@ -156,7 +205,7 @@ def _shares(figure: str) -> tuple[list[float], float]:
     return [got / asked, int(refusals) / asked, int(wrong) / asked], refused / of if of else 0.0
 
 
-def _plot(lines: list[tuple[str, str, str]], path: Path) -> None:
+def _plot(lines: list[tuple[str, str, str, str]], path: Path) -> None:
     """Before and now, per set and portion: what became of the answerable questions, and how many of the
     unanswerable ones were refused."""
     import matplotlib
@@ -166,7 +215,7 @@ def _plot(lines: list[tuple[str, str, str]], path: Path) -> None:
 
     bars = [
         (f"{name}\n{when}", figure)
-        for name, now, before in lines
+        for name, now, before, _ in lines
         for when, figure in (("before", before), ("now", now))
         if figure
     ]
@@ -187,7 +236,8 @@ def _plot(lines: list[tuple[str, str, str]], path: Path) -> None:
     right.set_yticks(y, [])
     right.set_xlim(0, 1)
     right.set_title("unanswerable: refused", fontsize=9)
-    fig.suptitle("Natural questions, extractive reader (before = 0794d3a; held-out = never tuned on)", fontsize=10)
+    title = f"Natural questions, extractive reader (before = {BEFORE_COMMIT}; held-out = never tuned on)"
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
