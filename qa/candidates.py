@@ -106,6 +106,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
         rf"|{_YEAR_RANGE}"  # a term: "from 1974 to 1982"
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
+        # A month alone, after the word that places something in it: "filed for bankruptcy in January" (the
+        # story's year); not the month of a fuller date ("in January 5, 2024" is matched whole above).
+        rf"|(?:in|by|since|until|from|through|last|this|next) {_MONTH}(?![.\s,]+\d)"
         # When something is due, counted from the story's day: "expected to close in 12 to 18 months".
         rf"|(?:in|within) (?:the next )?(?:\d+|a|one|two|three|four|five|six|a few|several)"
         rf"(?: to (?:\d+|two|three|six))? (?:days?|weeks?|months?|years?)"

@@ -1074,9 +1074,26 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
 )
 def test_the_answering_check_accepts_what_the_reader_answers_with(question: str, sentence: str, stated: bool) -> None:
     assert states(analyse(question), sentence) is stated
-    story = Passage(1, "s:0", "s", "A story", sentence, "https://news.test/s", "2026-03-04", "News Test", 1.0, 0.5)
-    picked = ExtractiveGenerator(idf=lambda term: 1.0).pick(analyse(question), [story])
+    picked = ExtractiveGenerator(idf=lambda term: 1.0).pick(analyse(question), story(sentence))
     assert (picked is not None and bool(picked.lead)) is stated, picked
+
+
+def story(text: str, title: str = "A story") -> list[Passage]:
+    """One retrieved passage holding ``text``."""
+    return [Passage(1, "s:0", "s", title, text, "https://news.test/s", "2026-03-04", "News Test", 1.0, 0.5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("Joann filed for bankruptcy for the second time in January. Its stores will close.", "in January"),
+        # A fuller date is found whole, not cut after its month.
+        ("Joann filed for bankruptcy for the second time on Jan. 15, 2025. Its stores will close.", "Jan. 15, 2025"),
+    ],
+)
+def test_a_month_alone_answers_when(reader: ExtractiveGenerator, text: str, lead: str) -> None:
+    answer = reader.answer("When did Joann go bankrupt for the second time?", story(text))
+    assert answer.startswith(f"{lead} — "), answer
 
 
 def test_a_name_in_the_question_is_no_noun_the_answer_must_stand_by(reader: ExtractiveGenerator) -> None:
