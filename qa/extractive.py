@@ -439,8 +439,10 @@ class ExtractiveGenerator:
                 near += _PERSON_BONUS
                 if _SUBJECT_AFTER.match(sentence.text[cand.end :]):
                     near += _PERSON_BONUS / 2  # "Russell Okung, who played…", "Okung said": the one it is about
-            elif q.kind is Kind.PERSON and is_demonym(sentence.text, cand):
-                continue  # "The 24-year-old Romanian scored…" tells of someone, not who (the sentences before may)
+            elif _names_no_one(q, cand) and is_demonym(sentence.text, cand):
+                # "The 24-year-old Romanian scored…" tells of someone, not who (the sentences before may); "the first
+                # American moon landing" names no rocket.
+                continue
             if cand.family == "called" and (q.target in (None, "name") or _ASKS_NAME.search(q.text)):
                 near = 1.0  # "What is it called?": what the article says it is called is the answer
             if cand.family == "died_at":
@@ -725,6 +727,18 @@ _PERSON_BONUS = 0.5
 _SOURCE_BEFORE = re.compile(r"\b(?:said|says|reported|reports|told)\s+(?:the\s+)?$", re.I)
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"[’']?s?\s+(?:said|says|reported|reports|told)\b")
+
+
+def _names_no_one(q: Question, cand: Candidate) -> bool:
+    """Whether a people's adjective can't answer ``q``: a who-question, or one asking which thing of a kind
+    ("What rocket…?", "…at which iconic venue?"). A nationality asked for is one of a closed class (a "member"),
+    and "What is Runa's energy drink made from?", whose noun is what it asks about, may be answered by "Amazonian
+    guayusa leaves"."""
+    if q.kind is Kind.PERSON:
+        return True
+    if q.kind is not Kind.NAME or not q.target or cand.family == "member":
+        return False
+    return bool(re.search(rf"\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(q.target)}\b", q.text, re.I))
 
 
 def _setting(q: Question, cand: Candidate) -> bool:

@@ -1544,3 +1544,27 @@ def test_a_word_asked_for_is_of_the_year_and_the_owner_asked(reader: ExtractiveG
     # (The table of leads has "vax" for 2021 and "gaslighting" for Merriam-Webster's.)
     goblin = reader.answer("What was Oxford's word of the year for 2022?", passages("words"))
     assert "goblin mode" in goblin.split("\n")[0] and "vax" not in goblin and "gaslighting" not in goblin, goblin
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "first"),
+    [
+        # "What rocket…?" asks which thing of a kind: "the first American moon launch" names none.
+        (
+            "What rocket launched the Odysseus moon lander?",
+            "The Odysseus launch was the first American moon launch in decades. The Odysseus lander reached orbit "
+            "aboard the SpaceX Falcon 9.",
+            "The Odysseus lander reached orbit aboard the SpaceX Falcon 9. [1]",
+        ),
+        # Where the question's noun is what it asks about, a people's adjective may start the answer.
+        (
+            "What is Runa's energy drink made from?",
+            "Runa's energy drink is made from Amazonian guayusa leaves.",
+            "Runa's energy drink is made from Amazonian guayusa leaves. [1]",
+        ),
+    ],
+)
+def test_a_peoples_adjective_names_no_thing_of_the_kind_asked(
+    reader: ExtractiveGenerator, question: str, text: str, first: str
+) -> None:
+    assert reader.answer(question, story(text)).splitlines()[0] == first
