@@ -63,7 +63,9 @@ from qa.requirements import (
     owned,
     owned_by_pronoun,
     owners_named,
+    place_present,
     places_asked,
+    places_counted_in,
     required_names,
 )
 from qa.sentences import Sentence, article, sentences_of
@@ -168,6 +170,7 @@ class ExtractiveGenerator:
         required = required_names(q)
         owners = owners_named(q)
         places = places_asked(q)
+        counted_in = places_counted_in(q)
         # A year the question names, when it asks for something else: the sentence that names another year
         # tells of another one.
         years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
@@ -181,7 +184,7 @@ class ExtractiveGenerator:
             about = self._about(sentence, weights, total)
             if about < _MIN_ABOUT or not names_present(q, sentence, required):
                 continue
-            if not ordinal_present(places, sentence):
+            if not ordinal_present(places, sentence) or not place_present(counted_in, sentence):
                 continue
             # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
             stated = set(_YEAR_IN.findall(_BASELINE_YEAR.sub("", sentence.text))) if years else set()

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from qa.candidates import BODY_WORDS, find
 from qa.coreference import DEMONYM
-from qa.places import PLACE_HEADS
+from qa.places import PLACE_HEADS, place_kind
 from qa.question import NAME_KINDS, Kind, Question, stem, words
 from qa.sentences import Sentence
 
@@ -56,6 +56,26 @@ def ordinal_present(asked: list[str], sentence: Sentence) -> bool:
     must be the sentence's own."""
     have = set(words(sentence.text))
     return all(have.intersection((w, *_ORDINALS[w])) for w in asked)
+
+
+_IN_PLACE = re.compile(r"\bin ((?:[A-Z][\w.-]*\s)*[A-Z][\w.-]*)")
+
+
+def places_counted_in(q: Question) -> set[str]:
+    """The places a count asked for is counted in ("How many Joann stores are there in Mississippi?"), each by
+    its distinguishing word, as :func:`required_names` gives names. (Only a count's: "By what percentage did
+    cautions rise under the clampdown in England?" sets the scene with its place, and the sentence need not.)"""
+    if q.kind is not Kind.COUNT:
+        return set()
+    places = [m.group(1) for m in _IN_PLACE.finditer(q.text)]
+    return required_names(replace(q, names=tuple(p for p in places if place_kind(p) in ("state", "country"))))
+
+
+def place_present(places: set[str], sentence: Sentence) -> bool:
+    """A count for a place is stated with the place, in the sentence itself: the headline or the story may be
+    about the place while the sentence counts the whole (a chain's 500 closing stores, not its three in
+    Mississippi)."""
+    return places <= set(sentence.stems)
 
 
 _OWNER = re.compile(r"\b((?:[A-Z][\w.&-]*\s)*[A-Z][\w.&-]*)(?:’s|'s)\s")

@@ -1568,3 +1568,17 @@ def test_a_peoples_adjective_names_no_thing_of_the_kind_asked(
     reader: ExtractiveGenerator, question: str, text: str, first: str
 ) -> None:
     assert reader.answer(question, story(text)).splitlines()[0] == first
+
+
+def test_a_count_for_a_place_is_stated_with_the_place(reader: ExtractiveGenerator) -> None:
+    # The headline names the state, and most of the story counts the whole chain: the count for the state is
+    # the one whose sentence names it.
+    passages_ = story(
+        "Joann asked the court to let it close about 500 stores across the nation, and about 500 stores will "
+        "close by spring. Joann said 500 stores would close. There are currently three stores in Mississippi.",
+        title="Joann closing stores in Mississippi",
+    )
+    answer = reader.answer("How many Joann stores are there in Mississippi?", passages_)
+    assert answer.startswith("three — "), answer
+    # Without the place, the chain's count is the answer.
+    assert reader.answer("How many Joann stores will close?", passages_).startswith("about 500 — ")
