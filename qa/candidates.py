@@ -135,6 +135,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|over(?=\s+(?:concerns?|fears?|worries)\b)"
         # What it is done for: "striking to protest the retaliation".
         r"|to protest|in protest (?:of|against|at)|in order to"
+        # What people are upset about: "whose members objected to the human remains it carried".
+        r"|object(?:ed|s|ing)? to|objections? to|angered by|upset (?:by|about|over)|complain(?:ed|s|ing)? (?:about|of)"
         r"|(?<=died )(?:from|of)|(?<=dies )(?:from|of)|(?<= at \d\d )from|(?<= at \d\d\d )from)"
         # To the clause's end, past the full stops of "E. coli" and "U.S." (one before a lower-case word or an
         # initial's).

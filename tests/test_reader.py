@@ -1582,3 +1582,15 @@ def test_a_count_for_a_place_is_stated_with_the_place(reader: ExtractiveGenerato
     assert answer.startswith("three — "), answer
     # Without the place, the chain's count is the answer.
     assert reader.answer("How many Joann stores will close?", passages_).startswith("about 500 — ")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Peregrine mission drew scrutiny from the Navajo Nation, whose members objected to the remains it carried.",
+        "The Navajo Nation complained about the remains the Peregrine mission carried.",
+    ],
+)
+def test_what_people_object_to_answers_why_they_are_upset(reader: ExtractiveGenerator, sentence: str) -> None:
+    answer = reader.answer("Why is the Navajo Nation upset about the Peregrine mission?", story(sentence))
+    assert answer == f"{sentence} [1]", answer
