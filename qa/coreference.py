@@ -10,7 +10,7 @@ from collections import Counter
 from qa.candidates import Candidate, find, looks_like_person, person_after_title, without_title
 from qa.entities import labels_at
 from qa.passage import Passage
-from qa.question import PERSON_NOUNS, Kind, Question, words
+from qa.question import PERSON_NOUNS, Kind, Question, stem, words
 from qa.sentences import Sentence, article, sentences_before
 
 # How a people's adjective ends: "Romanian", "Afro-Colombian", "Japanese", "Scottish", "Southern".
@@ -74,6 +74,24 @@ def speaks_of(q: Question, sentence: Sentence) -> bool:
     before = sentences_before(sentence.passage.text, sentence.passage.text.find(sentence.text))[-1:]
     asked = {w.lower() for n in q.names for w in words(n)}
     return any(asked.intersection(words(text)) for text in before)
+
+
+# A thing named before and pointed back to by what it is: "LR-131, if adopted, would have… A health care provider
+# who violated the proposed law would have faced up to 20 years".
+_THING_POINTED_BACK = re.compile(
+    r"\b(?:the|this|that)\s+(?:proposed\s+|new\s+)?(?:company|firm|chain|retailer|law|measure|bill|amendment"
+    r"|proposal|initiative|agency)\b",
+    re.I,
+)
+
+
+def points_back_to(required: set[str], sentence: Sentence) -> bool:
+    """Whether ``sentence`` speaks of one of the ``required`` names (stems) by what it is ("the company", "the
+    proposed law"), right after a sentence of its passage that names it."""
+    if not _THING_POINTED_BACK.search(sentence.text):
+        return False
+    before = sentences_before(sentence.passage.text, sentence.passage.text.find(sentence.text))[-1:]
+    return any(required.intersection(stem(w) for w in words(text)) for text in before)
 
 
 def _last_person(sentence: str, passage: Passage, asked: set[str]) -> str:

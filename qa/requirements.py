@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from qa.candidates import BODY_WORDS, find
-from qa.coreference import DEMONYM
+from qa.coreference import DEMONYM, points_back_to
 from qa.places import PLACE_HEADS, place_kind
 from qa.question import NAME_KINDS, Kind, Question, stem, words
 from qa.sentences import Sentence
@@ -122,4 +122,4 @@ def names_present(q: Question, sentence: Sentence, required: set[str]) -> bool:
         # Asked for a name, the question's own names set the scene ("Which Ivy League school…?"): the passage
         # around the sentence may carry them. An age or a number must be said of the one named, in the sentence.
         have |= sentence.context_stems
-    return bool(required & have)
+    return bool(required & have) or points_back_to(required, sentence)

@@ -1594,3 +1594,21 @@ def test_a_count_for_a_place_is_stated_with_the_place(reader: ExtractiveGenerato
 def test_what_people_object_to_answers_why_they_are_upset(reader: ExtractiveGenerator, sentence: str) -> None:
     answer = reader.answer("Why is the Navajo Nation upset about the Peregrine mission?", story(sentence))
     assert answer == f"{sentence} [1]", answer
+
+
+@pytest.mark.parametrize(
+    ("before", "answered"),
+    [
+        # The sentence before names the measure; "the proposed law" points back to it.
+        ("Montana's LR-131 would have defined an infant born alive.", True),
+        # Named nowhere near: the law the sentence speaks of may be another.
+        ("Voters in Montana went to the polls on Tuesday.", False),
+    ],
+)
+def test_a_name_pointed_back_to_by_what_it_is_counts_as_named(
+    reader: ExtractiveGenerator, before: str, answered: bool
+) -> None:
+    text = f"{before} A doctor who violated the proposed law could have faced up to 20 years in state prison."
+    answer = reader.answer("How long could Montana doctors get in prison under LR-131?", story(text))
+    assert ("20 years" in answer) is answered, answer
+    assert (answer == CANNOT_ANSWER) is not answered
