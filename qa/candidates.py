@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.question import Kind, Question
+from qa.question import Kind, Question, dimension_asked
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
@@ -305,6 +305,9 @@ def find_asked(q: Question, sentence: str, context: str = "") -> list[Candidate]
     if q.kind is Kind.NAME and q.target in _QUOTED_TARGETS:
         # "What was the Oxford word of the year?": "…was “vax”", a word written in quotes, in lower case.
         found += [c for c in find_quoted(sentence) if not any(f.start <= c.start < f.end for f in found)]
+    if measured := dimension_asked(q):
+        # "How much does the lander weigh?" is not answered by "the 14-foot-tall lander", nor by a bare "48".
+        found = [c for c in found if dimension(c.text) == measured]
     return found
 
 
@@ -359,6 +362,20 @@ def find_lengths(sentence: str) -> list[Candidate]:
 
 
 _LENGTH = re.compile(rf"\d[\d,.]*(?:\s|-)(?:{_LENGTH_UNITS})\b")
+
+
+# What a measure's unit measures, checked in this order ("miles per hour" is a speed, not a length).
+_DIMENSIONS = (
+    ("speed", re.compile(r"\b(?:mph|km/h|kph|knots|per hour)\b", re.I)),
+    ("temperature", re.compile(r"\b(?:degrees?|Celsius|Fahrenheit)\b")),
+    ("mass", re.compile(r"\b(?:kilograms?|kg|grams?|tonnes?|tons?|pounds?|lbs?|ounces?)\b", re.I)),
+    ("length", re.compile(rf"\b(?:{_LENGTH_UNITS}|centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|m)\b")),
+)
+
+
+def dimension(amount: str) -> str | None:
+    """What the unit of ``amount`` measures ("speed", "temperature", "mass", "length"), or None."""
+    return next((name for name, unit in _DIMENSIONS if unit.search(amount)), None)
 
 
 def find_years(sentence: str) -> list[Candidate]:

@@ -173,6 +173,24 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The words that ask for a measure of one kind: "How much does the lander weigh?" is answered in pounds or tonnes,
+# not by "the 14-foot-tall lander" (qa.candidates.dimension names the kind of a unit).
+_DIMENSION_ASKED = {
+    "weigh": "mass", "weighs": "mass", "weighed": "mass", "weight": "mass", "heavy": "mass",
+    "tall": "length", "height": "length", "far": "length", "distance": "length", "deep": "length",
+    "depth": "length", "wide": "length", "width": "length",
+    "fast": "speed", "speed": "speed",
+    "hot": "temperature", "cold": "temperature", "warm": "temperature", "temperature": "temperature",
+}  # fmt: skip
+
+
+def dimension_asked(q: Question) -> str | None:
+    """The kind of measure an amount question asks for, by its words, or None ("How big…?" may be any)."""
+    if q.kind is not Kind.AMOUNT:
+        return None
+    return next((_DIMENSION_ASKED[w] for w in words(q.text) if w in _DIMENSION_ASKED), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     text: str

@@ -1070,6 +1070,8 @@ def test_a_cause_runs_past_the_full_stop_of_an_abbreviation_and_concerns_are_a_c
         ("How long did the rescue take?", "In May, a 50-foot fin whale beached itself.", False),
         ("What time did the crew lift off?", "The crew lifted off at 12 p.m. ET on Sunday.", True),
         ("What time did the crew lift off?", "The crew lifted off on Sunday.", False),
+        ("How much does the Odysseus lander weigh?", "The Odysseus lander weighs 1,900 kilograms.", True),
+        ("How much does the Odysseus lander weigh?", "The Odysseus lander is 14 feet tall.", False),
     ],
 )
 def test_the_answering_check_accepts_what_the_reader_answers_with(question: str, sentence: str, stated: bool) -> None:
@@ -1612,3 +1614,23 @@ def test_a_name_pointed_back_to_by_what_it_is_counts_as_named(
     answer = reader.answer("How long could Montana doctors get in prison under LR-131?", story(text))
     assert ("20 years" in answer) is answered, answer
     assert (answer == CANNOT_ANSWER) is not answered
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        ("How much does the Odysseus lander weigh?", "The Odysseus lander weighs 1,900 kilograms.", "1,900 kilograms"),
+        ("How heavy is the Odysseus lander?", "The Odysseus lander is heavy: 1,900 kilograms.", "1,900 kilograms"),
+        # A measure of another kind, or a bare number, says nothing of its weight.
+        ("How much does the Odysseus lander weigh?", "The 14-foot-tall Odysseus lander flew 48 miles.", None),
+        ("How fast was the Odysseus lander going?", "The 14-foot-tall Odysseus lander went 4,000 miles.", None),
+    ],
+)
+def test_a_measure_asked_by_its_kind_is_answered_in_a_unit_of_that_kind(
+    reader: ExtractiveGenerator, question: str, text: str, lead: str | None
+) -> None:
+    answer = reader.answer(question, story(text))
+    if lead is None:
+        assert answer == CANNOT_ANSWER
+    else:
+        assert answer.startswith(f"{lead} — "), answer
