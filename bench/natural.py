@@ -21,12 +21,17 @@ printout; nat-rtqa-408 to 432 (drawn the same way, seed 20261202, also leaving o
 questions and of the probes; written and checked by a helper that showed no question to us: 14/20 at 0794d3a,
 12/20 at 3e734d7, at 1921911 and at 9cf3355) and nat-rtqa-553 to 577 (drawn the same way, seed 20261206, leaving out
 the articles of every earlier question; written by a helper told to paraphrase as people do, and shown to us by
-counts only: 7/20 at 0794d3a and at cc4d590) are held out now. nat-rtqa-328 to 407 are tuned from the start:
+counts only: 7/20 at 0794d3a and at cc4d590) and nat-rtqa-628 to 652 (seed 20261207, written the same way and
+shown to us by counts only, by the helper that wrote the probes nat-rtqa-578 to 627; 9/20 at 0794d3a, 11/20 at
+154e978) are held out now.
+nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
 articles (45/79 at 3e734d7, 43/79 at 0794d3a). nat-rtqa-433 to 552 are tuned from the start too: questions typed
 about twenty more articles drawn at random, before the reader was run on them, to probe it (68/113 at 0794d3a,
-71/113 at 1921911; their answers written afterwards, verbatim from the articles).
+71/113 at 1921911; their answers written afterwards, verbatim from the articles). nat-rtqa-578 to 627 are
+paraphrased questions a helper wrote with the third held-out batch, to be read and tuned on (17/40 at 0794d3a,
+22/40 at 154e978).
 
 The short-dev questions are asked over short-dev and the seed, as bench/short_dev.py does; the RealTime QA
 ones over the whole 1,248-article index, with no as-of date (people don't give one).
