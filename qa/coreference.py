@@ -71,9 +71,8 @@ def speaks_of(q: Question, sentence: Sentence) -> bool:
     only Penske)."""
     if not _POINTING_BACK.search(sentence.text):
         return False
-    before = sentences_before(sentence.passage.text, sentence.passage.text.find(sentence.text))[-1:]
     asked = {w.lower() for n in q.names for w in words(n)}
-    return any(asked.intersection(words(text)) for text in before)
+    return bool(asked.intersection(words(sentence.before())))
 
 
 # A thing named before and pointed back to by what it is: "LR-131, if adopted, would have… A health care provider
@@ -90,8 +89,7 @@ def points_back_to(required: set[str], sentence: Sentence) -> bool:
     proposed law"), right after a sentence of its passage that names it."""
     if not _THING_POINTED_BACK.search(sentence.text):
         return False
-    before = sentences_before(sentence.passage.text, sentence.passage.text.find(sentence.text))[-1:]
-    return any(required.intersection(stem(w) for w in words(text)) for text in before)
+    return bool(required.intersection(stem(w) for w in words(sentence.before())))
 
 
 def _last_person(sentence: str, passage: Passage, asked: set[str]) -> str:

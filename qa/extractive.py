@@ -308,7 +308,7 @@ class ExtractiveGenerator:
                     continue
                 if _wrong_slot(q, sentence.text, cand) or (q.kind is Kind.PLACE and _place_fit(q, cand, 0.0) is None):
                     continue
-                if q.kind is Kind.PERSON and is_demonym(sentence.text, cand):
+                if _names_no_one(q, cand) and is_demonym(sentence.text, cand):
                     continue  # "…are Afro-Colombian women" tells of someone, not who (as in _best_candidate)
                 seen.add(key)
                 votes[key] = votes.get(key, 0.0) + vote

@@ -27,6 +27,11 @@ class Sentence:
     def headline(self) -> bool:
         return self.text == self.passage.title
 
+    def before(self) -> str:
+        """The sentence of its passage just before it ("" for the first): what "he" or "the law" may point to."""
+        text = self.passage.text
+        return (sentences_before(text, text.find(self.text)) or [""])[-1]
+
 
 def article(passage: Passage) -> str:
     """The passage's headline and text, where a name it uses is written out."""
