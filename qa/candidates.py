@@ -26,14 +26,23 @@ _QUALIFIER = (
 _CURRENCY_WORDS = (
     r"(?:dollars|euros|pounds sterling|yen|yuan|rupees|francs|pesos|won|rubles|roubles|cents|pence|USD|EUR|GBP)"
 )
-# "in" is an inch only as "12 in.": "almost 200,000 in 1990" counts people.
-_LENGTH_UNITS = r"feet|foot|ft|metres?|meters?|miles?|inch(?:es)?|kilomet(?:re|er)s?|km|yards?"
-_UNITS = (
-    r"(?:kilometres|kilometers|km|miles|mph|km/h|kph|metres|meters|m|feet|ft|inches|in(?=\.)|centimetres|centimeters|cm|"
-    r"millimetres|millimeters|mm|kilograms|kg|grams|tonnes|tons|pounds|lbs|litres|liters|gallons|barrels|"
-    r"degrees(?: Celsius| Fahrenheit| C\b| F\b)?|Celsius|Fahrenheit|acres|hectares|"
-    r"square (?:miles|kilometres|kilometers|feet|metres|meters)|knots|megawatts|gigawatts|MW|GW)"
-)
+# Units of measure by what they measure: the one table the amounts found, "how long is it?" and "how much does it
+# weigh?" all read. Singular and plural ("1 mile", "300 miles", "a 300-mile trip"). "in" is an inch only as
+# "12 in.": "almost 200,000 in 1990" counts people.
+_UNITS_OF: dict[str, tuple[str, ...]] = {
+    "speed": ("mph", "km/h", "kph", "knots?"),
+    "temperature": (r"degrees?(?: Celsius| Fahrenheit| C\b| F\b)?", "Celsius", "Fahrenheit"),
+    "area": (r"square (?:miles?|kilomet(?:re|er)s?|feet|foot|met(?:re|er)s?)", "acres?", "hectares?"),
+    "mass": ("kilograms?", "kg", "grams?", "tonnes?", "tons?", "pounds?", "lbs?", "ounces?"),
+    "volume": ("litres?", "liters?", "gallons?", "barrels?"),
+    "power": ("megawatts?", "gigawatts?", "MW", "GW"),
+    "length": (
+        *("kilomet(?:re|er)s?", "km", "miles?", "met(?:re|er)s?", "m", "feet", "foot", "ft", "inch(?:es)?"),
+        *(r"in(?=\.)", "centimet(?:re|er)s?", "cm", "millimet(?:re|er)s?", "mm", "yards?"),
+    ),
+}
+# One alternation, speeds first: "120 km/h" is a speed, which "km" alone would cut short.
+_UNITS = "(?:" + "|".join(u for units in _UNITS_OF.values() for u in units) + ")"
 # A span of years, a date ("When was he governor?") and a duration ("How long did the pollution last?").
 _YEAR_RANGE = (
     r"(?:from|between) (?:19|20)\d\d (?:to|and|until|through) (?:19|20)\d\d"
@@ -67,8 +76,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         rf"{_QUALIFIER}?(?:{_NUM}){_SCALE}?\s?{_UNITS}\b(?:\s(?:per|an|a)\s(?:hour|second|day|year))?"
         # As an adjective: "the 14-foot-tall Nova-C lander", "a 300-mile trip".
-        rf"|\b(?:{_NUM})-(?:foot|feet|inch|mile|metre|meter|kilometre|kilometer|pound|ton|tonne|acre|gallon|degree)"
-        r"(?:-(?:tall|high|long|wide|deep|thick))?\b"
+        rf"|\b(?:{_NUM})-{_UNITS}(?:-(?:tall|high|long|wide|deep|thick))?\b"
     ),
     "count": re.compile(rf"\b{_QUALIFIER}?(?:{_NUM}){_SCALE}?\b"),
     # "about half of Twitter's staff", "two-thirds of voters": a share written in words.
@@ -358,23 +366,19 @@ _MAX_QUOTED_WORDS = 5
 def find_lengths(sentence: str) -> list[Candidate]:
     """Amounts that measure a length ("The 50-foot fin whale"): what "how long was…?" asks of a thing, not a span
     of time."""
-    return [c for c in find(Kind.AMOUNT, sentence) if _LENGTH.search(c.text)]
+    return [c for c in find(Kind.AMOUNT, sentence) if dimension(c.text) == "length"]
 
 
-_LENGTH = re.compile(rf"\d[\d,.]*(?:\s|-)(?:{_LENGTH_UNITS})\b")
-
-
-# What a measure's unit measures, checked in this order ("miles per hour" is a speed, not a length).
-_DIMENSIONS = (
-    ("speed", re.compile(r"\b(?:mph|km/h|kph|knots|per hour)\b", re.I)),
-    ("temperature", re.compile(r"\b(?:degrees?|Celsius|Fahrenheit)\b")),
-    ("mass", re.compile(r"\b(?:kilograms?|kg|grams?|tonnes?|tons?|pounds?|lbs?|ounces?)\b", re.I)),
-    ("length", re.compile(rf"\b(?:{_LENGTH_UNITS}|centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|m)\b")),
-)
+# What a measure's unit measures, in the table's order: "miles per hour" is a speed and "square miles" an area
+# before either is a length.
+_DIMENSIONS = [(name, re.compile(rf"(?<![\w/])(?:{'|'.join(units)})(?![\w/])")) for name, units in _UNITS_OF.items()]
+_PER_HOUR = re.compile(r"\b(?:per|an|a) hour\b")
 
 
 def dimension(amount: str) -> str | None:
     """What the unit of ``amount`` measures ("speed", "temperature", "mass", "length"), or None."""
+    if _PER_HOUR.search(amount):
+        return "speed"
     return next((name for name, unit in _DIMENSIONS if unit.search(amount)), None)
 
 
@@ -401,7 +405,7 @@ def _spans(family: str, sentence: str, context: str = "") -> list[Candidate]:
             group = "any" if m.group("any") else "named"
         text = m.group(group).strip(" ,")
         if family == "called":
-            text = text.strip("“”\"‘’").rstrip(".,;:!?")
+            text = text.strip('“”"‘’').rstrip(".,;:!?")
         if family == "count" and not _is_count(sentence, m):
             continue
         start = sentence.find(text, m.start(group))
@@ -515,12 +519,68 @@ def _name_parts(m: re.Match[str]) -> list[tuple[int, str]]:
 # Words in the names of things, teams, events and bodies rather than people.
 BODY_WORDS = frozenset(
     [
-        "bowl", "cup", "league", "party", "committee", "court", "department", "house", "senate", "congress",
-        "university", "college", "school", "company", "inc", "corp", "group", "association", "foundation", "agency",
-        "ministry", "council", "times", "news", "post", "journal", "award", "awards", "prize", "center", "centre",
-        "fire", "act", "bill", "festival", "games", "series", "club", "united", "city", "county", "state", "street",
-        "hospital", "church", "museum", "institute", "bank", "fund", "network", "media", "gala", "show",
-        "authority", "commission", "administration", "service", "office", "board", "union", "corporation", "police"
+        "bowl",
+        "cup",
+        "league",
+        "party",
+        "committee",
+        "court",
+        "department",
+        "house",
+        "senate",
+        "congress",
+        "university",
+        "college",
+        "school",
+        "company",
+        "inc",
+        "corp",
+        "group",
+        "association",
+        "foundation",
+        "agency",
+        "ministry",
+        "council",
+        "times",
+        "news",
+        "post",
+        "journal",
+        "award",
+        "awards",
+        "prize",
+        "center",
+        "centre",
+        "fire",
+        "act",
+        "bill",
+        "festival",
+        "games",
+        "series",
+        "club",
+        "united",
+        "city",
+        "county",
+        "state",
+        "street",
+        "hospital",
+        "church",
+        "museum",
+        "institute",
+        "bank",
+        "fund",
+        "network",
+        "media",
+        "gala",
+        "show",
+        "authority",
+        "commission",
+        "administration",
+        "service",
+        "office",
+        "board",
+        "union",
+        "corporation",
+        "police",
     ]
 )
 
@@ -528,11 +588,59 @@ BODY_WORDS = frozenset(
 # Words of a title or office written before a person's name.
 _ROLE_WORDS = frozenset(
     [
-        "former", "vice", "president", "secretary", "senator", "sen", "rep", "gov", "governor", "judge", "justice",
-        "dr", "prime", "minister", "chancellor", "chief", "executive", "ceo", "general", "gen", "adm", "admiral", "lt",
-        "col", "sgt", "capt", "mayor", "speaker", "leader", "attorney", "transportation", "defense", "state",
-        "treasury", "health", "education", "interior", "labor", "energy", "commerce", "homeland", "security", "us",
-        "u.s.", "first", "lady", "sir", "dame", "king", "queen", "prince", "princess", "pope"
+        "former",
+        "vice",
+        "president",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "gov",
+        "governor",
+        "judge",
+        "justice",
+        "dr",
+        "prime",
+        "minister",
+        "chancellor",
+        "chief",
+        "executive",
+        "ceo",
+        "general",
+        "gen",
+        "adm",
+        "admiral",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "mayor",
+        "speaker",
+        "leader",
+        "attorney",
+        "transportation",
+        "defense",
+        "state",
+        "treasury",
+        "health",
+        "education",
+        "interior",
+        "labor",
+        "energy",
+        "commerce",
+        "homeland",
+        "security",
+        "us",
+        "u.s.",
+        "first",
+        "lady",
+        "sir",
+        "dame",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
     ]
 )
 
@@ -541,10 +649,39 @@ _ROLE_WORDS = frozenset(
 # Eric Adams". The person is the name after the title.
 _TITLES = frozenset(
     [
-        "ceo", "cfo", "coo", "cto", "president", "chairman", "chairwoman", "chair", "mayor", "governor", "gov",
-        "senator", "sen", "rep", "secretary", "minister", "chancellor", "judge", "justice", "coach", "manager",
-        "director", "spokesman", "spokeswoman", "spokesperson", "commissioner", "founder", "owner", "chief",
-        "astronaut", "cosmonaut", "captain", "pilot",
+        "ceo",
+        "cfo",
+        "coo",
+        "cto",
+        "president",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "mayor",
+        "governor",
+        "gov",
+        "senator",
+        "sen",
+        "rep",
+        "secretary",
+        "minister",
+        "chancellor",
+        "judge",
+        "justice",
+        "coach",
+        "manager",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "commissioner",
+        "founder",
+        "owner",
+        "chief",
+        "astronaut",
+        "cosmonaut",
+        "captain",
+        "pilot",
     ]
 )
 
@@ -581,7 +718,7 @@ def without_title(text: str) -> str:
 
 
 def looks_like_person(text: str) -> bool:
-    """"Russell Okung", "Angela Alsobrooks", "E. Jean Carroll": two to four capitalised words, not a body or event."""
+    """ "Russell Okung", "Angela Alsobrooks", "E. Jean Carroll": two to four capitalised words, not a body or event."""
     words = text.replace(".", ". ").split()
     while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:
         words = words[1:]  # "Former Vice President Mike Pence", "Transportation Secretary Sean Duffy"

@@ -1624,6 +1624,10 @@ def test_a_name_pointed_back_to_by_what_it_is_counts_as_named(
         # A measure of another kind, or a bare number, says nothing of its weight.
         ("How much does the Odysseus lander weigh?", "The 14-foot-tall Odysseus lander flew 48 miles.", None),
         ("How fast was the Odysseus lander going?", "The 14-foot-tall Odysseus lander went 4,000 miles.", None),
+        # One table of units: "km/h" is a speed, not "120 km" of length; "square miles" an area, not a length.
+        ("How fast were the Brask winds?", "The Brask winds reached 120 km/h on Monday.", "120 km/h"),
+        ("How far did the Brask storm travel?", "The Brask storm scorched 300 square miles.", None),
+        ("How far did the Brask storm travel?", "The Brask storm travelled 1 mile inland.", "1 mile"),
     ],
 )
 def test_a_measure_asked_by_its_kind_is_answered_in_a_unit_of_that_kind(
