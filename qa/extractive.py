@@ -587,9 +587,7 @@ def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:
     return {w for w in (stem(x) for x in words(cand.text)) if w not in question_stems}
 
 
-def _votes(
-    options: list[tuple[float, Sentence, Candidate | None, str]], question_stems: set[str]
-) -> dict[str, float]:
+def _votes(options: list[tuple[float, Sentence, Candidate | None, str]], question_stems: set[str]) -> dict[str, float]:
     """Each word of a candidate, with the summed score of the sentences (one per passage text) proposing it."""
     votes: dict[str, float] = {}
     for score, _, cand, _ in options:
@@ -705,23 +703,28 @@ _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "cou
 _DEATH = frozenset(["die", "death"])
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 _BASELINE_YEAR = re.compile(r"\b(?:from|since|than|compared (?:with|to))\s+(?:19|20)\d\d\b", re.I)
-# A question about how much something changed, and the words that say a figure is the change.
-_CHANGE = frozenset(
-    [
-        *("rise", "rose", "risen", "grow", "grew", "grown", "fall", "fell", "fallen", "increas", "decreas", "drop"),
-        *("jump", "climb", "declin", "gain", "surg", "plung", "soar"),
-    ]
-)
+# Words of change, in one table: what a question asks with ("How much did the profit grow?") and how a sentence
+# says a figure is the change ("rose 18 percent", "an increase of 18 percent", "a 14% jump"). A verb's forms
+# that stand before a figure, and the nouns that stand after one.
+_CHANGE_VERBS: dict[str, tuple[str, ...]] = {
+    "rise": ("rose", "risen", "rise", "rising"),
+    "grow": ("grew", "grown", "growing"),
+    "fall": ("fell", "fallen", "falling"),
+    **{verb: (f"{verb.removesuffix('e')}ed",) for verb in ("increase", "decrease", "jump", "climb", "decline")},
+    **{verb: (f"{verb.removesuffix('e')}ed",) for verb in ("gain", "surge", "plunge", "soar")},
+    "drop": ("dropped",),
+}
+_CHANGE_NOUNS = ("jump", "drop", "rise", "increase", "decrease", "gain", "decline", "fall", "surge", "climb")
+_CHANGE_NOUNS += ("growth", "hike", "cut", "plunge")
+_CHANGE = frozenset(stem(w) for verb, forms in _CHANGE_VERBS.items() for w in (verb, *forms))
 _CHANGED_BY = re.compile(
-    r"\b(?:up|down|by|rose|risen|rise|rising|grew|grown|growing|fell|fallen|falling|increased|decreased|dropped|"
-    r"jumped|climbed|declined|gained|surged|plunged|soared|(?:an? )?(?:increase|decrease|drop|rise|jump|gain) of)"
+    rf"\b(?:up|down|by|{'|'.join(f for forms in _CHANGE_VERBS.values() for f in forms)}|"
+    rf"(?:an? )?(?:{'|'.join(_CHANGE_NOUNS)}) of)"
     r"(?: (?:about|nearly|almost|more than|some|roughly|around))?\s+$",
     re.IGNORECASE,
 )
 # Or the noun after it: "representing a 14% jump from 2008", "a 65% drop in cases".
-_CHANGE_NOUN = re.compile(
-    r"\s+(?:jump|drop|rise|increase|decrease|gain|decline|fall|surge|climb|growth|hike|cut|plunge)s?\b", re.I
-)
+_CHANGE_NOUN = re.compile(rf"\s+(?:{'|'.join(_CHANGE_NOUNS)})s?\b", re.I)
 _CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
