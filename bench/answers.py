@@ -11,6 +11,11 @@ git and given the same passages, with the cosine gate it had then.
 
 Writes bench/results/answers.json and answers.png and prints a table. The reader's rules and thresholds were
 tuned on this dev set and on short-dev: the figures are optimistic for questions not seen.
+
+``--llm SPEC`` (a ``NEWSQA_LLM`` value, e.g. ``llamacpp:/path/model.gguf``): that model answers every question
+with the quiz date as ``as_of`` too, over the same retrieval, beside the extractive reader of the same run (the
+other settings are left out: a small model on this machine takes some 15 s a question). Writes
+bench/results/answers-<model>.json with each answer, so a model's misses can be read.
 """
 
 from __future__ import annotations
@@ -32,7 +37,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEV, REPO, RESULTS, corpus_services, machine, require_eval_data, table, write_json
+from bench.common import (
+    BENCH_DATA,
+    CORPUS,
+    DEV,
+    REPO,
+    RESULTS,
+    bench_settings,
+    corpus_services,
+    machine,
+    require_eval_data,
+    table,
+    write_json,
+)
 from qa.evaluation import contains, passage_evidence
 
 BEFORE_COMMIT = "e632e6e"  # main before issue 8: the coverage-ranked sentence picker and the cosine gate
@@ -63,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", default=BEFORE_COMMIT, help="commit whose extractive reader to compare")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions (a quick look)")
+    parser.add_argument("--llm", help="NEWSQA_LLM spec of a model to answer beside the reader (with as_of only)")
     args = parser.parse_args()
     require_eval_data()
 
@@ -89,6 +107,9 @@ def main() -> None:
     questions = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
     if args.limit:
         questions = questions[: args.limit]
+    if args.llm:
+        _model_run(args.llm, answerer, questions)
+        return
     runs: dict[str, dict[str, list[Any]]] = {}
 
     def record(
@@ -183,6 +204,67 @@ def main() -> None:
     print(f"machine: {result['machine']}; reader rules tuned on this dev set and short-dev")
     print(f"wrote {path}")
     _plot(by_reader)
+
+
+def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None:
+    """The model and the extractive reader on every question with ``as_of``, over the same retrieval."""
+    import re
+
+    from qa.answering import Answerer
+    from qa.generation import make_generator
+    from qa.refusal import is_refusal
+
+    settings = bench_settings(CORPUS, BENCH_DATA, "bench", llm=llm)
+    store = answerer.retriever.store
+    model = Answerer(answerer.retriever, make_generator(settings, lambda t: store.bm25.idf(t)), settings)
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for i, q in enumerate(questions, 1):
+        as_of = date.fromisoformat(q["date"].replace("/", "-"))
+        row: dict[str, Any] = {"question": q["question"], "answers": q["answers"]}
+        for who, asker in (("extractive", answerer), ("model", model)):
+            answer = asker.ask(q["question"], as_of=as_of)
+            numbers = {c.n for c in answer.citations}
+            refused = is_refusal(answer.answer)
+            row[who] = {
+                "answer": answer.answer,
+                "contains_gold": contains(answer.answer, q["answers"]) and not refused,
+                "cited_passages_contain_gold": any(
+                    contains(passage_evidence(p), q["answers"]) for p in answer.passages if p.n in numbers
+                ),
+                "refused": refused,
+                "grounded": answer.grounded,
+                "generate_ms": answer.timings_ms["generate"],
+            }
+        rows.append(row)
+        print(f"  {i}/{len(questions)} questions, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+    def share(who: str, key: str) -> float:
+        return round(sum(r[who][key] for r in rows) / len(rows), 3)
+
+    def p50(who: str) -> float:
+        return round(statistics.median(r[who]["generate_ms"] for r in rows), 1)
+
+    keys = ("contains_gold", "cited_passages_contain_gold", "refused", "grounded")
+    name = model.generator.name
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "questions": len(rows),
+        "model": name,
+        "runs": {
+            who: {**{k: share(who, k) for k in keys}, "generate_p50_ms": p50(who)} for who in ("extractive", "model")
+        },
+        "rows": rows,
+    }
+    safe = re.sub(r"[^\w.-]+", "_", name)
+    path = write_json(f"answers-{safe}.json", result)
+    lines = [("RealTime QA dev, with as_of", "extractive", name)]
+    lines += [
+        (k, str(result["runs"]["extractive"][k]), str(result["runs"]["model"][k])) for k in (*keys, "generate_p50_ms")
+    ]
+    print(table(lines))
+    print(f"machine: {result['machine']}; reader rules tuned on this dev set, the model's prompt not")
+    print(f"wrote {path}")
 
 
 def _plot(by_reader: dict[str, dict[str, dict[str, Any]]]) -> None:
