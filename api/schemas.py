@@ -101,7 +101,10 @@ class AskResponse(BaseModel):
     )
     reason: Literal["off_topic", "no_supporting_sentence", "model_declined"] | None = Field(
         None,
-        description="Why it abstained: no rare question word retrieved, no sentence answers it, or the model declined.",
+        description=(
+            "Why it abstained: no rare question word retrieved; no retrieved sentence answers it (what a model"
+            " stated included); or the model declined or stated nothing."
+        ),
     )
     unsupported: list[str] = Field(
         default_factory=list, description="Model-written sentences no cited passage supports."

@@ -16,7 +16,7 @@ from qa.passage import Passage
 from qa.prompt import Message
 from qa.question import PEOPLE_NOUNS, QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
 from qa.question import Kind as AnswerKind
-from qa.refusal import CANNOT_ANSWER, OFF_TOPIC
+from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE, OFF_TOPIC
 from qa.retrieval import Filters, Retriever
 from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker, numbers_in
 
@@ -141,7 +141,7 @@ class Answerer:
             outcome.invalid,
             timings,
             abstained=abstained,
-            reason=self.generator.refusal_reason if abstained else None,
+            reason=_reason(outcome, self.generator) if abstained else None,
             unsupported=outcome.unsupported,
         )
 
@@ -177,6 +177,7 @@ class _Outcome:
     unsupported: list[str] = field(default_factory=list)
     invalid: list[int] = field(default_factory=list)
     declined: bool = False
+    stated: bool = False  # the model stated something, kept or not: it answered, however badly
     text: str = ""  # exactly the concatenation of the tokens yielded
     check_seconds: float = 0.0
     # How many / how much / how long / when: the first sentence must state what this question asks for, as the
@@ -218,6 +219,7 @@ class _Outcome:
             self.declined = True
             yield from self._emit(CANNOT_ANSWER) if self.kept else ()
         elif check.kind is Kind.CLAIM and check.supported:
+            self.stated = True
             if self.wanted and not self.kept and not states(self.wanted, check.claim):
                 return  # true, but not the number or time asked for: it would pass for an answer
             if self.counted and not self.kept and not _counts(self.counted, check.claim):
@@ -227,6 +229,7 @@ class _Outcome:
             self.kept.append(check)
             yield from self._emit(check.text)
         elif check.kind is Kind.CLAIM:
+            self.stated = True
             self.unsupported.append(check.claim)
 
     def _emit(self, sentence: str) -> Iterator[Token]:
@@ -250,6 +253,14 @@ def restates(claim: str, question: str) -> bool:
 
 def _counts(noun: str, claim: str) -> bool:
     return bool(set(alternatives(noun)).intersection(stem(w) for w in words(claim)))
+
+
+def _reason(outcome: _Outcome, generator: Generator) -> str:
+    """Why an answer abstained: the model declined or stated nothing (the generator's own reason), or what it
+    stated was not an answer any retrieved sentence supports (as the extractive reader's refusal says)."""
+    if outcome.stated and not outcome.declined:
+        return NO_SUPPORTING_SENTENCE
+    return generator.refusal_reason
 
 
 def _ms(seconds: float) -> float:

@@ -9,8 +9,10 @@ CANNOT_ANSWER = "The indexed articles do not answer this question."
 
 # Why an answer abstained (``Answer.reason``).
 OFF_TOPIC = "off_topic"  # neither retriever found the question's rare words
-NO_SUPPORTING_SENTENCE = "no_supporting_sentence"  # the extractive reader found no sentence that answers it
-MODEL_DECLINED = "model_declined"  # the model said it cannot answer, or stated nothing a passage supports
+# No retrieved sentence answers it: the extractive reader found none, or what a model stated was unsupported, or
+# not of the kind asked ("How old is Sigrun Aalto?" answered with an age no article gives).
+NO_SUPPORTING_SENTENCE = "no_supporting_sentence"
+MODEL_DECLINED = "model_declined"  # the model said it cannot answer, or stated nothing ("", a bare "[1]")
 
 
 def is_refusal(text: str) -> bool:

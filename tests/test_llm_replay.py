@@ -27,7 +27,7 @@ from qa.answering import Answer, Answerer, Token
 from qa.citations import MARKER, marker_numbers
 from qa.passage import Passage
 from qa.prompt import Message, answer_messages
-from qa.refusal import CANNOT_ANSWER, MODEL_DECLINED, is_decline
+from qa.refusal import CANNOT_ANSWER, MODEL_DECLINED, NO_SUPPORTING_SENTENCE, is_decline
 from qa.support import SupportChecker, claim_of, split_sentences
 
 DATA = Path(__file__).resolve().parent / "data" / "qwen_short_dev.json"
@@ -107,8 +107,9 @@ def replay(services: Services, run: str, question_id: str) -> tuple[list[Token],
     return tokens, answer, model  # type: ignore[return-value]
 
 
-def assert_checked(tokens: list[Token], answer: Answer, services: Services) -> None:
-    """The streaming contract, and every marker streamed names a retrieved passage that supports its sentence."""
+def assert_checked(tokens: list[Token], answer: Answer, services: Services, raw: str) -> None:
+    """The streaming contract, and every marker streamed names a retrieved passage that supports its sentence;
+    a refusal says why: the model declined or stated nothing, or what it stated was no supported answer."""
     assert "".join(t.text for t in tokens) == answer.answer
     assert re.search(r"\w", MARKER.sub("", answer.answer)), f"marker-only answer: {answer.answer!r}"
     checker = SupportChecker(answer.passages, services.embedder)
@@ -117,7 +118,12 @@ def assert_checked(tokens: list[Token], answer: Answer, services: Services) -> N
             for n in (n for m in MARKER.finditer(sentence) for n in marker_numbers(m.group(1))):
                 assert checker.supports(claim_of(sentence), n), f"[{n}] does not support {sentence!r}"
     if answer.answer == CANNOT_ANSWER:
-        assert answer.abstained and answer.reason == MODEL_DECLINED and not answer.grounded
+        assert answer.abstained and not answer.grounded
+        declined = any(is_decline(s) for s in split_sentences(raw or "-"))
+        if not re.search(r"\w", MARKER.sub("", raw or "")) or (declined and not answer.unsupported):
+            assert answer.reason == MODEL_DECLINED, raw
+        elif answer.unsupported and not declined:
+            assert answer.reason == NO_SUPPORTING_SENTENCE, raw
     else:
         assert answer.grounded == (not answer.unsupported)
         assert {c.n for c in answer.citations} == {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
@@ -132,7 +138,7 @@ def test_every_replayed_answer_is_checked_text(replay_services: Services, run: s
         if not model.prompts:
             continue  # the retrieval gate answered before the model; nothing to replay
         replayed += 1
-        assert_checked(tokens, answer, replay_services)
+        assert_checked(tokens, answer, replay_services, r["raw"])
     assert replayed >= len(records(run)) // 2
 
 
@@ -180,7 +186,7 @@ def test_an_unsupported_recorded_sentence_is_listed_and_not_answered(
     tokens, answer, _ = replay(replay_services, run, question_id)
     assert answer.unsupported == [claim_of(raw)]
     assert [t.text for t in tokens] == [CANNOT_ANSWER]
-    assert answer.abstained and answer.reason == MODEL_DECLINED
+    assert answer.abstained and answer.reason == NO_SUPPORTING_SENTENCE
 
 
 def test_a_count_of_something_else_is_no_answer_to_how_many(replay_services: Services) -> None:
@@ -189,7 +195,7 @@ def test_a_count_of_something_else_is_no_answer_to_how_many(replay_services: Ser
     assert "1,400 residents" in raw
     tokens, answer, _ = replay(replay_services, "one_example_each", "n03")
     assert [t.text for t in tokens] == [CANNOT_ANSWER], answer.answer
-    assert answer.abstained and answer.reason == MODEL_DECLINED
+    assert answer.abstained and answer.reason == NO_SUPPORTING_SENTENCE
 
 
 def test_a_recorded_sentence_citing_the_wrong_passage_is_cited_to_the_right_one(replay_services: Services) -> None:
@@ -198,7 +204,7 @@ def test_a_recorded_sentence_citing_the_wrong_passage_is_cited_to_the_right_one(
     (wrong,) = [int(n) for n in re.findall(r"\[(\d+)\]", r["raw"])]
     assert "Lisbrook" not in PASSAGES[r["passages"][wrong - 1]]["text"]
     tokens, answer, _ = replay(replay_services, "final", "d14")
-    assert_checked(tokens, answer, replay_services)
+    assert_checked(tokens, answer, replay_services, r["raw"])
     (citation,) = answer.citations
     assert "Lisbrook" in next(p for p in answer.passages if p.n == citation.n).text
     assert answer.grounded and answer.answer == f"{claim_of(r['raw'])} [{citation.n}]"
