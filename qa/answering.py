@@ -12,6 +12,7 @@ from ingest.settings import Settings
 from qa.candidates import states
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
+from qa.metadata import metadata_answer
 from qa.passage import Passage
 from qa.prompt import Message
 from qa.question import PEOPLE_NOUNS, QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
@@ -121,7 +122,13 @@ class Answerer:
             # A yes/no question ("Is the railway closed?") may well be answered in its own words.
             question=standalone if asked.kind is not AnswerKind.ANY else "",
         )
-        yield from outcome.run(self.generator.stream(standalone, retrieval.passages, history), checker)
+        # Who wrote it, when or by whom it was published: the article's record says, whatever the model.
+        recorded = metadata_answer(asked, retrieval.passages, self.retriever.store.bm25.idf) if asked.metadata else ""
+        if recorded and recorded != CANNOT_ANSWER:
+            pieces: Iterator[str] = iter([recorded])
+        else:
+            pieces = self.generator.stream(standalone, retrieval.passages, history)
+        yield from outcome.run(pieces, checker)
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
         text = outcome.text or CANNOT_ANSWER

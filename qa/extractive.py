@@ -36,6 +36,7 @@ from qa.classes import members, members_pattern
 from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks_of
 from qa.description import description
 from qa.entities import labels_at, load_tagger
+from qa.metadata import metadata_answer
 from qa.passage import Passage
 from qa.places import leading_place, place_kind
 from qa.prompt import Message
@@ -133,7 +134,7 @@ class ExtractiveGenerator:
     def answer(self, question: str, passages: Sequence[Passage]) -> str:
         q = analyse(question)
         if q.metadata:
-            return self._metadata_answer(q, passages)
+            return metadata_answer(q, passages, self.idf)
         pick = self.pick(q, passages)
         if pick is None:
             return CANNOT_ANSWER
@@ -486,29 +487,6 @@ class ExtractiveGenerator:
             if best is None or (near, by) > (best[1], closest):
                 best, closest = (cand, near), by
         return best if best or not untagged else (None, 0.0)
-
-    def _metadata_answer(self, q: Question, passages: Sequence[Passage]) -> str:
-        """Who wrote / when was it published / which outlet: from the record of the article the question names."""
-        weights = {f: self.idf(f) for f in q.focus}
-        total = sum(weights.values()) or 1.0
-        best: tuple[float, Passage] | None = None
-        for rank, p in enumerate(passages):
-            have = {stem(w) for w in words(f"{p.title} {p.text}")}
-            about = sum(w for f, w in weights.items() if have.intersection(alternatives(f)))
-            about = about / total - _RANK_PENALTY * rank
-            if getattr(p, q.metadata or "", "") and (best is None or about > best[0]):
-                best = (about, p)
-        if best is None or best[0] < _MIN_ABOUT:
-            return CANNOT_ANSWER
-        p = best[1]
-        value = str(getattr(p, q.metadata or ""))
-        title = f"“{p.title}”"
-        if q.metadata == "author":
-            where = ", ".join(x for x in (p.source, p.published) if x)
-            return f"{value} wrote {title}" + (f" ({where})" if where else "") + f" [{p.n}]"
-        if q.metadata == "published":
-            return f"{title} was published on {value}" + (f" by {p.source}" if p.source else "") + f" [{p.n}]"
-        return f"{title} was published by {value}" + (f" on {p.published}" if p.published else "") + f" [{p.n}]"
 
 
 _ASKS_NAME = re.compile(

@@ -268,6 +268,22 @@ def scripted(index: Index, reply: str, question: str = SEED_QUESTION) -> tuple[l
     return tokens, answer
 
 
+def test_who_wrote_it_is_answered_from_the_record_whatever_the_model(index: Index) -> None:
+    # The seed's byline is its last line; a small model shown it may answer with the headline instead.
+    model = ForbiddenGenerator()
+    answerer = Answerer(index.retriever, model, index.services.settings)
+    answer = answerer.ask("Who wrote the story about Iranian troops in Venezuela?")
+    assert model.calls == []
+    assert answer.answer.startswith("Dave DeCamp wrote “US Military Claims Iranian Troops"), answer.answer
+    assert answer.grounded and not answer.abstained
+    assert [p.doc_id for p in cited_passages(answer)] == [index.seed_doc_id()]
+    # The seed carries no date: what the record doesn't hold, the model is asked for.
+    model_asked = ScriptedGenerator("The passages do not say.")
+    answerer = Answerer(index.retriever, model_asked, index.services.settings)
+    asked = answerer.ask("When was the story about Iranian troops in Venezuela published?")
+    assert model_asked.seen and asked.abstained and asked.reason == MODEL_DECLINED
+
+
 def test_invalid_marker_never_reaches_a_token(index: Index) -> None:
     tokens, answer = scripted(index, "Adm. Craig Fuller heads US Southern Command [1]. He also runs NASA [9].")
     assert answer.invalid_citations == [9]

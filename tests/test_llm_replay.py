@@ -143,8 +143,8 @@ def test_every_replayed_answer_is_checked_text(replay_services: Services, run: s
 
 
 def test_the_prompt_shows_author_and_date_and_ends_with_the_question(replay_services: Services) -> None:
-    r = record("final", "d20")
-    _, _, model = replay(replay_services, "final", "d20")
+    r = record("final", "d18")
+    _, _, model = replay(replay_services, "final", "d18")
     (messages,) = model.prompts
     last = messages[-1]["content"]
     assert last.rstrip().endswith(f"Question: {r['question']}")
@@ -152,6 +152,16 @@ def test_the_prompt_shows_author_and_date_and_ends_with_the_question(replay_serv
     for p in PASSAGES.values():
         if p["text"] in last:
             assert f"Author: {p['author']}" in last and f"Published: {p['published']}" in last
+
+
+def test_when_it_was_published_is_answered_from_the_record_not_by_the_model(replay_services: Services) -> None:
+    # Qwen answered "When was the Heliant earnings story published?" with the story's headline, refused as no date.
+    r = record("final", "d21")
+    assert "Heliant" in r["raw"] and "2026" not in r["raw"]
+    tokens, answer, model = replay(replay_services, "final", "d21")
+    assert model.prompts == []
+    assert "was published on 2026-04-24" in answer.answer and answer.grounded and not answer.abstained
+    assert_checked(tokens, answer, replay_services, r["raw"])
 
 
 # --- what the checks do to the model's text ------------------------------------------------------
