@@ -15,7 +15,8 @@ tuned on this dev set and on short-dev: the figures are optimistic for questions
 ``--llm SPEC`` (a ``NEWSQA_LLM`` value, e.g. ``llamacpp:/path/model.gguf``): that model answers every question
 with the quiz date as ``as_of`` too, over the same retrieval, beside the extractive reader of the same run (the
 other settings are left out: a small model on this machine takes some 15 s a question). Writes
-bench/results/answers-<model>.json with each answer, so a model's misses can be read.
+bench/results/answers-<model>.json with each answer (by its question's line in dev.jsonl), so a model's misses
+can be read.
 """
 
 from __future__ import annotations
@@ -221,7 +222,8 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
         as_of = date.fromisoformat(q["date"].replace("/", "-"))
-        row: dict[str, Any] = {"question": q["question"], "answers": q["answers"]}
+        # By its line in dev.jsonl: the evaluation data stays in ../shared, not copied into the results.
+        row: dict[str, Any] = {"line": i}
         for who, asker in (("extractive", answerer), ("model", model)):
             answer = asker.ask(q["question"], as_of=as_of)
             numbers = {c.n for c in answer.citations}
