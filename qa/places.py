@@ -75,3 +75,19 @@ def leading_place(text: str) -> str | None:
         if place_kind(head) in ("state", "country"):
             return head
     return None
+
+
+# A people named after a state or a country: the place's name (or it less its last letter) and an ending.
+_PEOPLE_ENDING = re.compile(r"(?:d?ers?|i?ans?|ns?|ites?|eans?|ese|is?)$")
+_ONE_WORD_PLACES = sorted((p for p in US_STATES | COUNTRIES if " " not in p and len(p) >= 4), key=len, reverse=True)
+
+
+def place_of_people(word: str) -> str | None:
+    """The state or country a people's name says ("Michiganders": "michigan", "Texans": "texas", "Omani":
+    "oman"), or None. Only names ending as peoples' do: "Chadwick" is no Chadian."""
+    w = word.lower()
+    for place in _ONE_WORD_PLACES:
+        for stem in (place, place[:-1]):
+            if w.startswith(stem) and w != place and _PEOPLE_ENDING.fullmatch(w[len(stem) :]):
+                return place
+    return None

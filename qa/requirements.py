@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from qa.candidates import BODY_WORDS, find
 from qa.coreference import DEMONYM, points_back_to
-from qa.places import PLACE_HEADS, place_kind
+from qa.places import PLACE_HEADS, place_kind, place_of_people
 from qa.question import NAME_KINDS, Kind, Question, stem, words
 from qa.sentences import Sentence
 
@@ -25,12 +25,14 @@ _GENERIC_HEADS = PLACE_HEADS | BODY_WORDS
 def required_names(q: Question) -> set[str]:
     """The question's names a sentence must repeat, each by the stem of its longest word that is not a kind of
     place or body ("Lee County" by "lee": "Charlotte County" is another place): "Malcolm X" by "malcolm"; "U.S."
-    by nothing; "American" not at all (it says what, not who or where); nor its home country."""
-    return {
+    by nothing; "American" not at all (it says what, not who or where); nor its home country. A people named
+    after a place may be named by the place instead: "357 people in Michigan" are Michiganders."""
+    found = {
         stem(max((w for w in ws if w not in _GENERIC_HEADS), key=len, default=max(ws, key=len)))
         for n in q.names
         if (ws := words(n)) and not DEMONYM.search(n) and n not in HOME_COUNTRY
     }
+    return found | {stem(place) for n in q.names if (place := place_of_people(n)) and stem(n) in found}
 
 
 _ORDINALS = {

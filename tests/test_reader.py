@@ -13,6 +13,7 @@ import pytest
 from qa.candidates import find, looks_like_person, names_in_title, states, title_case
 from qa.extractive import ExtractiveGenerator
 from qa.passage import Passage
+from qa.places import place_of_people
 from qa.question import QUANTITY_KINDS, Kind, analyse
 from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER
@@ -234,7 +235,7 @@ ARTICLES = {
     ),
     "author": (
         "Cormac McCarthy, author of 'The Road,' dies",
-        "Cormac McCarthy, the Pulitzer Prize-winning author of \"The Road,\" has died. He was 89. McCarthy was born "
+        'Cormac McCarthy, the Pulitzer Prize-winning author of "The Road," has died. He was 89. McCarthy was born '
         "in Providence, Rhode Island.",
     ),
     "outage": (
@@ -440,7 +441,7 @@ ARTICLES = {
     ),
     "couple": (
         "Film star marries actress",
-        "The \"Night Hawk\" star, 42, confirmed on Saturday at a comic convention in New York that he is "
+        'The "Night Hawk" star, 42, confirmed on Saturday at a comic convention in New York that he is '
         "officially off the market after marrying the actress Mira Solberg.",
     ),
     "ceremonies": ("Two ceremonies", "The actor said he and Solberg, 26, had two ceremonies."),
@@ -1638,3 +1639,41 @@ def test_a_measure_asked_by_its_kind_is_answered_in_a_unit_of_that_kind(
         assert answer == CANNOT_ANSWER
     else:
         assert answer.startswith(f"{lead} — "), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "count"),
+    [
+        # A people named after a place is named by the place: the sentence says "in Michigan", not "Michiganders".
+        (
+            "How many Michiganders were referred for coronavirus testing?",
+            "In Michigan, 357 people have been referred for testing or monitoring to date.",
+            "357",
+        ),
+        ("How many Texans lost power?", "Some 4.5 million homes in Texas lost power on Monday.", "4.5 million"),
+        # And the question's own word still does.
+        ("How many Texans lost power?", "Some 4.5 million Texans lost power on Monday.", "4.5 million"),
+        # Another state's count is not theirs.
+        ("How many Texans lost power?", "Some 4.5 million homes in Oklahoma lost power on Monday.", None),
+    ],
+)
+def test_a_people_named_after_a_place_is_named_by_the_place(
+    reader: ExtractiveGenerator, question: str, text: str, count: str | None
+) -> None:
+    answer = reader.answer(question, story(text))
+    if count is None:
+        assert answer == CANNOT_ANSWER, answer
+    else:
+        assert count in answer and answer.endswith("[1]"), answer
+
+
+def test_the_place_a_people_is_named_after() -> None:
+    assert [place_of_people(w) for w in ("Michiganders", "Texans", "Ohioans", "Omani", "Floridians")] == [
+        "michigan",
+        "texas",
+        "ohio",
+        "oman",
+        "florida",
+    ]
+    # A place itself, or a name that merely begins like one, is no people.
+    assert [place_of_people(w) for w in ("Michigan", "Indiana", "Chadwick", "Jordan")] == [None] * 4
