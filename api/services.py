@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.embedding import Embedder
 from ingest.indexing import Indexer, IndexReport
 from ingest.settings import Settings
-from ingest.store import IndexStore, StoreError
+from ingest.store import IndexBuiltOtherwise, IndexStore
 from qa.answering import Answerer
 from qa.generation import ModelConfigError, ModelError, make_generator
 from qa.retrieval import Retriever
@@ -88,9 +88,11 @@ def sync_private_index(services: Services, progress: bool = False) -> tuple[Inde
     """Bring an index no one else serves from (a benchmark's, an evaluation's) in step with its folder.
 
     One built with other settings (or by an older newsqa) is only a cache of that folder: it is rebuilt rather
-    than refused. Returns the indexing report and, when it was rebuilt, why.
+    than refused. Any other failure (another process has the index open, Chroma unreachable) is raised as it is:
+    a moment's trouble is no reason to re-embed a corpus. Returns the indexing report and, when it was rebuilt,
+    why.
     """
     try:
         return services.indexer.reindex(progress=progress), None
-    except StoreError as exc:
+    except IndexBuiltOtherwise as exc:
         return services.indexer.reindex(progress=progress, rebuild=True), str(exc)

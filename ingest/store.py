@@ -70,6 +70,11 @@ class StoreError(RuntimeError):
     """The index cannot be opened or written (Chroma unreachable, settings differ from the index's)."""
 
 
+class IndexBuiltOtherwise(StoreError):
+    """The index was built with other settings, or by an older newsqa: only ``reindex --rebuild`` (re-embedding
+    everything) makes it usable. Any other StoreError (Chroma unreachable, another process writing) passes."""
+
+
 @dataclass
 class DocumentRecord:
     doc_id: str
@@ -401,7 +406,7 @@ class IndexStore:
         stored = json.loads(str(meta["fingerprint"])) if meta and meta.get("fingerprint") else None
         if stored is None:
             if collection.count():
-                raise StoreError(
+                raise IndexBuiltOtherwise(
                     f"the Chroma collection {self.settings.collection!r} at {_where(self.settings)} has chunks but no "
                     "document records (written by an older newsqa): run `newsqa reindex --rebuild`"
                 )
@@ -416,7 +421,7 @@ class IndexStore:
                 f"{_FINGERPRINT_SETTINGS.get(k, k)} is {wanted.get(k)!r} but the index was built with {stored.get(k)!r}"
                 for k in differ
             )
-            raise StoreError(
+            raise IndexBuiltOtherwise(
                 f"settings differ from the index in Chroma ({_where(self.settings)}, collection "
                 f"{self.settings.collection!r}): {what}. Restore the setting, or stop every newsqa using this index "
                 "and run `newsqa reindex --rebuild` to re-embed everything"

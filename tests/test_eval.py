@@ -15,6 +15,7 @@ import json
 import re
 import statistics
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -368,3 +369,48 @@ def test_missing_questions_corpus_or_articles_fail_in_one_line(cli: CLI, corpus:
 )
 def test_contains_normalises_as_bench_quality_always_did(text: str, answers: list[str], expected: bool) -> None:
     assert contains(text, answers) is expected
+
+
+def test_an_index_another_process_holds_is_not_rebuilt(
+    cli: CLI,
+    corpus: Path,
+    first_run: tuple[subprocess.CompletedProcess[str], dict[str, Any], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only an index built with other settings is rebuilt on the way into an evaluation; another process having
+    it open is said as it is, not answered by trying to re-embed the corpus."""
+    from api.services import build_services, eval_settings, sync_private_index
+    from ingest.settings import Settings
+    from ingest.store import IndexBuiltOtherwise, StoreError
+
+    opener = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from api.services import build_services, eval_settings\n"
+        "from ingest.settings import Settings\n"
+        "services = build_services(eval_settings(Settings(), Path(sys.argv[1])))\n"
+        "services.store.manifest\n"
+        "print('open', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", opener, str(corpus)], env=cli.env, cwd=cli.cwd, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        for key, value in cli.env.items():
+            if key.startswith("NEWSQA_"):
+                monkeypatch.setenv(key, value)
+        monkeypatch.chdir(cli.cwd)
+        services = build_services(eval_settings(Settings(), corpus))
+        with pytest.raises(StoreError, match="is open in another process") as raised:
+            sync_private_index(services)
+        assert not isinstance(raised.value, IndexBuiltOtherwise)
+        # Raised while the first StoreError was handled, it would be a rebuild's failure: this one is the lock's own.
+        handled, context = [], raised.value.__context__
+        while context is not None:
+            handled, context = [*handled, context], context.__context__
+        assert not any(isinstance(e, StoreError) for e in handled), "a rebuild was tried after the first failure"
+    finally:
+        holder.kill()
+        holder.wait()
