@@ -266,7 +266,43 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
     ]
     print(table(lines))
     print(f"machine: {result['machine']}; reader rules tuned on this dev set, the model's prompt not")
-    print(f"wrote {path}")
+    print(f"wrote {path} and {plot_model_run(result, path.with_suffix('.png'))}")
+
+
+def plot_model_run(result: dict[str, Any], path: Path) -> Path:
+    """The model beside the reader, per figure, and where each is right alone (from an answers-<model>.json)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [("contains_gold", "contains gold"), ("cited_passages_contain_gold", "cited has gold")]
+    keys.append(("refused", "refused"))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 2]})
+    width = 0.38
+    for i, who in enumerate(("extractive", "model")):
+        values = [result["runs"][who][k] for k, _ in keys]
+        bars = left.bar([x + i * width for x in range(len(keys))], values, width, label=who)
+        left.bar_label(bars, fmt="%.2f", fontsize=8)
+    left.axhline(0.92, color="black", linestyle=":", linewidth=1, label="cited target 0.92")
+    left.set_xticks([x + width / 2 for x in range(len(keys))], [label for _, label in keys])
+    left.set_ylim(0, 1.05)
+    left.legend(fontsize=8)
+    left.set_title(f"{result['questions']} RealTime QA dev questions, with as_of", fontsize=9)
+    rows = result["rows"]
+    only = [
+        sum(r[a]["contains_gold"] and not r[b]["contains_gold"] for r in rows)
+        for a, b in (("extractive", "model"), ("model", "extractive"))
+    ]
+    both = sum(r["extractive"]["contains_gold"] and r["model"]["contains_gold"] for r in rows)
+    bars = right.bar(["reader only", "both", "model only"], [only[0], both, only[1]], color="tab:gray")
+    right.bar_label(bars, fontsize=8)
+    right.set_title("questions answered right", fontsize=9)
+    fig.suptitle(f"Extractive reader (tuned on this set) and {result['model']}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def _plot(by_reader: dict[str, dict[str, dict[str, Any]]]) -> None:
