@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.bm25 import tokenize
 from qa.candidates import (
@@ -722,7 +723,13 @@ def _names_no_one(q: Question, cand: Candidate) -> bool:
         return True
     if q.kind is not Kind.NAME or not q.target or cand.family == "member":
         return False
-    return bool(re.search(rf"\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(q.target)}\b", q.text, re.I))
+    return _asks_which(q.text, q.target)
+
+
+@lru_cache(maxsize=1024)
+def _asks_which(question: str, target: str) -> bool:
+    """ "What rocket…?", "…at which iconic venue?": read once per question, not once per candidate."""
+    return bool(re.search(rf"\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(target)}\b", question, re.I))
 
 
 def _setting(q: Question, cand: Candidate) -> bool:
