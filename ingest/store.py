@@ -207,11 +207,9 @@ _UNREACHABLE = (httpx.TransportError,)
 _RECOVERY_WAITS = (0.2, 0.5, 1.0)  # seconds before each new try of a call a recovering server failed
 
 
-def _recovering(settings: Settings) -> tuple[type[BaseException], ...]:
-    """What a Chroma server restarted after a crash raises until its index has caught up: InternalError ("Error
-    finding id"). An embedded Chroma has no server to wait for: its errors pass unchanged."""
-    if not settings.chroma_host:
-        return ()
+def _failing() -> tuple[type[BaseException], ...]:
+    """What Chroma raises when it fails inside (InternalError: "Error finding id" from a server restarted after a
+    crash, until its index has caught up; an embedded index's own failures)."""
     from chromadb.errors import InternalError
 
     return (InternalError,)
@@ -219,13 +217,15 @@ def _recovering(settings: Settings) -> tuple[type[BaseException], ...]:
 
 class _Guarded:
     """A Chroma client or collection whose calls raise :class:`StoreError` when the server is unreachable or
-    still recovering, which the API answers with a 503 and a message; the next call tries the server again, so
-    the service recovers by itself when Chroma is back. Other errors pass unchanged."""
+    Chroma fails inside, which the API answers with a 503 and the CLI with one line; the next call tries again,
+    so the service recovers by itself when Chroma is back. A server's failures are first retried a few times
+    (``recover``): one restarted after a crash catches up within a second. Other errors pass unchanged."""
 
-    def __init__(self, target: Any, where: str, recovering: tuple[type[BaseException], ...] = ()) -> None:
+    def __init__(self, target: Any, where: str, recover: bool = False) -> None:
         self._target = target
         self._where = where
-        self._recovering = recovering
+        self._recover = recover
+        self._failing = _failing()
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
@@ -240,15 +240,15 @@ class _Guarded:
                     f"the Chroma server at {self._where} is unreachable ({type(exc).__name__}: {exc}); "
                     "try again once it is back"
                 ) from exc
-            except self._recovering as exc:
+            except self._failing as exc:
                 # A server restarted after a crash answers "Error finding id" until its index has caught up,
                 # a moment later: the call is tried again then (Chroma's reads and upserts may be repeated)
-                # before the client is told to try again itself.
-                for wait in _RECOVERY_WAITS:
+                # before the client is told to try again itself. An embedded index has no server to wait for.
+                for wait in _RECOVERY_WAITS if self._recover else ():
                     time.sleep(wait)
-                    with contextlib.suppress(*_UNREACHABLE, *self._recovering):
+                    with contextlib.suppress(*_UNREACHABLE, *self._failing):
                         return attr(*args, **kwargs)
-                raise StoreError(f"the Chroma server at {self._where} failed ({_reason(exc)}); try again") from exc
+                raise StoreError(f"Chroma at {self._where} failed ({_reason(exc)}); try again") from exc
 
         return call
 
@@ -373,8 +373,8 @@ class IndexStore:
             except Exception as exc:  # chroma raises bare Exceptions for connection problems
                 raise StoreError(f"cannot open Chroma at {_where(self.settings)}: {_reason(exc)}") from exc
             self._guard = None if self.settings.chroma_host else _EmbeddedGuard.of(self.settings.chroma_path)
-            where, recovering = _where(self.settings), _recovering(self.settings)
-            self._client, self._records = _Guarded(client, where, recovering), _Guarded(records, where, recovering)
+            where, recover = _where(self.settings), bool(self.settings.chroma_host)
+            self._client, self._records = _Guarded(client, where, recover), _Guarded(records, where, recover)
             if check:
                 self._check_fingerprint(collection)
             self._collection = collection
@@ -387,7 +387,7 @@ class IndexStore:
             embedding_function=ChromaEmbeddingFunction(self.embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return _Guarded(collection, _where(self.settings), _recovering(self.settings))
+        return _Guarded(collection, _where(self.settings), bool(self.settings.chroma_host))
 
     def fingerprint(self) -> dict[str, Any]:
         """What the stored vectors depend on: when it changes, everything must be re-embedded."""
@@ -941,20 +941,11 @@ class IndexStore:
         return [(cid, cosine) for cid, cosine in hits if _committed(_doc_of_chunk(cid), view)]
 
     def _chroma_nearest(self, vector: np.ndarray, k: int, where: Where | None) -> list[tuple[str, float]]:
-        """Chroma's HNSW search. When Chroma fails inside it, a 503 says so rather than a 500: a server's failures
-        while it recovers are tried again and turned into a StoreError by the guard (see _recovering); this
-        gives a failing search in an embedded index the same 503."""
-        try:
-            # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
-            res = self.collection.query(
-                query_embeddings=[vector], n_results=k, where=_chroma_where(where), include=["distances"]
-            )
-        except Exception as exc:
-            from chromadb.errors import InternalError
-
-            if isinstance(exc, InternalError):
-                raise StoreError(f"Chroma at {_where(self.settings)} failed ({_reason(exc)}); try again") from exc
-            raise
+        """Chroma's HNSW search (a failure inside Chroma is a StoreError, the API's 503: see _Guarded)."""
+        # More results than chunks is fine: Chroma returns what there is (none from an empty collection).
+        res = self.collection.query(
+            query_embeddings=[vector], n_results=k, where=_chroma_where(where), include=["distances"]
+        )
         # Cosine space: distance = 1 - cosine similarity.
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
 

@@ -242,9 +242,10 @@ def test_a_filtered_dense_search_finds_what_chromas_filtered_search_finds(index:
 
 
 class FailingQueries:
-    """Stand-in for a Chroma server restarted after a crash whose index has not caught up with its records: its
-    searches fail with "Error finding id" (as ``bench/load.py faults`` met once in a few runs), everything else is
-    the real collection. That state can't be brought about on demand, so this stands in for it."""
+    """Stand-in for a Chroma whose index has not caught up with its records (a server restarted after a crash):
+    its searches fail with "Error finding id" (as ``bench/load.py faults`` met once in a few runs), everything
+    else is the real collection. That state can't be brought about on demand, so this stands in for it, inside
+    the store's own guard as the real collection is."""
 
     def __init__(self, real: object) -> None:
         self._real = real
@@ -263,7 +264,7 @@ def test_searches_are_the_snapshots_and_a_chroma_failing_inside_is_a_503(index: 
     question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
     expected = index.retriever.retrieve(question, 3)
     real, snapshot = store.collection, store.bm25
-    store._collection = FailingQueries(real)
+    store._collection = type(real)(FailingQueries(real._target), real._where, real._recover)
     try:
         # The snapshot's vectors answer the search: Chroma is asked only for the passages' texts.
         got = index.retriever.retrieve(question, 3)
