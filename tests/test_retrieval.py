@@ -259,6 +259,28 @@ class FailingQueries:
         return getattr(self._real, name)
 
 
+class FailingReadsAndWrites(FailingQueries):
+    """The same stand-in, failing inside on reads and writes too."""
+
+    def get(self, *args: object, **kwargs: object) -> None:
+        self.query()
+
+    def upsert(self, *args: object, **kwargs: object) -> None:
+        self.query()
+
+
+def test_any_call_failing_inside_an_embedded_chroma_is_a_store_error(index: Index) -> None:
+    # Before, only a search was mapped: an embedded read or write failing inside Chroma reached the API as a 500.
+    real = index.services.store.collection
+    assert not real._recover  # embedded: nothing to wait for, so no retries
+    failing = type(real)(FailingReadsAndWrites(real._target), real._where, real._recover)
+    with pytest.raises(StoreError, match="Error finding id"):
+        failing.get(ids=["no-such-chunk"])
+    with pytest.raises(StoreError, match="Error finding id"):
+        failing.upsert(ids=["no-such-chunk"], documents=["text"])
+    assert real.count() == index.services.store.collection.count()  # the real collection is untouched
+
+
 def test_searches_are_the_snapshots_and_a_chroma_failing_inside_is_a_503(index: Index) -> None:
     store = index.services.store
     question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
