@@ -211,6 +211,7 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
     """The model and the extractive reader on every question with ``as_of``, over the same retrieval."""
     import re
 
+    from bench.short_dev import record_raw_text
     from qa.answering import Answerer
     from qa.generation import make_generator
     from qa.refusal import is_refusal
@@ -218,6 +219,7 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
     settings = bench_settings(CORPUS, BENCH_DATA, "bench", llm=llm)
     store = answerer.retriever.store
     model = Answerer(answerer.retriever, make_generator(settings, lambda t: store.bm25.idf(t)), settings)
+    raw = record_raw_text(model.generator)
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
@@ -238,6 +240,14 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
                 "grounded": answer.grounded,
                 "generate_ms": answer.timings_ms["generate"],
             }
+        # What the model wrote before any check, and what the checks made of it: its misses can be replayed
+        # through qa.support offline, over the same passages.
+        row["model"].update(
+            raw=raw.pop("text", None),
+            reason=answer.reason,
+            unsupported=answer.unsupported,
+            passages=[p.chunk_id for p in answer.passages],
+        )
         rows.append(row)
         print(f"  {i}/{len(questions)} questions, {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
