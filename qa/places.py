@@ -8,6 +8,7 @@ or a party. The lists are closed and short, so they are written out here rather 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def listed(text: str) -> frozenset[str]:
@@ -82,6 +83,7 @@ _PEOPLE_ENDING = re.compile(r"(?:d?ers?|i?ans?|ns?|ites?|eans?|ese|is?)$")
 _ONE_WORD_PLACES = sorted((p for p in US_STATES | COUNTRIES if " " not in p and len(p) >= 4), key=len, reverse=True)
 
 
+@lru_cache(maxsize=4096)  # asked for each name of a question several times (its names, owners, places)
 def place_of_people(word: str) -> str | None:
     """The state or country a people's name says ("Michiganders": "michigan", "Texans": "texas", "Omani":
     "oman"), or None. Only names ending as peoples' do: "Chadwick" is no Chadian."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -259,6 +260,11 @@ class FailingQueries:
         return getattr(self._real, name)
 
 
+def guarded_like(real: Any, stand_in: object) -> Any:
+    """``stand_in`` behind the store's own guard, as ``real`` (the guarded collection) is."""
+    return type(real)(stand_in, real._where, real._recover)
+
+
 class FailingReadsAndWrites(FailingQueries):
     """The same stand-in, failing inside on reads and writes too."""
 
@@ -273,7 +279,7 @@ def test_any_call_failing_inside_an_embedded_chroma_is_a_store_error(index: Inde
     # Before, only a search was mapped: an embedded read or write failing inside Chroma reached the API as a 500.
     real = index.services.store.collection
     assert not real._recover  # embedded: nothing to wait for, so no retries
-    failing = type(real)(FailingReadsAndWrites(real._target), real._where, real._recover)
+    failing = guarded_like(real, FailingReadsAndWrites(real._target))
     with pytest.raises(StoreError, match="Error finding id"):
         failing.get(ids=["no-such-chunk"])
     with pytest.raises(StoreError, match="Error finding id"):
@@ -286,7 +292,7 @@ def test_searches_are_the_snapshots_and_a_chroma_failing_inside_is_a_503(index: 
     question = "Which country banned tobacco sales to anyone born on or after January 1, 2009?"
     expected = index.retriever.retrieve(question, 3)
     real, snapshot = store.collection, store.bm25
-    store._collection = type(real)(FailingQueries(real._target), real._where, real._recover)
+    store._collection = guarded_like(real, FailingQueries(real._target))
     try:
         # The snapshot's vectors answer the search: Chroma is asked only for the passages' texts.
         got = index.retriever.retrieve(question, 3)
