@@ -114,7 +114,10 @@ class Answerer:
             )
             return
 
-        checker = SupportChecker(retrieval.passages, self.retriever.embedder)
+        # A number, a date or an age is bound to whom the question names by the sentence that states it: "Sigrun
+        # Aalto is 24" needs a sentence with both. A name or a thing asked for may come with the question's premise.
+        premise = standalone if asked.kind not in QUANTITY_KINDS else ""
+        checker = SupportChecker(retrieval.passages, self.retriever.embedder, premise)
         counted = asked.target_stem if asked.kind is AnswerKind.COUNT and asked.target not in _ANY_COUNT else None
         outcome = _Outcome(
             wanted=asked if asked.kind in QUANTITY_KINDS else None,

@@ -6,6 +6,11 @@ confirming the meaning when the words alone are not decisive. A sentence written
 to the retrieved passage that supports it best, and so is one whose markers all name passages that don't support
 it; such markers are dropped. A sentence no retrieved passage supports is unsupported.
 
+A model often answers by repeating the question with the answer in it ("Greggs is launching a legal battle after
+being refused a 24-hour licence…"), while the article says the same its own way. Given the question as the
+``premise``, such a sentence is also supported when everything it adds to the question is in one unit that says
+enough of the rest itself (:meth:`SupportChecker._premised`); a passage that supports it outright is preferred.
+
 A checker serves one answer: passage sentences are embedded at most once, when a sentence first needs them, and
 nothing is kept across requests (the index may change between them).
 """
@@ -27,6 +32,7 @@ from ingest.chunking import sentence_spans
 from ingest.embedding import Embedder
 from qa.citations import MARKER, marker_numbers
 from qa.passage import Passage
+from qa.places import place_of_people
 from qa.refusal import is_decline
 
 # Calibrated on dev data only: short-dev (../shared/eval/short-dev) with the seed article. The sentences
@@ -47,6 +53,7 @@ _WORD_NUMBERS = {
     )
 }
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’-]*")  # not the first word of a sentence
+_CAPITALISED_ANYWHERE = re.compile(r"\b[A-Z][\w'’-]*")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[[^\[\]]*\])+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _SPACES = re.compile(r"\s+")
@@ -144,9 +151,18 @@ def numbers_in(text: str) -> set[str]:
 
 
 def names_in(text: str) -> set[str]:
-    """Stemmed words of the capitalised names in ``text`` (people, places, firms), the first word excepted."""
-    names = " ".join(_CAPITALISED.findall(text))
+    """Stemmed words of the capitalised names in ``text`` (people, places, firms), the first word excepted.
+
+    A people is named by its place ("Botswanan" → botswana), as an article may name the place instead.
+    """
+    names = " ".join(place_of_people(w) or w for w in _CAPITALISED.findall(text))
     return {f"name:{t}" for t in tokenize([names])[0]} if names else set()
+
+
+def _places_named(text: str) -> set[str]:
+    """The places a passage names by their people ("the Botswanan president", "Texans voted"), as facts."""
+    places = " ".join(p for w in _CAPITALISED_ANYWHERE.findall(text) if (p := place_of_people(w)))
+    return {f"name:{t}" for t in tokenize([places])[0]} if places else set()
 
 
 def facts_in(text: str) -> set[str]:
@@ -181,6 +197,7 @@ class _Unit:
     text: str
     tokens: set[str]
     facts: set[str]  # its numbers and name words
+    said: set[str]  # the tokens of its own sentences, without the title that heads it
 
 
 def evidence_units(passage: Passage) -> list[str]:
@@ -199,8 +216,13 @@ def evidence_units(passage: Passage) -> list[str]:
 class SupportChecker:
     """Checks the sentences of one answer against the passages retrieved for it."""
 
-    def __init__(self, passages: Sequence[Passage], embedder: Embedder | None) -> None:
+    def __init__(self, passages: Sequence[Passage], embedder: Embedder | None, premise: str = "") -> None:
         self._passages = {p.n: p for p in passages}
+        # The question, when an answer may repeat it as its premise ("Greggs is launching a legal battle after…"
+        # for "Which food chain is launching a legal battle after…?"): its words are the asker's, and an article
+        # says them its own way ("set for a courtroom showdown"). What the claim adds to them must be in the unit.
+        self._premise_tokens = set(tokenize([premise])[0]) if premise else set()
+        self._premise_facts = facts_in(premise) if premise else set()
         self._embedder = embedder  # None: lexical evidence only (an embedding is never required to reject)
         self._units: dict[int, list[_Unit]] = {}
         self._vectors: dict[int, np.ndarray] | None = None
@@ -220,18 +242,22 @@ class SupportChecker:
         if not tokenize([claim])[0] and not numbers_in(claim):
             return SentenceCheck(sentence, claim, Kind.EMPTY, cited, invalid)
         check = SentenceCheck(sentence, claim, Kind.CLAIM, cited, invalid)
-        check.supporting = [n for n in cited if self._score(claim, n) is not None]
-        if not check.supporting:
+        # A passage that says the claim outright is preferred to one that says only what it adds to the question.
+        for score in (self._score, self._premised):
+            check.supporting = [n for n in cited if score(claim, n) is not None]
+            if check.supporting:
+                return check
             # No marker, or markers naming passages that don't say it (a small model often cites [1] for
             # everything): the sentence is attributed to the retrieved passage that supports it, if one does.
-            scored = [(score, -n) for n in self._passages if (score := self._score(claim, n)) is not None]
+            scored = [(value, -n) for n in self._passages if (value := score(claim, n)) is not None]
             if scored:
                 check.supporting, check.attributed = [-max(scored)[1]], True
+                return check
         return check
 
     def supports(self, claim: str, n: int) -> bool:
         """Whether retrieved passage ``n`` alone supports ``claim`` (a sentence without markers)."""
-        return n in self._passages and self._score(claim, n) is not None
+        return n in self._passages and (self._score(claim, n) is not None or self._premised(claim, n) is not None)
 
     def scores(self, claim: str, n: int) -> tuple[float, float | None]:
         """Best lexical share and cosine (None without an embedder) over the units stating the claim's numbers
@@ -249,19 +275,34 @@ class SupportChecker:
         # A unit must state every number and name of the claim: the commonest way a small model goes wrong,
         # and one that word overlap and embeddings both miss (the rest of the sentence matches).
         fit = [(self._lexical(tokens, u), i) for i, u in enumerate(units) if facts <= u.facts]
-        if not fit:
-            return None
-        lexical = max(fit)[0]
-        if lexical >= LEXICAL_ALONE:
+        if fit and (lexical := max(fit)[0]) >= LEXICAL_ALONE:
             return 1.0 + lexical
-        if self._embedder is None:
-            return None
         close = [i for share, i in fit if share >= LEXICAL_MIN]
-        if not close:
+        if close and self._embedder is not None:
+            cosines = self._cosines(claim, n)
+            cosine, i = max((float(cosines[i]), i) for i in close)
+            if cosine >= SEMANTIC_MIN:
+                return self._lexical(tokens, units[i]) + cosine
+        return None
+
+    def _premised(self, claim: str, n: int) -> float | None:
+        """Support for a claim that repeats the question's premise with the answer: every word and fact the claim
+        adds to the question is in one unit, which says at least ``LEXICAL_MIN`` of the premise it repeats; the
+        question's own names and numbers it repeats are somewhere in the passage.
+        """
+        tokens, facts, units = set(tokenize([claim])[0]), facts_in(claim), self._units_of(n)
+        own, repeated = tokens - self._premise_tokens, tokens & self._premise_tokens
+        if not own or not repeated:
             return None
-        cosines = self._cosines(claim, n)
-        cosine, i = max((float(cosines[i]), i) for i in close)
-        return self._lexical(tokens, units[i]) + cosine if cosine >= SEMANTIC_MIN else None
+        own_facts = facts - self._premise_facts
+        if not facts - own_facts <= set().union(*(u.facts for u in units)):
+            return None
+        # The premise counted in the unit's own sentences: a headline says what the article is about, not what
+        # this sentence says of the answer ("Hot seat rankings for 10 head coaches" + "Brian Callahan, Tennessee
+        # Titans" says no team fired its head coach).
+        shares = [len(repeated & u.said) / len(repeated) for u in units if own <= u.tokens and own_facts <= u.facts]
+        best = max(shares, default=0.0)
+        return best if best >= LEXICAL_MIN else None
 
     @staticmethod
     def _lexical(tokens: set[str], unit: _Unit) -> float:
@@ -269,11 +310,16 @@ class SupportChecker:
 
     def _units_of(self, n: int) -> list[_Unit]:
         if n not in self._units:
-            texts = evidence_units(self._passages[n])
+            passage = self._passages[n]
+            texts = evidence_units(passage)
+            head = f"{passage.title}. " if passage.title else ""
             tokenized = tokenize(texts)
+            bodies = tokenize([text.removeprefix(head) for text in texts])
             self._units[n] = [
-                _Unit(text, set(tokens), numbers_in(text) | {f"name:{t}" for t in tokens})
-                for text, tokens in zip(texts, tokenized, strict=True)
+                _Unit(
+                    text, set(tokens), numbers_in(text) | {f"name:{t}" for t in tokens} | _places_named(text), set(body)
+                )
+                for text, tokens, body in zip(texts, tokenized, bodies, strict=True)
             ]
         return self._units[n]
 

@@ -160,3 +160,52 @@ def test_saying_the_passages_do_not_answer_is_a_decline(checker: SupportChecker,
 def test_a_news_sentence_with_a_negation_is_a_claim(checker: SupportChecker) -> None:
     check = checker.check("Ostmark Metals did not give a date for reopening the mine [2].")
     assert check.kind is Kind.CLAIM
+
+
+# --- a claim that repeats the question --------------------------------------------------------------
+COURT = (
+    "The bakery chain Crumbly is set for a courtroom showdown with Westminster Council after the council refused to "
+    "let its Leicester Square branch open 24 hours a day. The council said late-night crowds had caused disorder."
+)
+HOT_SEAT = "Brian Callahan, Tennessee Titans. Callahan's rookie quarterback has thrown four interceptions."
+ELEPHANTS = "Botswana's president has threatened to send 20,000 elephants to Germany over a trophy-hunting row."
+PREMISED = [
+    passage(1, COURT, "The Crumbly sausage roll row explained", "Ada Bell", "2026-04-19"),
+    passage(2, HOT_SEAT, "Hot seat rankings for head coaches of winless teams", "Tom Hale", "2026-09-21"),
+    passage(3, ELEPHANTS, "Elephants for Germany?", "Ngozi Obi", "2026-04-03"),
+]
+LICENCE_QUESTION = (
+    "Which food chain is launching a legal battle after being refused a 24-hour licence at its Leicester Square store?"
+)
+
+
+def test_a_claim_repeating_the_question_is_supported_by_what_it_adds(embedder: Embedder) -> None:
+    # The article says the premise its own way ("set for a courtroom showdown", "refused to let it open 24 hours"):
+    # the claim matches it too little for plain support, but the answer is in the sentence that says the premise.
+    claim = "Crumbly is launching a legal battle after being refused a 24-hour licence at its Leicester Square store."
+    assert not SupportChecker(PREMISED, embedder).check(claim).supported
+    checker = SupportChecker(PREMISED, embedder, premise=LICENCE_QUESTION)
+    check = checker.check(f"{claim} [1]")
+    assert check.supporting == [1] and not check.attributed
+    # What the claim adds must all be in that sentence: another firm, another street.
+    assert not checker.check(claim.replace("Crumbly", "Crumbly and Gregor")).supported
+    assert not checker.check(claim.replace("Leicester Square", "Soho")).supported
+
+
+def test_a_headline_does_not_say_the_premise_for_its_sentence(embedder: Embedder) -> None:
+    # The team is named, and the headline speaks of head coaches, but nothing says one was fired.
+    checker = SupportChecker(PREMISED, embedder, premise="Which NFL team fired its head coach this week?")
+    assert not checker.check("The Tennessee Titans fired their head coach this week [2].").supported
+
+
+def test_a_people_is_the_place_it_is_named_after(checker: SupportChecker, embedder: Embedder) -> None:
+    # "Botswanan" in the claim, "Botswana's" in the article: the same name, as a fact.
+    check = SupportChecker(PREMISED, embedder).check(
+        "The Botswanan president threatened to send 20,000 elephants to Germany."
+    )
+    assert check.supporting == [3]
+    assert (
+        not SupportChecker(PREMISED, embedder)
+        .check("The Namibian president threatened to send 20,000 elephants.")
+        .supported
+    )
