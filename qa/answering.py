@@ -9,6 +9,7 @@ from datetime import date
 
 from ingest.bm25 import tokenize
 from ingest.settings import Settings
+from qa.about import covered
 from qa.candidates import states
 from qa.citations import Citation, check_citations
 from qa.generation import Generator
@@ -176,7 +177,7 @@ class Answerer:
         if total <= 0:
             return 1.0
         found = set().union(*map(set, tokenize([f"{p.title} {p.text}" for p in passages])))
-        return sum(w for t, w in weights.items() if found.intersection(alternatives(t))) / total
+        return covered(found, weights) / total
 
 
 @dataclass(slots=True)

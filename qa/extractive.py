@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest.bm25 import tokenize
+from qa.about import MIN_ABOUT, RANK_PENALTY, covered
 from qa.candidates import (
     Candidate,
     find,
@@ -74,14 +75,12 @@ from qa.sentences import Sentence, article, sentences_of
 
 IdfLookup = Callable[[str], float]
 
-# Share of the question's focus weight a sentence (with its title) must cover to be about the question.
 # Tuned on short-dev and RealTime QA dev (the only question sets here): figures are optimistic for new ones.
-_MIN_ABOUT = 0.5
+# (The share of the question's focus weight a sentence must cover, and the tie-break by rank: qa.about.)
 _TITLE_WEIGHT = 0.5  # a focus word in the title counts half: the sentence is about its article's subject
 _CONTEXT_WEIGHT = 0.7  # a focus word elsewhere in the passage: the sentence may not repeat what its story set up
 _MIN_PASSAGE_ABOUT = 0.55  # share of a long question's focus weight the sentence's passage and title must hold
 _MANY_FOCUS_WORDS = 6
-_RANK_PENALTY = 0.08  # per passage rank: a tie goes to the better-retrieved passage
 _NEAR = 0.35  # weight of a candidate's closeness to the focus words
 _MAX_FURTHER = 2  # sentences after the first, each adding question words the answer had not covered
 _NEW_FACT_SHARE = 0.08  # of the question's focus weight, newly covered, for a further sentence
@@ -184,7 +183,7 @@ class ExtractiveGenerator:
         sentences = sentences_of(passages)
         for sentence in sentences:
             about = self._about(sentence, weights, total)
-            if about < _MIN_ABOUT or not names_present(q, sentence, required):
+            if about < MIN_ABOUT or not names_present(q, sentence, required):
                 continue
             if not ordinal_present(places, sentence) or not place_present(counted_in, sentence):
                 continue
@@ -211,7 +210,7 @@ class ExtractiveGenerator:
                 # "Where is Fenmoor?", "How old is Radescu?" ask about the name alone: a sentence that names it
                 # neither in its own words nor by pointing back to it says nothing of it, whatever its story does.
                 continue
-            score = about - _RANK_PENALTY * sentence.rank
+            score = about - RANK_PENALTY * sentence.rank
             if q.kind in QUANTITY_KINDS and sentence.headline:
                 score -= _HEADLINE_FIGURE  # "…awarded $2M…": a headline rounds what its story states in full
             eligible.append((score, sentence))
@@ -299,7 +298,7 @@ class ExtractiveGenerator:
                 # ("…captain Lena Varga steered it free" says nothing of who owns the ferry).
                 continue
             about = self._about(sentence, weights, total, context=False)
-            vote = about - _RANK_PENALTY * sentence.rank
+            vote = about - RANK_PENALTY * sentence.rank
             if about < _SALIENT_ABOUT or vote <= 0:
                 continue
             seen: set[str] = set()
@@ -544,7 +543,7 @@ def _headline(
 
 def _story_about(sentence: Sentence, weights: dict[str, float], total: float) -> float:
     have = set(sentence.stems) | sentence.title_stems | sentence.context_stems
-    return sum(w for term, w in weights.items() if have.intersection(alternatives(term))) / total
+    return covered(have, weights) / total
 
 
 def _candidates(q: Question, sentence: Sentence) -> list[Candidate]:

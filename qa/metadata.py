@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from qa.about import MIN_ABOUT, RANK_PENALTY, covered
 from qa.passage import Passage
-from qa.question import Question, alternatives, stem, words
+from qa.question import Question, stem, words
 from qa.refusal import CANNOT_ANSWER
-
-# The article must hold half the question's focus weight (in its headline and passage), less a little per rank
-# so that a tie goes to the better-retrieved passage: the shares the extractive reader asks of a sentence.
-_MIN_ABOUT = 0.5
-_RANK_PENALTY = 0.08
 
 
 def metadata_answer(q: Question, passages: Sequence[Passage], idf: Callable[[str], float]) -> str:
@@ -28,11 +24,11 @@ def metadata_answer(q: Question, passages: Sequence[Passage], idf: Callable[[str
     best: tuple[float, Passage] | None = None
     for rank, p in enumerate(passages):
         have = {stem(w) for w in words(f"{p.title} {p.text}")}
-        about = sum(w for f, w in weights.items() if have.intersection(alternatives(f)))
-        about = about / total - _RANK_PENALTY * rank
+        # The article (headline and passage) is held to the bar the reader sets a sentence.
+        about = covered(have, weights) / total - RANK_PENALTY * rank
         if getattr(p, q.metadata or "", "") and (best is None or about > best[0]):
             best = (about, p)
-    if best is None or best[0] < _MIN_ABOUT:
+    if best is None or best[0] < MIN_ABOUT:
         return CANNOT_ANSWER
     p = best[1]
     value = str(getattr(p, q.metadata or ""))
