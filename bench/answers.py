@@ -17,6 +17,11 @@ with the quiz date as ``as_of`` too, over the same retrieval, beside the extract
 other settings are left out: a small model on this machine takes some 15 s a question). Writes
 bench/results/answers-<model>.json with each answer (by its question's line in dev.jsonl), so a model's misses
 can be read.
+
+``--replay answers-<model>.json`` puts that run's recorded model text (its ``raw``) back through today's
+answering checks, without the model, over today's retrieval: what a change to qa.support or qa.answering does to
+a model's answers, in a minute instead of hours. Writes answers-<model>-replayed.json beside it, and counts the
+questions whose retrieved passages differ from the recording's (the replay means most where none do).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,6 +57,7 @@ from bench.common import (
     write_json,
 )
 from qa.evaluation import contains, passage_evidence
+from qa.refusal import MODEL_DECLINED
 
 BEFORE_COMMIT = "e632e6e"  # main before issue 8: the coverage-ranked sentence picker and the cosine gate
 BEFORE_MIN_SCORE = 0.25
@@ -82,6 +88,7 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE_COMMIT, help="commit whose extractive reader to compare")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions (a quick look)")
     parser.add_argument("--llm", help="NEWSQA_LLM spec of a model to answer beside the reader (with as_of only)")
+    parser.add_argument("--replay", type=Path, help="an answers-<model>.json whose recorded model text to re-check")
     args = parser.parse_args()
     require_eval_data()
 
@@ -108,8 +115,8 @@ def main() -> None:
     questions = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
     if args.limit:
         questions = questions[: args.limit]
-    if args.llm:
-        _model_run(args.llm, answerer, questions)
+    if args.llm or args.replay:
+        _model_run(args.llm, answerer, questions, json.loads(args.replay.read_text()) if args.replay else None)
         return
     runs: dict[str, dict[str, list[Any]]] = {}
 
@@ -207,8 +214,28 @@ def main() -> None:
     _plot(by_reader)
 
 
-def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None:
-    """The model and the extractive reader on every question with ``as_of``, over the same retrieval."""
+class _Recorded:
+    """Stands in for a model whose text was recorded in an earlier ``--llm`` run: writes that text again, so today's
+    checks can be measured on it without the model. The words are the model's own, from the recording."""
+
+    refusal_reason = MODEL_DECLINED
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.text = ""
+
+    def condense(self, question: str, history: Any) -> str:
+        return question
+
+    def stream(self, question: str, passages: Any, history: Any) -> Iterator[str]:
+        yield self.text
+
+
+def _model_run(
+    llm: str | None, answerer: Any, questions: list[dict[str, Any]], recorded: dict[str, Any] | None = None
+) -> None:
+    """The model and the extractive reader on every question with ``as_of``, over the same retrieval; with
+    ``recorded`` (an earlier run's results), the model's recorded text instead of the model."""
     import re
 
     from bench.short_dev import record_raw_text
@@ -216,14 +243,19 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
     from qa.generation import make_generator
     from qa.refusal import is_refusal
 
-    settings = bench_settings(CORPUS, BENCH_DATA, "bench", llm=llm)
+    settings = bench_settings(CORPUS, BENCH_DATA, "bench", llm=llm or "extractive")
     store = answerer.retriever.store
-    model = Answerer(answerer.retriever, make_generator(settings, lambda t: store.bm25.idf(t)), settings)
+    replay = _Recorded(recorded["model"]) if recorded else None
+    by_line = {r["line"]: r["model"] for r in recorded["rows"]} if recorded else {}
+    generator = replay or make_generator(settings, lambda t: store.bm25.idf(t))
+    model = Answerer(answerer.retriever, generator, settings)
     raw = record_raw_text(model.generator)
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
         as_of = date.fromisoformat(q["date"].replace("/", "-"))
+        if replay:
+            replay.text = by_line[i]["raw"] or ""
         # By its line in dev.jsonl: the evaluation data stays in ../shared, not copied into the results.
         row: dict[str, Any] = {"line": i}
         for who, asker in (("extractive", answerer), ("model", model)):
@@ -248,6 +280,9 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
             unsupported=answer.unsupported,
             passages=[p.chunk_id for p in answer.passages],
         )
+        if replay:
+            row["model"]["recorded_answer"] = by_line[i]["answer"]
+            row["model"]["same_passages"] = row["model"]["passages"] == by_line[i]["passages"]
         rows.append(row)
         print(f"  {i}/{len(questions)} questions, {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
@@ -268,13 +303,28 @@ def _model_run(llm: str, answerer: Any, questions: list[dict[str, Any]]) -> None
         },
         "rows": rows,
     }
-    safe = re.sub(r"[^\w.-]+", "_", name)
+    if replay:
+        result["replayed"] = {
+            "answers_changed": sum(r["model"]["answer"] != r["model"]["recorded_answer"] for r in rows),
+            "retrieval_differs": sum(not r["model"]["same_passages"] for r in rows),
+            "recorded": {k: recorded["runs"]["model"][k] for k in keys},
+        }
+    safe = re.sub(r"[^\w.-]+", "_", name) + ("-replayed" if replay else "")
     path = write_json(f"answers-{safe}.json", result)
     lines = [("RealTime QA dev, with as_of", "extractive", name)]
     lines += [
         (k, str(result["runs"]["extractive"][k]), str(result["runs"]["model"][k])) for k in (*keys, "generate_p50_ms")
     ]
-    print(table(lines))
+    if replay:
+        lines[0] = (*lines[0], "as recorded")
+        lines[1:] = [(*line, str(result["replayed"]["recorded"].get(line[0], ""))) for line in lines[1:]]
+        print(table(lines))
+        print(
+            f"replayed the recorded text through today's checks: {result['replayed']['answers_changed']} answers "
+            f"changed; retrieval differs from the recording for {result['replayed']['retrieval_differs']} questions"
+        )
+    else:
+        print(table(lines))
     print(f"machine: {result['machine']}; reader rules tuned on this dev set, the model's prompt not")
     print(f"wrote {path} and {plot_model_run(result, path.with_suffix('.png'))}")
 
@@ -308,7 +358,8 @@ def plot_model_run(result: dict[str, Any], path: Path) -> Path:
     bars = right.bar(["reader only", "both", "model only"], [only[0], both, only[1]], color="tab:gray")
     right.bar_label(bars, fontsize=8)
     right.set_title("questions answered right", fontsize=9)
-    fig.suptitle(f"Extractive reader (tuned on this set) and {result['model']}", fontsize=10)
+    replayed = " (its recorded text, re-checked today)" if "replayed" in result else ""
+    fig.suptitle(f"Extractive reader (tuned on this set) and {result['model']}{replayed}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
