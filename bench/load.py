@@ -400,9 +400,7 @@ def speed(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def _asker(
-    questions: list[str], timings: dict[str, list[float]] | None = None
-) -> Step:
+def _asker(questions: list[str], timings: dict[str, list[float]] | None = None) -> Step:
     async def ask(http: httpx.AsyncClient, client: int, n: int, sample: Sample) -> httpx.Response:
         # Each client starts elsewhere in the list, so concurrent clients ask different questions.
         question = questions[(client * 37 + n) % len(questions)]
@@ -543,9 +541,7 @@ def faults(args: argparse.Namespace) -> dict[str, Any]:
     return fault_report(args, samples, elapsed, outage, writes, checks, server_log)
 
 
-def _mixed_step(
-    questions: list[str], writes: Writes, rng: random.Random, write_share: float
-) -> Step:
+def _mixed_step(questions: list[str], writes: Writes, rng: random.Random, write_share: float) -> Step:
     ask = _asker(questions)
 
     async def step(http: httpx.AsyncClient, client: int, n: int, sample: Sample) -> httpx.Response:

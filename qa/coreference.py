@@ -49,9 +49,7 @@ def full_name(lead: str, passage: Passage) -> str:
     if " " in lead or not lead[:1].isupper():
         return lead
     names = Counter(
-        c.text
-        for c in find(Kind.PERSON, article(passage))
-        if c.text.endswith(f" {lead}") and looks_like_person(c.text)
+        c.text for c in find(Kind.PERSON, article(passage)) if c.text.endswith(f" {lead}") and looks_like_person(c.text)
     )
     return names.most_common(1)[0][0] if names else lead
 

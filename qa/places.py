@@ -56,7 +56,7 @@ _PLACE_ENDINGS = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in sorted(PLA
 
 
 def place_kind(text: str) -> str | None:
-    """"state", "country" or "place" for a span naming one ("Jackson, Mississippi" is a place in a state)."""
+    """ "state", "country" or "place" for a span naming one ("Jackson, Mississippi" is a place in a state)."""
     name = text.strip().lower().removeprefix("the ")
     if name in US_STATES:
         return "state"

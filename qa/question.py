@@ -52,15 +52,18 @@ _AUX = _set(
     "is are was were be been being do does did will would can could should must may might has have had "
     "shall to of in on at for from by with as that this these those its his her their the a an"
 )
-_STOP = _set(
-    "what which who whom whose when where why how much many long old big the a an of in on at for to from by with "
-    "is are was were be been do does did will would can could should must may might has have had and or it its "
-    "this that these those his her their he she they there then than about into after before over under up down "
-    "out so not no yes also just now recently week year day today called name named "
-    # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
-    # shares them, and the answer sentence seldom repeats them.
-    "past weekend recent earlier currently latest according likely"
-) | STOPWORDS  # and the words the index leaves out ("as", "such", "if", "but"): no weight to give, no match to find
+_STOP = (
+    _set(
+        "what which who whom whose when where why how much many long old big the a an of in on at for to from by with "
+        "is are was were be been do does did will would can could should must may might has have had and or it its "
+        "this that these those his her their he she they there then than about into after before over under up down "
+        "out so not no yes also just now recently week year day today called name named "
+        # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
+        # shares them, and the answer sentence seldom repeats them.
+        "past weekend recent earlier currently latest according likely"
+    )
+    | STOPWORDS
+)  # and the words the index leaves out ("as", "such", "if", "but"): no weight to give, no match to find
 _PLACE_NOUNS = _set(
     "country countries nation state states city cities town village island islands region province county "
     "continent capital place location borough district territory neighborhood neighbourhood"
@@ -634,18 +637,78 @@ _SAME_WORDS = (
     "marriage married wedding",
 )
 _IRREGULAR_VERBS = (
-    "say said says", "tell told", "give gave given", "take took taken", "find found", "go went gone goes",
-    "come came", "get got gotten", "make made", "know knew known", "see saw seen", "write wrote written",
-    "begin began begun", "run ran", "hold held", "meet met", "lose lost", "build built", "send sent",
-    "spend spent", "bring brought", "think thought", "fall fell fallen", "rise rose risen", "grow grew grown",
-    "break broke broken", "choose chose chosen", "drive drove driven", "fly flew flown", "lead led",
-    "keep kept", "feel felt", "sell sold", "pay paid", "buy bought", "leave left", "win won", "steal stole stolen",
-    "shoot shot", "strike struck", "sink sank sunk", "freeze froze frozen", "speak spoke spoken", "teach taught",
-    "catch caught", "fight fought", "seek sought", "hide hid hidden", "bite bit bitten", "eat ate eaten",
-    "swim swam swum", "sing sang sung", "ring rang rung", "draw drew drawn", "throw threw thrown",
-    "wear wore worn", "tear tore torn", "forget forgot forgotten", "become became", "stand stood",
-    "understand understood", "sit sat", "hear heard", "light lit", "slide slid", "flee fled", "lend lent",
-    "bear bore born borne", "swear swore sworn", "shake shook shaken", "wake woke woken", "arise arose arisen",
+    "say said says",
+    "tell told",
+    "give gave given",
+    "take took taken",
+    "find found",
+    "go went gone goes",
+    "come came",
+    "get got gotten",
+    "make made",
+    "know knew known",
+    "see saw seen",
+    "write wrote written",
+    "begin began begun",
+    "run ran",
+    "hold held",
+    "meet met",
+    "lose lost",
+    "build built",
+    "send sent",
+    "spend spent",
+    "bring brought",
+    "think thought",
+    "fall fell fallen",
+    "rise rose risen",
+    "grow grew grown",
+    "break broke broken",
+    "choose chose chosen",
+    "drive drove driven",
+    "fly flew flown",
+    "lead led",
+    "keep kept",
+    "feel felt",
+    "sell sold",
+    "pay paid",
+    "buy bought",
+    "leave left",
+    "win won",
+    "steal stole stolen",
+    "shoot shot",
+    "strike struck",
+    "sink sank sunk",
+    "freeze froze frozen",
+    "speak spoke spoken",
+    "teach taught",
+    "catch caught",
+    "fight fought",
+    "seek sought",
+    "hide hid hidden",
+    "bite bit bitten",
+    "eat ate eaten",
+    "swim swam swum",
+    "sing sang sung",
+    "ring rang rung",
+    "draw drew drawn",
+    "throw threw thrown",
+    "wear wore worn",
+    "tear tore torn",
+    "forget forgot forgotten",
+    "become became",
+    "stand stood",
+    "understand understood",
+    "sit sat",
+    "hear heard",
+    "light lit",
+    "slide slid",
+    "flee fled",
+    "lend lent",
+    "bear bore born borne",
+    "swear swore sworn",
+    "shake shook shaken",
+    "wake woke woken",
+    "arise arose arisen",
 )
 
 

@@ -36,8 +36,16 @@ def required_names(q: Question) -> set[str]:
 
 
 _ORDINALS = {
-    "first": ("1st",), "second": ("2nd",), "third": ("3rd",), "fourth": ("4th",), "fifth": ("5th",),
-    "sixth": ("6th",), "seventh": ("7th",), "eighth": ("8th",), "ninth": ("9th",), "tenth": ("10th",),
+    "first": ("1st",),
+    "second": ("2nd",),
+    "third": ("3rd",),
+    "fourth": ("4th",),
+    "fifth": ("5th",),
+    "sixth": ("6th",),
+    "seventh": ("7th",),
+    "eighth": ("8th",),
+    "ninth": ("9th",),
+    "tenth": ("10th",),
 }
 
 

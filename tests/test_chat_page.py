@@ -318,7 +318,8 @@ def test_paste_and_file_upload_are_indexed_listed_and_cited(chat: Chat, tmp_path
         title,
         "The mayor of Zorblatt Valley, Quintessa Marlowe-Okafor, opened the town's glass footbridge on Tuesday. "
         "The bridge spans 212 metres over the Vellin gorge and took four years to build.",
-        source="zorblatt.example", published="2031-04-02",
+        source="zorblatt.example",
+        published="2031-04-02",
     )
     expect(page.locator("#upload-status")).to_have_text(f"Added: {title}", timeout=ANSWER_TIMEOUT)
     expect(page.locator("#documents li", has_text=title)).to_have_count(1)
@@ -369,7 +370,8 @@ def test_markup_in_articles_is_shown_as_text_and_never_runs(chat: Chat) -> None:
         title,
         f"The Pelmora harbour master, Ysolde Brannigan, closed the quay on Friday. {script} {img} "
         "Boats were sent to the northern pier until the storm passes.",
-        source="pelmora.example", published="2031-05-01",
+        source="pelmora.example",
+        published="2031-05-01",
     )
     expect(page.locator("#upload-status")).to_have_text(f"Added: {title}", timeout=ANSWER_TIMEOUT)
 
@@ -397,8 +399,12 @@ def test_errors_are_shown_in_words_and_clear_empties_the_conversation(chat: Chat
     chat.open()
 
     # Stand-in for a failing model backend: the server answers /ask/stream with a 503 and a reason.
-    page.route("**/ask/stream", lambda route: route.fulfill(
-        status=503, content_type="application/json", body=json.dumps({"detail": "model backend down"})))
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=503, content_type="application/json", body=json.dumps({"detail": "model backend down"})
+        ),
+    )
     chat.allow_console_error(r"status of 503")
     msg = chat.ask("Who is the head of US Southern Command?")
     assert msg.get_attribute("data-state") == "error"
@@ -409,10 +415,15 @@ def test_errors_are_shown_in_words_and_clear_empties_the_conversation(chat: Chat
 
     # Stand-in for a model that fails half-way: the stream has started, so the error comes as an event.
     page.unroute("**/ask/stream")
-    page.route("**/ask/stream", lambda route: route.fulfill(
-        status=200, content_type="text/event-stream",
-        body='event: token\ndata: {"text": "Partial words"}\n\n'
-             'event: error\ndata: {"message": "the model ran out of memory"}\n\n'))
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/event-stream",
+            body='event: token\ndata: {"text": "Partial words"}\n\n'
+            'event: error\ndata: {"message": "the model ran out of memory"}\n\n',
+        ),
+    )
     msg = chat.ask("Who is the head of US Southern Command?")
     assert msg.get_attribute("data-state") == "error"
     expect(msg.locator(".msg-body")).to_have_text("Partial words")
@@ -442,8 +453,10 @@ def test_the_page_asks_for_the_api_key_when_the_server_needs_one(keyed_chat: Cha
     chat = keyed_chat
     page = chat.page
     statuses: list[int] = []
-    page.on("response", lambda r: statuses.append(r.status)
-            if r.url.endswith("/documents") and r.request.method == "POST" else None)
+    page.on(
+        "response",
+        lambda r: statuses.append(r.status) if r.url.endswith("/documents") and r.request.method == "POST" else None,
+    )
     chat.allow_console_error(r"status of 401")
     chat.open()
     chat.open_add_article()
@@ -539,9 +552,20 @@ def test_text_colours_have_enough_contrast(chat: Chat) -> None:
     msg = chat.ask("How many homes were destroyed by the wildfire in Colorado?")  # cites dated articles
     assert_done(msg)
     low = {}
-    for selector in (".msg.assistant .msg-body", ".msg.user .msg-body", ".who", "button.cite", ".ref-meta",
-                     ".msg-meta", "#send", "#clear", "#health", "#documents .doc-meta", "#documents a",
-                     "#docs-heading .count"):
+    for selector in (
+        ".msg.assistant .msg-body",
+        ".msg.user .msg-body",
+        ".who",
+        "button.cite",
+        ".ref-meta",
+        ".msg-meta",
+        "#send",
+        "#clear",
+        "#health",
+        "#documents .doc-meta",
+        "#documents a",
+        "#docs-heading .count",
+    ):
         found = page.locator(selector).first
         expect(found, f"no visible {selector}").to_be_visible()
         result = found.evaluate(CONTRAST)

@@ -70,11 +70,24 @@ def openai_server(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     base_url = f"http://127.0.0.1:{port}/v1"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", "2048",
-             # The server's default (logits for every prompt token) multiplies the work by the 262k vocabulary.
-             "--logits_all", "false"],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "2048",
+                # The server's default (logits for every prompt token) multiplies the work by the 262k vocabulary.
+                "--logits_all",
+                "false",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT

@@ -402,4 +402,3 @@ def test_a_rebuild_keeps_uploads_of_every_format_that_came_through_another_proce
     # The replica that has the files reads them again and finds every article as it was.
     again = services_factory(one.settings).indexer.reindex()
     assert (again.added, again.removed) == (0, 0), again.summary()
-

@@ -142,8 +142,20 @@ def test_a_2000_character_question_is_accepted(client: TestClient) -> None:
         ({"question": POWERBALL, "colour": "blue"}, "colour"),
     ],
     ids=[
-        "empty", "blank", "2001-chars", "missing", "not-a-string", "top_k-0", "top_k-21", "top_k-text",
-        "bad-date", "bad-date-word", "unknown-filter", "bad-as_of", "bad-history-role", "unknown-field",
+        "empty",
+        "blank",
+        "2001-chars",
+        "missing",
+        "not-a-string",
+        "top_k-0",
+        "top_k-21",
+        "top_k-text",
+        "bad-date",
+        "bad-date-word",
+        "unknown-filter",
+        "bad-as_of",
+        "bad-history-role",
+        "unknown-field",
     ],
 )
 def test_invalid_questions_are_422_naming_the_field(client: TestClient, body: dict[str, Any], field: str) -> None:

@@ -112,19 +112,35 @@ def test_unknown_document_is_404(client: TestClient) -> None:
 
 # --- uploading ----------------------------------------------------------------------------------
 UPLOAD_FORMATS = {
-    "note.txt": (article("Tarnwick ferry timetable changes", "The Tarnwick ferry now leaves at dawn on Sundays."),
-                 "Tarnwick ferry timetable changes"),
-    "note.md": (b"# Glimmerton bakery wins prize\n\nSource: example.org\n\nThe Glimmerton bakery won the county prize "
-                b"for its rye loaf, judges said on Friday.\n", "Glimmerton bakery wins prize"),
-    "note.html": (b"<html><head><title>Brackenford library reopens</title></head><body><article>"
-                  b"<h1>Brackenford library reopens</h1><p>The Brackenford library reopened on Monday after a "
-                  b"two-year renovation that added a reading garden and a children's wing.</p><p>The mayor thanked "
-                  b"the volunteers who moved forty thousand books back onto the new shelves.</p>"
-                  b"</article></body></html>",
-                  "Brackenford library reopens"),
-    "note.json": (json.dumps({"title": "Osterlund choir tours Norway", "text": "The Osterlund choir began a tour.",
-                              "url": "https://example.org/osterlund-choir", "published": "2023-06-01",
-                              "source": "example.org"}).encode(), "Osterlund choir tours Norway"),
+    "note.txt": (
+        article("Tarnwick ferry timetable changes", "The Tarnwick ferry now leaves at dawn on Sundays."),
+        "Tarnwick ferry timetable changes",
+    ),
+    "note.md": (
+        b"# Glimmerton bakery wins prize\n\nSource: example.org\n\nThe Glimmerton bakery won the county prize "
+        b"for its rye loaf, judges said on Friday.\n",
+        "Glimmerton bakery wins prize",
+    ),
+    "note.html": (
+        b"<html><head><title>Brackenford library reopens</title></head><body><article>"
+        b"<h1>Brackenford library reopens</h1><p>The Brackenford library reopened on Monday after a "
+        b"two-year renovation that added a reading garden and a children's wing.</p><p>The mayor thanked "
+        b"the volunteers who moved forty thousand books back onto the new shelves.</p>"
+        b"</article></body></html>",
+        "Brackenford library reopens",
+    ),
+    "note.json": (
+        json.dumps(
+            {
+                "title": "Osterlund choir tours Norway",
+                "text": "The Osterlund choir began a tour.",
+                "url": "https://example.org/osterlund-choir",
+                "published": "2023-06-01",
+                "source": "example.org",
+            }
+        ).encode(),
+        "Osterlund choir tours Norway",
+    ),
 }
 
 
@@ -168,7 +184,9 @@ def test_upload_a_file_then_delete_it(
 
 
 def test_upload_json_body(
-    client: TestClient, cleanup: list[str], services: Callable[[TestClient], Services],
+    client: TestClient,
+    cleanup: list[str],
+    services: Callable[[TestClient], Services],
     consistent_ids: Callable[[Services], set[str]],
 ) -> None:
     r = client.post(
@@ -186,14 +204,22 @@ def test_upload_json_body(
     cleanup.append(doc["doc_id"])
     assert doc["status"] == "added"
     assert (doc["title"], doc["url"], doc["published"], doc["source"]) == (
-        "Velmoor dam inspection passes", "https://example.org/velmoor-dam", "2023-09-14", "example.org",
+        "Velmoor dam inspection passes",
+        "https://example.org/velmoor-dam",
+        "2023-09-14",
+        "example.org",
     )
     assert doc["chunks"] >= 1
     ids = consistent_ids(services(client))
     assert any(cid.startswith(doc["doc_id"] + ":") for cid in ids)
 
-    again = client.post("/documents", json={"title": "Velmoor dam inspection passes", "text": (
-        "Engineers said the Velmoor dam passed its ten-year inspection with no cracks found.")})
+    again = client.post(
+        "/documents",
+        json={
+            "title": "Velmoor dam inspection passes",
+            "text": ("Engineers said the Velmoor dam passed its ten-year inspection with no cracks found."),
+        },
+    )
     assert again.status_code == 200, again.text
     assert again.json()["status"] == "duplicate" and again.json()["doc_id"] == doc["doc_id"]
 
@@ -246,9 +272,23 @@ def test_uploading_an_indexed_article_is_a_duplicate(client: TestClient, base_ar
         ({"content": b"{broken", "headers": {"content-type": "application/json"}}, 422, "json"),
     ],
     ids=[
-        "docx", "no-extension", "text-plain-body", "no-content-type", "empty-file", "blank-file", "title-only",
-        "invalid-json-file", "not-utf8", "no-file-field", "json-no-title", "json-blank-title", "json-no-text",
-        "json-bad-date", "json-bad-url", "json-unknown-field", "json-broken",
+        "docx",
+        "no-extension",
+        "text-plain-body",
+        "no-content-type",
+        "empty-file",
+        "blank-file",
+        "title-only",
+        "invalid-json-file",
+        "not-utf8",
+        "no-file-field",
+        "json-no-title",
+        "json-blank-title",
+        "json-no-text",
+        "json-bad-date",
+        "json-bad-url",
+        "json-unknown-field",
+        "json-broken",
     ],
 )
 def test_bad_uploads_are_rejected_and_write_nothing(

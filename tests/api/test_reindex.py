@@ -67,8 +67,11 @@ def test_reindex_without_changes_touches_nothing(rclient: TestClient) -> None:
 
 
 def test_reindex_counts_added_updated_removed(
-    rclient: TestClient, docs: Path, extra_articles: list[Path],
-    services: Callable[[TestClient], Services], consistent_ids: Callable[[Services], set[str]],
+    rclient: TestClient,
+    docs: Path,
+    extra_articles: list[Path],
+    services: Callable[[TestClient], Services],
+    consistent_ids: Callable[[Services], set[str]],
 ) -> None:
     svc = services(rclient)
     before = consistent_ids(svc)
@@ -105,8 +108,11 @@ def test_reindex_reports_files_it_cannot_index(rclient: TestClient, docs: Path) 
 
 
 def test_deleting_a_folder_article_keeps_it_out_until_it_changes(
-    rclient: TestClient, docs: Path, extra_articles: list[Path],
-    services: Callable[[TestClient], Services], consistent_ids: Callable[[Services], set[str]],
+    rclient: TestClient,
+    docs: Path,
+    extra_articles: list[Path],
+    services: Callable[[TestClient], Services],
+    consistent_ids: Callable[[Services], set[str]],
 ) -> None:
     svc = services(rclient)
     before = consistent_ids(svc)
@@ -127,8 +133,11 @@ def test_deleting_a_folder_article_keeps_it_out_until_it_changes(
 
 
 def test_questions_are_answered_while_a_reindex_runs(
-    rclient: TestClient, docs: Path, extra_articles: list[Path],
-    services: Callable[[TestClient], Services], consistent_ids: Callable[[Services], set[str]],
+    rclient: TestClient,
+    docs: Path,
+    extra_articles: list[Path],
+    services: Callable[[TestClient], Services],
+    consistent_ids: Callable[[Services], set[str]],
 ) -> None:
     svc = services(rclient)
     before = consistent_ids(svc)

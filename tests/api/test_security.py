@@ -15,7 +15,11 @@ KEY = "s3cret"
 BEARER = {"Authorization": f"Bearer {KEY}"}
 X_API_KEY = {"X-API-Key": KEY}
 WRONG = [
-    {}, {"Authorization": "Bearer wrong"}, {"X-API-Key": "wrong"}, {"Authorization": KEY}, {"Authorization": "Bearer "},
+    {},
+    {"Authorization": "Bearer wrong"},
+    {"X-API-Key": "wrong"},
+    {"Authorization": KEY},
+    {"Authorization": "Bearer "},
 ]
 ARTICLE = "Pellham tram line opens\n\nSource: example.org\n\nThe Pellham tram line opened to passengers on Saturday.\n"
 
@@ -57,8 +61,9 @@ def test_writes_without_the_key_are_401(keyed: TestClient, headers: dict[str, st
     assert keyed.get("/documents").json()["total"] == 0, "a refused upload indexed nothing"
 
 
-@pytest.mark.parametrize("headers", [BEARER, X_API_KEY, {"authorization": f"bearer {KEY}"}],
-                         ids=["bearer", "x-api-key", "lowercase"])
+@pytest.mark.parametrize(
+    "headers", [BEARER, X_API_KEY, {"authorization": f"bearer {KEY}"}], ids=["bearer", "x-api-key", "lowercase"]
+)
 def test_writes_with_the_key_work(keyed: TestClient, headers: dict[str, str]) -> None:
     assert keyed.post("/reindex", headers=headers).status_code == 200
     r = keyed.post("/documents", headers=headers, files={"file": ("tram.txt", ARTICLE.encode(), "text/plain")})

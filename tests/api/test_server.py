@@ -38,7 +38,11 @@ def server(
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=newsqa_env(docs, root / "data"), cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env=newsqa_env(docs, root / "data"),
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         wait_until_answering(f"{base}/health", proc, log, time.monotonic() + STARTUP_TIMEOUT, "newsqa serve")
