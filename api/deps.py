@@ -9,6 +9,7 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.services import Services
+from ingest.catalogue import Catalogue
 from ingest.indexing import Indexer
 from ingest.settings import Settings
 from qa.answering import Answerer
@@ -35,6 +36,13 @@ async def get_indexer(services: ServicesDep) -> Indexer:
 
 
 IndexerDep = Annotated[Indexer, Depends(get_indexer)]
+
+
+async def get_catalogue(services: ServicesDep) -> Catalogue:
+    return Catalogue(services.store)
+
+
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 
 
 async def get_answerer(services: ServicesDep) -> Answerer:

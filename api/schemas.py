@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import MISSING, fields
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, create_model, field_validator
+
+from ingest.catalogue import BOOKKEEPING, Chunk, Page
+from ingest.store import DocumentRecord
 
 # Bounds of a question and its conversation. The whole body is bounded as well (NEWSQA_MAX_REQUEST_KB), and what
 # reaches the model is trimmed to its context window (qa.prompt), so these only refuse what no chat sends.
@@ -133,35 +137,32 @@ class DocumentIn(BaseModel):
         return value
 
 
-class DocumentOut(BaseModel):
-    doc_id: str
-    title: str
-    source: str
-    published: str
-    url: str
-    path: str
-    chunks: int
-    duplicate_of: str | None = None
-    indexed_at: str = ""
-    status: str | None = None
+def _fields_of(record: type, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A dataclass's fields as pydantic field definitions, less ``hidden``: a body that shows a record is derived
+    from the record, whose fields are written once (an author added there shows here too)."""
+    types = get_type_hints(record)
+    return {
+        f.name: (types[f.name], ... if f.default is MISSING and f.default_factory is MISSING else f.default)
+        for f in fields(record)
+        if f.name not in hidden
+    }
 
 
-class DocumentPage(BaseModel):
-    total: int
-    offset: int
-    limit: int
-    items: list[DocumentOut]
-
-
-class ChunkOut(BaseModel):
-    chunk_id: str
-    text: str
-    start: int
-    end: int
-
-
-class DocumentDetail(DocumentOut):
-    chunk_texts: list[ChunkOut] = []
+# An article as listed: its record (ingest.store.DocumentRecord) less the index's bookkeeping, and, in the answer to
+# an upload, what became of it ("added", "updated", "unchanged", "duplicate").
+DocumentOut: type[BaseModel] = create_model(
+    "DocumentOut", **_fields_of(DocumentRecord, BOOKKEEPING), status=(str | None, None)
+)
+ChunkOut: type[BaseModel] = create_model("ChunkOut", **_fields_of(Chunk))
+DocumentPage: type[BaseModel] = create_model(
+    "DocumentPage",
+    **{**_fields_of(Page), "items": (list[DocumentOut], ...)},  # type: ignore[valid-type]
+)
+DocumentDetail: type[BaseModel] = create_model(
+    "DocumentDetail",
+    __base__=DocumentOut,
+    chunk_texts=(list[ChunkOut], []),  # type: ignore[valid-type]
+)
 
 
 class ReindexOut(BaseModel):
@@ -253,8 +254,14 @@ class ModelList(BaseModel):
     data: list[ModelInfo]
 
 
-class UploadOut(DocumentOut):
-    documents: list[DocumentOut] = Field(description="Every article of the file (a feed or JSONL file holds several).")
+UploadOut: type[BaseModel] = create_model(
+    "UploadOut",
+    __base__=DocumentOut,
+    documents=(
+        list[DocumentOut],  # type: ignore[valid-type]
+        Field(description="Every article of the file (a feed or JSONL file holds several)."),
+    ),
+)
 
 
 class DeletedOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -10,10 +11,10 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from api.bodies import FRAMING_SLACK, declared_length, read_bounded, receive_file, too_large
-from api.deps import IndexerDep, ReadAuth, SettingsDep, WriteAuth
+from api.deps import CatalogueDep, IndexerDep, ReadAuth, SettingsDep, WriteAuth
 from api.errors import responses, validation_message
 from api.schemas import DeletedOut, DocumentDetail, DocumentIn, DocumentPage, UploadOut
-from ingest.store import COMMITTED, DocumentRecord
+from ingest.catalogue import Page
 from ingest.uploads import UnsupportedType, add_staged, add_text
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses=responses(401, 422, 503))
@@ -37,49 +38,22 @@ _UPLOAD_BODY = {
 }
 
 
-def _out(record: DocumentRecord, status_: str | None = None) -> dict[str, object]:
-    return {
-        "doc_id": record.doc_id,
-        "title": record.title,
-        "source": record.source,
-        "published": record.published,
-        "url": record.url,
-        "path": record.path,
-        "chunks": record.chunks,
-        "duplicate_of": record.duplicate_of,
-        "indexed_at": record.indexed_at,
-        "status": status_,
-    }
-
-
 @router.get("", response_model=DocumentPage, dependencies=[ReadAuth])
 def list_documents(
-    indexer: IndexerDep,
+    catalogue: CatalogueDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     source: str | None = None,
-) -> dict[str, object]:
-    records = indexer.store.manifest.listed()
-    if source:
-        records = [d for d in records if d.source == source]
-    # Newest first, the order a news reader expects; undated last.
-    records.sort(key=lambda d: (d.published or "0000", d.indexed_at, d.title), reverse=True)
-    page = records[offset : offset + limit]
-    return {"total": len(records), "offset": offset, "limit": limit, "items": [_out(d) for d in page]}
+) -> Page:
+    return catalogue.page(offset, limit, source)  # its records are shown as DocumentOut (no bookkeeping)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[ReadAuth], responses=responses(404))
-def get_document(doc_id: str, indexer: IndexerDep) -> dict[str, object]:
-    manifest = indexer.store.manifest
-    record = manifest.documents.get(doc_id)
-    if record is None or record.state != COMMITTED:
+def get_document(doc_id: str, catalogue: CatalogueDep) -> dict[str, object]:
+    record = catalogue.get(doc_id)
+    if record is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {doc_id!r}")
-    canonical = manifest.documents.get(record.duplicate_of or doc_id, record)
-    chunks = [
-        {"chunk_id": cid, "text": text, "start": int(meta.get("start", 0)), "end": int(meta.get("end", 0))}
-        for cid, text, meta in indexer.store.chunks_of(canonical.doc_id)
-    ]
-    return {**_out(record), "chunk_texts": chunks}
+    return {**asdict(record), "chunk_texts": catalogue.chunks(record)}
 
 
 @router.delete("/{doc_id}", response_model=DeletedOut, dependencies=[WriteAuth], responses=responses(404))
@@ -136,8 +110,6 @@ async def upload_document(request: Request, indexer: IndexerDep, settings: Setti
             f"send a file as multipart/form-data (field 'file') or JSON {{title, text, ...}}, not {given!r}"
         )
     code = status.HTTP_200_OK if result.status == "duplicate" else status.HTTP_201_CREATED
-    first = result.documents[0]
-    return JSONResponse(
-        status_code=code,
-        content={**_out(first, result.status), "documents": [_out(d, result.status) for d in result.documents]},
-    )
+    shown = [{**asdict(d), "status": result.status} for d in result.documents]
+    body = UploadOut.model_validate({**shown[0], "documents": shown})  # the first article, and all of them
+    return JSONResponse(status_code=code, content=body.model_dump(mode="json"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ReadAuth, ServicesDep
+from api.deps import CatalogueDep, ReadAuth, ServicesDep
 from api.errors import responses
 from api.schemas import HealthOut
 from qa.generation import ModelError
@@ -13,17 +13,16 @@ router = APIRouter(tags=["health"], dependencies=[ReadAuth], responses=responses
 
 
 @router.get("/health", response_model=HealthOut)
-def health(services: ServicesDep) -> dict[str, object]:
+def health(services: ServicesDep, catalogue: CatalogueDep) -> dict[str, object]:
     settings = services.settings
     model_error = None
     try:
         model = services.answerer().generator.name
     except ModelError as exc:
         model, model_error = settings.llm, str(exc)
-    documents = len(services.store.manifest.listed())
     return {
         "status": "ok" if model_error is None else "degraded",
-        "documents": documents,
+        "documents": catalogue.count(),
         "chunks": services.store.count(),
         "model": model,
         "model_error": model_error,

@@ -224,6 +224,31 @@ def test_upload_json_body(
     assert again.json()["status"] == "duplicate" and again.json()["doc_id"] == doc["doc_id"]
 
 
+def test_an_article_is_shown_with_its_author_and_without_the_index_bookkeeping(
+    client: TestClient, cleanup: list[str]
+) -> None:
+    # The body shown is derived from the document record: a field of the record (the author) shows everywhere an
+    # article does; what only the index keeps (its file, content hash, write version, state) shows nowhere.
+    r = client.post(
+        "/documents",
+        json={
+            "title": "Quarry Lane bridge reopens",
+            "text": "The Quarry Lane bridge reopened on Friday after eight months of repairs to its piers.",
+            "published": "2031-03-02",  # the newest article, so the first listed
+            "source": "bridges.example",
+            "author": "Mina Okafor",
+        },
+    )
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["doc_id"]
+    cleanup.append(doc_id)
+    listed = client.get("/documents", params={"source": "bridges.example"}).json()["items"]
+    shown = [r.json(), r.json()["documents"][0], listed[0], client.get(f"/documents/{doc_id}").json()]
+    for body in shown:
+        assert body["doc_id"] == doc_id and body["author"] == "Mina Okafor", body
+        assert not {"file", "content_hash", "version", "state"} & set(body), sorted(body)
+
+
 def test_same_content_again_is_a_duplicate(client: TestClient, cleanup: list[str]) -> None:
     data = article("Harwick orchard festival", "The Harwick orchard festival drew record crowds for its cider.")
     first = client.post("/documents", files={"file": ("orchard.txt", data, "text/plain")})
