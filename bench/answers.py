@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,15 +49,16 @@ from bench.common import (
     DEV,
     REPO,
     RESULTS,
+    Recorded,
     bench_settings,
     corpus_services,
     machine,
+    record_raw_text,
     require_eval_data,
     table,
     write_json,
 )
 from qa.evaluation import contains, passage_evidence
-from qa.refusal import MODEL_DECLINED
 
 BEFORE_COMMIT = "e632e6e"  # main before issue 8: the coverage-ranked sentence picker and the cosine gate
 BEFORE_MIN_SCORE = 0.25
@@ -214,23 +215,6 @@ def main() -> None:
     _plot(by_reader)
 
 
-class _Recorded:
-    """Stands in for a model whose text was recorded in an earlier ``--llm`` run: writes that text again, so today's
-    checks can be measured on it without the model. The words are the model's own, from the recording."""
-
-    refusal_reason = MODEL_DECLINED
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.text = ""
-
-    def condense(self, question: str, history: Any) -> str:
-        return question
-
-    def stream(self, question: str, passages: Any, history: Any) -> Iterator[str]:
-        yield self.text
-
-
 def _model_run(
     llm: str | None, answerer: Any, questions: list[dict[str, Any]], recorded: dict[str, Any] | None = None
 ) -> None:
@@ -238,15 +222,15 @@ def _model_run(
     ``recorded`` (an earlier run's results), the model's recorded text instead of the model."""
     import re
 
-    from bench.short_dev import record_raw_text
     from qa.answering import Answerer
     from qa.generation import make_generator
     from qa.refusal import is_refusal
 
     settings = bench_settings(CORPUS, BENCH_DATA, "bench", llm=llm or "extractive")
     store = answerer.retriever.store
-    replay = _Recorded(recorded["model"]) if recorded else None
     by_line = {r["line"]: r["model"] for r in recorded["rows"]} if recorded else {}
+    texts = {q["question"]: by_line[i]["raw"] for i, q in enumerate(questions, 1)} if recorded else {}
+    replay = Recorded(recorded["model"], texts) if recorded else None
     generator = replay or make_generator(settings, lambda t: store.bm25.idf(t))
     model = Answerer(answerer.retriever, generator, settings)
     raw = record_raw_text(model.generator)
@@ -254,8 +238,6 @@ def _model_run(
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
         as_of = date.fromisoformat(q["date"].replace("/", "-"))
-        if replay:
-            replay.text = by_line[i]["raw"] or ""
         # By its line in dev.jsonl: the evaluation data stays in ../shared, not copied into the results.
         row: dict[str, Any] = {"line": i}
         for who, asker in (("extractive", answerer), ("model", model)):

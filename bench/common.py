@@ -6,8 +6,11 @@ import json
 import os
 import platform
 import resource
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from qa.refusal import MODEL_DECLINED
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -98,3 +101,37 @@ def sync_index(services: Any) -> str:
     if rebuilt:
         print(f"{rebuilt}\n(a benchmark's own index: rebuilt it)", file=sys.stderr)
     return report.summary()
+
+
+def record_raw_text(generator: Any) -> dict[str, str]:
+    """Wraps ``generator.stream`` so the model's text, as written before any check, lands in the returned dict."""
+    raw: dict[str, str] = {}
+    stream = generator.stream
+
+    def recording(question: str, passages: Any, history: Any) -> Iterator[str]:
+        pieces: list[str] = []
+        for piece in stream(question, passages, history):
+            pieces.append(piece)
+            yield piece
+        raw["text"] = "".join(pieces)
+
+    generator.stream = recording
+    return raw
+
+
+class Recorded:
+    """Stands in for a model whose text an earlier run recorded (``record_raw_text``): writes that text again for
+    the same question, so today's answering checks can be measured on it without the model, in seconds instead of
+    hours. The words are the model's own, from the recording."""
+
+    refusal_reason = MODEL_DECLINED  # as any model's
+
+    def __init__(self, name: str, texts: Mapping[str, str | None]) -> None:
+        self.name = name
+        self._texts = texts  # question -> recorded text (None: the model was not asked)
+
+    def condense(self, question: str, history: Any) -> str:
+        return question
+
+    def stream(self, question: str, passages: Any, history: Any) -> Iterator[str]:
+        yield self._texts.get(question) or ""

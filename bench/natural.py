@@ -44,6 +44,12 @@ when the answer is the refusal. Hit@1/hit@5: the question's article among the re
     python bench/natural.py --llm llamacpp:/path/model.gguf    # a local model: natural-<model>.json
     python bench/natural.py --portion held-out                 # only those (natural-held-out.json)
     python bench/natural.py --record-before                    # on 0794d3a's reader: its answers, for "before"
+    python bench/natural.py --replay bench/results/natural-<model>-held-out.json   # see below
+
+A model's run records, per question, its raw text (before any check), the reason of a refusal and the passages
+it was given. ``--replay`` puts that text back through today's answering checks without the model, over today's
+retrieval (the same portion and sets as the recording): what a change to qa.support or qa.answering does to a
+model's answers, in a minute, held-out ones included, as counts only. It writes ``…-replayed.json``.
 """
 
 from __future__ import annotations
@@ -61,7 +67,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, RESULTS, SHARED, bench_settings, corpus_services, machine, sync_index, table, write_json
+from bench.common import (
+    REPO,
+    RESULTS,
+    SHARED,
+    Recorded,
+    bench_settings,
+    corpus_services,
+    machine,
+    record_raw_text,
+    sync_index,
+    table,
+    write_json,
+)
 
 HERE = Path(__file__).resolve().parent / "natural"
 # This benchmark's answers, question by question, as the reader of 0794d3a (main before these questions were
@@ -128,6 +146,7 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> None:
+    from qa.answering import Answerer
     from qa.evaluation import Evaluator, load_questions
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -136,12 +155,17 @@ def main() -> None:
     parser.add_argument(
         "--record-before", action="store_true", help=f"run on {BEFORE_COMMIT}'s reader: write {BEFORE_FILE.name}"
     )
+    parser.add_argument("--replay", type=Path, help="a model run's natural-<model>.json whose text to re-check")
     args = parser.parse_args()
+    replayed = json.loads(args.replay.read_text(encoding="utf-8")) if args.replay else None
+    if replayed:
+        args.llm = "extractive"  # retrieval and checks only: the model's text comes from the recording
+        args.portion = args.portion or _portion_of(replayed)
     if not SHARED.exists():
         raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
     result: dict[str, Any] = {"machine": machine(), "llm": args.llm, "sets": {}}
     # The figures before stand for the extractive reader: a model's run is shown alone.
-    extractive = args.llm == "extractive"
+    extractive = args.llm == "extractive" and not replayed
     before = load_before() if extractive else {}
     lines = [("set / portion", "now", f"before ({BEFORE_COMMIT})" if before else "", "change" if before else "")]
     recorded: list[dict[str, Any]] = []
@@ -150,10 +174,21 @@ def main() -> None:
         questions = [q for q in load_questions(HERE / f"{name}.jsonl") if args.portion in (None, q.type)]
         if not questions:
             continue
-        answerer = services_for(name, args.llm).answerer()
+        services = services_for(name, args.llm)
+        answerer = services.answerer()
+        if replayed:
+            recorded_rows = replayed["sets"].get(name, {}).get("rows", [])
+            texts = {r["question"]: r.get("raw") for r in recorded_rows}
+            answerer = Answerer(answerer.retriever, Recorded(replayed["llm"], texts), services.settings)
         model = answerer.generator.name
+        raw = record_raw_text(answerer.generator) if not extractive else {}
+        given: dict[str, dict[str, Any]] = {}
 
-        def show(q: Any, answer: Any, row: dict[str, Any]) -> None:
+        def show(
+            q: Any, answer: Any, row: dict[str, Any], raw: dict[str, str] = raw, given: dict[str, Any] = given
+        ) -> None:
+            # What the model wrote and was given, and why it refused: a later change can be replayed on it.
+            given[q.id] = {"raw": raw.pop("text", None), "passages": [p.chunk_id for p in answer.passages]}
             if q.type == "held-out":
                 return  # measured, not read: a question seen while the reader is changed is held out no more
             right = row["right_and_cited"] if q.answerable else row["abstained"]
@@ -167,12 +202,33 @@ def main() -> None:
             "latency_ms": report["latency_ms"],
             "rows": [
                 {
-                    k: r[k]
-                    for k in ("id", "type", "question", "answers", "answer", "abstained", "right_and_cited", "ranks")
+                    **{
+                        k: r[k]
+                        for k in (
+                            "id",
+                            "type",
+                            "question",
+                            "answers",
+                            "answer",
+                            "abstained",
+                            "reason",
+                            "right_and_cited",
+                            "ranks",
+                        )
+                    },
+                    **(given[r["id"]] if not extractive else {}),
                 }
                 for r in rows
             ],
         }
+        if replayed:
+            was = {r["id"]: r for r in recorded_rows}
+            now_rows = result["sets"][name]["rows"]
+            result["sets"][name]["replayed"] = {
+                "answers_changed": sum(r["answer"] != was[r["id"]]["answer"] for r in now_rows),
+                "retrieval_differs": sum(r["passages"] != was[r["id"]].get("passages") for r in now_rows),
+                "recorded": replayed["sets"][name]["portions"],
+            }
         recorded += [{k: r[k] for k in ("id", "abstained", "right_and_cited", "ranks")} for r in rows]
         for portion, f in result["sets"][name]["portions"].items():
             now = " · ".join(str(f[k]) for k in f)
@@ -190,15 +246,35 @@ def main() -> None:
         return
     safe = re.sub(r"[^\w.-]+", "_", model)
     suffix = f"-{args.portion}" if args.portion else ""
-    path = write_json(f"natural{suffix}.json" if extractive else f"natural-{safe}{suffix}.json", result)
+    if replayed:
+        name = f"{args.replay.stem}-replayed.json"
+    else:
+        name = f"natural{suffix}.json" if extractive else f"natural-{safe}{suffix}.json"
+    path = write_json(name, result)
     if extractive and not args.portion:
         _plot(lines[1:], RESULTS / "natural.png")
+    if replayed:
+        lines[0] = (lines[0][0], "replayed now", "as recorded", "")
+        for i, line in enumerate(lines[1:], 1):
+            name, portion = line[0].split(" / ")
+            recorded_figures = result["sets"][name]["replayed"]["recorded"].get(portion, {})
+            lines[i] = (line[0], line[1], " · ".join(str(v) for v in recorded_figures.values()), "")
     print(table(lines))
+    for name, got in result["sets"].items():
+        if "replayed" in got:
+            changed, differs = got["replayed"]["answers_changed"], got["replayed"]["retrieval_differs"]
+            print(f"{name}: {changed} answers changed; retrieval differs from the recording for {differs} questions")
     print("each: right and cited · false refusals · wrong · unanswerable refused · hit@1 · hit@5")
     if before:
         print(f"change: answerable questions right now and not on {BEFORE_COMMIT} (+), the reverse (−), sign test p")
     print(f"machine: {result['machine']}")
     print(f"wrote {path}")
+
+
+def _portion_of(result: dict[str, Any]) -> str | None:
+    """The portion a recorded run asked (None: both): its replay asks the same questions."""
+    found = {r["type"] for got in result["sets"].values() for r in got["rows"]}
+    return found.pop() if len(found) == 1 else None
 
 
 def _shares(figure: str) -> tuple[list[float], float]:

@@ -24,7 +24,6 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CORPUS, REPO, SHARED, bench_settings, machine, sync_index, table, write_json
+from bench.common import CORPUS, REPO, SHARED, bench_settings, machine, record_raw_text, sync_index, table, write_json
 
 SHORT_DEV = SHARED / "eval" / "short-dev"
 # Issue 8's figures for the extractive model before it was rewritten (same questions, seed indexed too).
@@ -97,22 +96,6 @@ def summarise(report: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, A
         "citation_precision": share(total["served_supporting"], total["served_citations"]),
         "sentences_dropped": f"{total['raw_sentences'] - total['served_sentences']}/{total['raw_sentences']}",
     }
-
-
-def record_raw_text(generator: Any) -> dict[str, str]:
-    """Wraps ``generator.stream`` so the model's text, as written before any check, lands in the returned dict."""
-    raw: dict[str, str] = {}
-    stream = generator.stream
-
-    def recording(question: str, passages: Any, history: Any) -> Iterator[str]:
-        pieces: list[str] = []
-        for piece in stream(question, passages, history):
-            pieces.append(piece)
-            yield piece
-        raw["text"] = "".join(pieces)
-
-    generator.stream = recording
-    return raw
 
 
 def main() -> None:
