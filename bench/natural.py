@@ -1,5 +1,5 @@
 """Natural questions of our own: short questions as people type them ("Who is Avelo's CEO?", "What was the top
-wind speed?"), written by us about the short-dev articles and a hundred and one RealTime QA articles, with answers
+wind speed?"), written by us about the short-dev articles and a hundred and twenty-six RealTime QA articles, with answers
 checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
 
 Each question is marked ``tuned`` (the reader was changed after seeing how it answered them) or ``held-out``
