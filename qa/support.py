@@ -53,7 +53,7 @@ _WORD_NUMBERS = {
     )
 }
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’-]*")  # not the first word of a sentence
-_CAPITALISED_ANYWHERE = re.compile(r"\b[A-Z][\w'’-]*")
+_CAPITALISED_ANYWHERE = re.compile(r"\b[A-Z][\w'’-]*")  # a people's name ("Texans voted") opens sentences too
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[[^\[\]]*\])+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _SPACES = re.compile(r"\s+")
