@@ -54,6 +54,7 @@ from bench.common import (
     corpus_services,
     machine,
     record_raw_text,
+    replay_counts,
     require_eval_data,
     table,
     write_json,
@@ -287,8 +288,7 @@ def _model_run(
     }
     if replay:
         result["replayed"] = {
-            "answers_changed": sum(r["model"]["answer"] != r["model"]["recorded_answer"] for r in rows),
-            "retrieval_differs": sum(not r["model"]["same_passages"] for r in rows),
+            **replay_counts((r["model"], by_line[r["line"]]) for r in rows),
             "recorded": {k: recorded["runs"]["model"][k] for k in keys},
         }
     safe = re.sub(r"[^\w.-]+", "_", name) + ("-replayed" if replay else "")

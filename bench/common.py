@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import resource
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +135,14 @@ class Recorded:
 
     def stream(self, question: str, passages: Any, history: Any) -> Iterator[str]:
         yield self._texts.get(question) or ""
+
+
+def replay_counts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, int]:
+    """(answer now, answer recorded) pairs, each with its ``answer`` and ``passages``: how many answers a replay
+    changed, and for how many questions today's retrieval differs from the recording's (there the replay shows
+    the model's text against passages it was not given)."""
+    pairs = list(pairs)
+    return {
+        "answers_changed": sum(now["answer"] != was["answer"] for now, was in pairs),
+        "retrieval_differs": sum(now["passages"] != was.get("passages") for now, was in pairs),
+    }

@@ -1,6 +1,6 @@
 """Natural questions of our own: short questions as people type them ("Who is Avelo's CEO?", "What was the top
-wind speed?"), written by us about the short-dev articles and a hundred and twenty-six RealTime QA articles, with answers
-checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
+wind speed?"), written by us about the short-dev articles and a hundred and twenty-six RealTime QA articles, with
+answers checked by hand against the article (bench/natural/*.jsonl; the articles stay in ../shared).
 
 Each question is marked ``tuned`` (the reader was changed after seeing how it answered them) or ``held-out``
 (written, with its answers, before any run, and not tuned on since). The held-out figure is the honest one;
@@ -78,6 +78,7 @@ from bench.common import (
     corpus_services,
     machine,
     record_raw_text,
+    replay_counts,
     sync_index,
     table,
     write_json,
@@ -225,10 +226,8 @@ def main() -> None:
         }
         if replayed:
             was = {r["id"]: r for r in recorded_rows}
-            now_rows = result["sets"][name]["rows"]
             result["sets"][name]["replayed"] = {
-                "answers_changed": sum(r["answer"] != was[r["id"]]["answer"] for r in now_rows),
-                "retrieval_differs": sum(r["passages"] != was[r["id"]].get("passages") for r in now_rows),
+                **replay_counts((r, was[r["id"]]) for r in result["sets"][name]["rows"]),
                 "recorded": replayed["sets"][name]["portions"],
             }
         recorded += [{k: r[k] for k in ("id", "abstained", "right_and_cited", "ranks")} for r in rows]

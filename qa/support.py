@@ -227,6 +227,7 @@ class SupportChecker:
         self._units: dict[int, list[_Unit]] = {}
         self._vectors: dict[int, np.ndarray] | None = None
         self._claim_vectors: dict[str, np.ndarray] = {}
+        self._claim_parts: dict[str, tuple[set[str], set[str]]] = {}
 
     def check(self, sentence: str) -> SentenceCheck:
         claim = claim_of(sentence)
@@ -262,7 +263,7 @@ class SupportChecker:
     def scores(self, claim: str, n: int) -> tuple[float, float | None]:
         """Best lexical share and cosine (None without an embedder) over the units stating the claim's numbers
         and names (0.0 when none does): for calibration."""
-        tokens, facts = set(tokenize([claim])[0]), facts_in(claim)
+        tokens, facts = self._parts(claim)
         fit = [i for i, u in enumerate(self._units_of(n)) if facts <= u.facts]
         lexical = max((self._lexical(tokens, self._units_of(n)[i]) for i in fit), default=0.0)
         cosines = self._cosines(claim, n) if self._embedder is not None else None
@@ -270,7 +271,7 @@ class SupportChecker:
 
     def _score(self, claim: str, n: int) -> float | None:
         """How well passage ``n`` supports the claim (higher is better), or None when it doesn't."""
-        tokens, facts = set(tokenize([claim])[0]), facts_in(claim)
+        tokens, facts = self._parts(claim)
         units = self._units_of(n)
         # A unit must state every number and name of the claim: the commonest way a small model goes wrong,
         # and one that word overlap and embeddings both miss (the rest of the sentence matches).
@@ -290,7 +291,7 @@ class SupportChecker:
         adds to the question is in one unit, which says at least ``LEXICAL_MIN`` of the premise it repeats; the
         question's own names and numbers it repeats are somewhere in the passage.
         """
-        tokens, facts, units = set(tokenize([claim])[0]), facts_in(claim), self._units_of(n)
+        (tokens, facts), units = self._parts(claim), self._units_of(n)
         own, repeated = tokens - self._premise_tokens, tokens & self._premise_tokens
         if not own or not repeated:
             return None
@@ -303,6 +304,12 @@ class SupportChecker:
         shares = [len(repeated & u.said) / len(repeated) for u in units if own <= u.tokens and own_facts <= u.facts]
         best = max(shares, default=0.0)
         return best if best >= LEXICAL_MIN else None
+
+    def _parts(self, claim: str) -> tuple[set[str], set[str]]:
+        """The claim's content words and its facts, read once: a claim is weighed against every passage, twice."""
+        if claim not in self._claim_parts:
+            self._claim_parts[claim] = set(tokenize([claim])[0]), facts_in(claim)
+        return self._claim_parts[claim]
 
     @staticmethod
     def _lexical(tokens: set[str], unit: _Unit) -> float:
