@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from qa.acronyms import spelled_out
 from qa.candidates import Candidate, find, looks_like_person, person_after_title, without_title
 from qa.entities import labels_at
 from qa.passage import Passage
@@ -77,17 +78,19 @@ def speaks_of(q: Question, sentence: Sentence) -> bool:
 # who violated the proposed law would have faced up to 20 years".
 _THING_POINTED_BACK = re.compile(
     r"\b(?:the|this|that)\s+(?:proposed\s+|new\s+)?(?:company|firm|chain|retailer|law|measure|bill|amendment"
-    r"|proposal|initiative|agency)\b",
+    r"|proposal|initiative|agency|department|ministry|administration|commission|organization)\b",
     re.I,
 )
 
 
-def points_back_to(required: set[str], sentence: Sentence) -> bool:
+def points_back_to(required: set[str], sentence: Sentence, initials: frozenset[str] = frozenset()) -> bool:
     """Whether ``sentence`` speaks of one of the ``required`` names (stems) by what it is ("the company", "the
-    proposed law"), right after a sentence of its passage that names it."""
+    proposed law"), right after a sentence of its passage that names it, or spells out one of its ``initials``
+    ("The U.S. Department of Agriculture will build… The department will spend…" for "the USDA")."""
     if not _THING_POINTED_BACK.search(sentence.text):
         return False
-    return bool(required.intersection(stem(w) for w in words(sentence.before())))
+    before = sentence.before()
+    return bool(required.intersection(stem(w) for w in words(before))) or any(spelled_out(a, before) for a in initials)
 
 
 def _last_person(sentence: str, passage: Passage, asked: set[str]) -> str:

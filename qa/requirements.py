@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from qa.acronyms import acronyms, spelled_out
 from qa.candidates import BODY_WORDS, find
 from qa.coreference import DEMONYM, points_back_to
 from qa.places import PLACE_HEADS, place_kind, place_of_people
@@ -128,8 +129,14 @@ def names_present(q: Question, sentence: Sentence, required: set[str]) -> bool:
     if not required:
         return True
     have = set(sentence.stems) | sentence.title_stems
+    texts = [sentence.text, sentence.passage.title]
     if q.kind in NAME_KINDS or q.kind is Kind.ANY:
         # Asked for a name, the question's own names set the scene ("Which Ivy League school…?"): the passage
         # around the sentence may carry them. An age or a number must be said of the one named, in the sentence.
         have |= sentence.context_stems
-    return bool(required & have) or points_back_to(required, sentence)
+        texts.append(sentence.passage.text)
+    if required & have:
+        return True
+    # "the USDA" is named by the article's "U.S. Department of Agriculture", whose words share nothing with it.
+    initials = frozenset(a for a in acronyms(q.names) if stem(a) in required)
+    return any(spelled_out(a, t) for a in initials for t in texts) or points_back_to(required, sentence, initials)

@@ -1618,6 +1618,31 @@ def test_a_name_pointed_back_to_by_what_it_is_counts_as_named(
 
 
 @pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        # The initials the question uses, spelled out by the sentence before, which "the department" points to.
+        (
+            "The U.S. Department of Agriculture will build a fly facility in Texas. The department will spend up "
+            "to $750 million on the facility.",
+            True,
+        ),
+        # Spelled out in the sentence itself.
+        ("The U.S. Department of Agriculture will spend up to $750 million on the fly facility.", True),
+        # Another department: its initials are not the question's.
+        (
+            "The U.S. Department of Energy will build a fly facility in Texas. The department will spend up to "
+            "$750 million on the facility.",
+            False,
+        ),
+    ],
+)
+def test_initials_count_as_the_name_they_abbreviate(reader: ExtractiveGenerator, text: str, answered: bool) -> None:
+    answer = reader.answer("How much will the USDA spend on the fly facility?", story(text))
+    assert ("$750 million" in answer) is answered, answer
+    assert (answer == CANNOT_ANSWER) is not answered
+
+
+@pytest.mark.parametrize(
     ("question", "text", "lead"),
     [
         ("How much does the Odysseus lander weigh?", "The Odysseus lander weighs 1,900 kilograms.", "1,900 kilograms"),
