@@ -7,6 +7,8 @@ share nothing with those of its full name, so a sentence naming the body is foun
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 
 # Two to six capitals, alone: "USDA", "FAA", "NASA" (not "U.S.", which news writes with stops and the reader
 # reads as the home country).
@@ -16,11 +18,14 @@ _CAPITALISED = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][\w'’&-]*")
 _INSIDE = frozenset(["of", "and", "for", "the", "on", "&"])
 
 
-def acronyms(names: tuple[str, ...] | list[str]) -> set[str]:
+def acronyms(names: Iterable[str]) -> set[str]:
     """The initials among a question's names ("USDA" in "the USDA")."""
     return {a for n in names for a in _ACRONYM.findall(n)}
 
 
+# Cached: a passage's text is searched again for every sentence of it the reader weighs (a pure function of
+# two strings, so nothing stale survives a change to the index).
+@lru_cache(maxsize=4096)
 def spelled_out(acronym: str, text: str) -> bool:
     """Whether ``text`` names, word by capitalised word, what ``acronym`` abbreviates: "U.S. Department of
     Agriculture" for "USDA" ("U.S." giving its two letters), "Federal Aviation Administration" for "FAA"."""
