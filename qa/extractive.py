@@ -59,6 +59,7 @@ from qa.question import (
 )
 from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
+from qa.relative_dates import dates_named, spelled
 from qa.requirements import (
     HOME_COUNTRY,
     names_present,
@@ -149,6 +150,8 @@ class ExtractiveGenerator:
                 lead = full_name(lead, pick.passage)
             elif q.kind is Kind.PLACE:
                 lead = _with_region(lead, pick.sentence)
+            elif q.kind is Kind.DATE:
+                lead = _with_date(lead, pick.sentence, pick.passage)
             first = f"{lead} — {quote if own else f'“{quote}”'} [{pick.passage.n}]"
         else:
             first = f"{quote} [{pick.passage.n}]"
@@ -519,6 +522,21 @@ def _with_region(lead: str, sentence: str) -> str:
 
 
 _REGION_AFTER = re.compile(r",\s+([A-Z]\w*(?:\s[A-Z]\w*)*)")
+
+
+def _with_date(lead: str, sentence: str, passage: Passage) -> str:
+    """A day named from the article's date with the date it means: "Monday (June 22, 2026)" for "died Monday"
+    in a story published on June 23 (qa.relative_dates). A lead that holds a month or a year says it already."""
+    at = sentence.find(lead)
+    if at < 0 or _SAYS_DATE.search(lead):
+        return lead
+    for start, end, day in dates_named(sentence, passage.published):
+        if at <= start and end <= at + len(lead):
+            return f"{lead} ({spelled(day)})"
+    return lead
+
+
+_SAYS_DATE = re.compile(r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
 def _headline(

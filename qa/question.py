@@ -584,7 +584,7 @@ def _last_noun(rest: list[str]) -> str | None:
         if (w in _AUX or w in _RELATIVES) and head is not None:
             break  # "the man who shot Kirk": the man
         # "the rocket headed", "the snake found": a verb; "the wind speed": a measure
-        verb = (w.endswith("ed") and w not in _MEASURE_NOUNS) or w in _PARTICIPLES
+        verb = (w.endswith("ed") and w not in _MEASURE_NOUNS) or w in PAST_FORMS
         if w in _PREPOSITIONS:
             continue  # "…fine drone operators amid the sightings?": a preposition is no noun (some stay focus words)
         if w not in _STOP and w != "s" and not (head and verb):
@@ -713,7 +713,7 @@ _IRREGULAR_VERBS = (
 
 
 # The past forms of the irregular verbs: "where was the snake found?" ends in a verb, not in the noun asked about.
-_PARTICIPLES = frozenset(f for forms in _IRREGULAR_VERBS for f in forms.split()[1:] if not f.endswith("s"))
+PAST_FORMS = frozenset(f for forms in _IRREGULAR_VERBS for f in forms.split()[1:] if not f.endswith("s"))
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:

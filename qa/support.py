@@ -34,6 +34,7 @@ from qa.citations import MARKER, marker_numbers
 from qa.passage import Passage
 from qa.places import place_of_people
 from qa.refusal import is_decline
+from qa.relative_dates import dates_named, spelled, spelled_as_news
 
 # Calibrated on dev data only: short-dev (../shared/eval/short-dev) with the seed article. The sentences
 # Qwen2.5-Coder-1.5B-Instruct wrote there (tests/data/qwen_short_dev.json, four prompts) are labelled by hand as
@@ -182,6 +183,11 @@ def metadata_sentence(passage: Passage) -> str:
     return " ".join(parts) + "."
 
 
+def _with_dates(text: str, published: str) -> str:
+    # Both ways a date is written: "February 22" in full, "Feb. 22" as the news (and a model quoting it) writes it.
+    return text + "".join(f" ({spelled(day)}; {spelled_as_news(day)})" for _, _, day in dates_named(text, published))
+
+
 def _spelled_date(published: str) -> str:
     try:
         day = date.fromisoformat(published[:10])
@@ -320,13 +326,16 @@ class SupportChecker:
             passage = self._passages[n]
             texts = evidence_units(passage)
             head = f"{passage.title}. " if passage.title else ""
-            tokenized = tokenize(texts)
-            bodies = tokenize([text.removeprefix(head) for text in texts])
+            # A unit states the dates of the days it names from the article's date: "died Monday", in a story of
+            # June 23, says "June 22" (the reader writes that date beside the weekday; a model may write it).
+            dated = [_with_dates(text, passage.published) for text in texts]
+            tokenized = tokenize(dated)
+            bodies = tokenize([text.removeprefix(head) for text in dated])
             self._units[n] = [
                 _Unit(
-                    text, set(tokens), numbers_in(text) | {f"name:{t}" for t in tokens} | _places_named(text), set(body)
+                    text, set(tokens), numbers_in(full) | {f"name:{t}" for t in tokens} | _places_named(full), set(body)
                 )
-                for text, tokens, body in zip(texts, tokenized, bodies, strict=True)
+                for text, full, tokens, body in zip(texts, dated, tokenized, bodies, strict=True)
             ]
         return self._units[n]
 

@@ -458,6 +458,10 @@ ARTICLES = {
         "Elliot Abrams heads the envoy office. Elliot Abrams visited US Southern Command in Miami. “We see it,” Adm. "
         "Craig Fuller, the head of US Southern Command, said.",
     ),
+    "vesk": (
+        "Economist dies at 100",
+        "The economist Arno Vesk died Monday at 100. The bank's chair Ida Roon leaves office Tuesday.",
+    ),
     "blackouts": (
         "National grid collapses, reason unknown",
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
@@ -505,7 +509,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("court", "storm"), "How many people died?", Kind.COUNT, "Three", "[2]"),
         (("court", "storm"), "How strong were the wind gusts?", Kind.AMOUNT, "up to 150 kilometres per hour", "[2]"),
         (("court", "storm"), "How much rain fell in Holm?", Kind.AMOUNT, "80 millimetres", "[2]"),
-        (("court", "storm"), "When will power be back?", Kind.DATE, "Friday morning", "[2]"),
+        # The story is of Wednesday, March 4, 2026: the Friday after it.
+        (("court", "storm"), "When will power be back?", Kind.DATE, "Friday morning (March 6, 2026)", "[2]"),
         (("court", "storm"), "Who is the grid operator?", Kind.PERSON, "Northline Energy", "[2]"),
         (("court", "storm"), "Where did the wall collapse?", Kind.PLACE, "Brask", "[2]"),
         (("deal", "storm"), "How much will Carrow pay for Deltane?", Kind.MONEY, "4.2 billion euros", "[1]"),
@@ -1702,3 +1707,13 @@ def test_the_place_a_people_is_named_after() -> None:
     ]
     # A place itself, or a name that merely begins like one, is no people.
     assert [place_of_people(w) for w in ("Michigan", "Indiana", "Chadwick", "Jordan")] == [None] * 4
+
+
+def test_a_weekday_answer_says_the_date_it_means(reader: ExtractiveGenerator) -> None:
+    # The story is of Wednesday, March 4, 2026: "died Monday" is March 2. A weekday read a week later says nothing.
+    answer = reader.answer("When did Arno Vesk die?", passages("vesk"))
+    assert answer.startswith("Monday (March 2, 2026) — "), answer
+    assert len(split_sentences(answer)) == 1  # the date ends no sentence: the answer is checked as one
+    # A present tense doesn't say which Tuesday: the weekday stands alone, as the article wrote it.
+    answer = reader.answer("When does Ida Roon leave office?", passages("vesk"))
+    assert lead_and_marker(answer) == ("Tuesday", "[1]"), answer

@@ -209,3 +209,32 @@ def test_a_people_is_the_place_it_is_named_after(checker: SupportChecker, embedd
         .check("The Namibian president threatened to send 20,000 elephants.")
         .supported
     )
+
+
+def test_a_date_the_passage_names_by_its_weekday_is_supported(checker: SupportChecker) -> None:
+    # The ferry story is of Monday, March 9, 2026, and says "on Monday": that day, whichever way it is written.
+    for claim in (
+        "Bluewake Lines said on March 9, 2026 that the Corrin Star would enter service in May [1].",
+        "Bluewake Lines said on 9 March that the Corrin Star would enter service in May [1].",
+        "Bluewake Lines said on Monday, March 9 that the Corrin Star would enter service in May [1].",
+    ):
+        assert checker.check(claim).supporting == [1], claim
+    # Another day is not what it says.
+    assert (
+        checker.check(
+            "Bluewake Lines said on March 2, 2026 that the Corrin Star would enter service in May [1]."
+        ).supporting
+        == []
+    )
+
+
+def test_a_model_may_write_the_date_as_the_news_does(embedder: Embedder) -> None:
+    # Published on Tuesday, Feb. 20, 2024: "will attempt a landing Thursday" is Feb. 22.
+    text = "The Odysseus lander will attempt a landing on the moon Thursday, the company said."
+    checker = SupportChecker([passage(1, text, "Lander nears the moon", "Ida Holm", "2024-02-20")], embedder)
+    for claim in (
+        "Odysseus will attempt a moon landing on Feb. 22 [1].",
+        "Odysseus will land on February 22, 2024 [1].",
+    ):
+        assert checker.check(claim).supporting == [1], claim
+    assert checker.check("Odysseus will attempt a moon landing on Feb. 23 [1].").supporting == []
