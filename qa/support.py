@@ -183,6 +183,15 @@ def metadata_sentence(passage: Passage) -> str:
     return " ".join(parts) + "."
 
 
+def _undotted(text: str) -> str:
+    """ "U.S." as "US": the news writes initials with periods, a model often without, and the tokenizer drops
+    single letters, so "U.S." would say nothing at all."""
+    return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+
+
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
 def _with_dates(text: str, published: str) -> str:
     # Both ways a date is written: "February 22" in full, "Feb. 22" as the news (and a model quoting it) writes it.
     return text + "".join(f" ({spelled(day)}; {spelled_as_news(day)})" for _, _, day in dates_named(text, published))
@@ -227,8 +236,8 @@ class SupportChecker:
         # The question, when an answer may repeat it as its premise ("Greggs is launching a legal battle after…"
         # for "Which food chain is launching a legal battle after…?"): its words are the asker's, and an article
         # says them its own way ("set for a courtroom showdown"). What the claim adds to them must be in the unit.
-        self._premise_tokens = set(tokenize([premise])[0]) if premise else set()
-        self._premise_facts = facts_in(premise) if premise else set()
+        self._premise_tokens = set(tokenize([_undotted(premise)])[0]) if premise else set()
+        self._premise_facts = facts_in(_undotted(premise)) if premise else set()
         self._embedder = embedder  # None: lexical evidence only (an embedding is never required to reject)
         self._units: dict[int, list[_Unit]] = {}
         self._vectors: dict[int, np.ndarray] | None = None
@@ -314,7 +323,7 @@ class SupportChecker:
     def _parts(self, claim: str) -> tuple[set[str], set[str]]:
         """The claim's content words and its facts, read once: a claim is weighed against every passage, twice."""
         if claim not in self._claim_parts:
-            self._claim_parts[claim] = set(tokenize([claim])[0]), facts_in(claim)
+            self._claim_parts[claim] = set(tokenize([_undotted(claim)])[0]), facts_in(_undotted(claim))
         return self._claim_parts[claim]
 
     @staticmethod
@@ -328,9 +337,9 @@ class SupportChecker:
             head = f"{passage.title}. " if passage.title else ""
             # A unit states the dates of the days it names from the article's date: "died Monday", in a story of
             # June 23, says "June 22" (the reader writes that date beside the weekday; a model may write it).
-            dated = [_with_dates(text, passage.published) for text in texts]
+            dated = [_undotted(_with_dates(text, passage.published)) for text in texts]
             tokenized = tokenize(dated)
-            bodies = tokenize([text.removeprefix(head) for text in dated])
+            bodies = tokenize([text.removeprefix(_undotted(head)) for text in dated])
             self._units[n] = [
                 _Unit(
                     text, set(tokens), numbers_in(full) | {f"name:{t}" for t in tokens} | _places_named(full), set(body)

@@ -238,3 +238,12 @@ def test_a_model_may_write_the_date_as_the_news_does(embedder: Embedder) -> None
     ):
         assert checker.check(claim).supporting == [1], claim
     assert checker.check("Odysseus will attempt a moon landing on Feb. 23 [1].").supporting == []
+
+
+def test_initials_with_periods_are_the_initials_without(embedder: Embedder) -> None:
+    # The news writes "U.S.", a model "US"; the tokenizer drops single letters, so "U.S." said nothing at all.
+    text = "China will send two giant pandas to the U.S. by the end of the year, officials said."
+    checker = SupportChecker([passage(1, text, "Pandas return", "Ida Holm", "2024-06-28")], embedder)
+    assert checker.check("China will send two giant pandas to the US [1].").supporting == [1]
+    assert checker.check("China will send two giant pandas to the U.S. [1].").supporting == [1]
+    assert checker.check("China will send two giant pandas to the UK [1].").supporting == []
