@@ -19,6 +19,7 @@ from qa.prompt import Message
 from qa.question import PEOPLE_NOUNS, QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE, OFF_TOPIC
+from qa.requirements import passage_names, required_names
 from qa.retrieval import Filters, Retriever
 from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker, numbers_in
 
@@ -125,6 +126,7 @@ class Answerer:
             counted=counted,
             # A yes/no question ("Is the railway closed?") may well be answered in its own words.
             question=standalone if asked.kind is not AnswerKind.ANY else "",
+            named=_naming(asked, retrieval.passages),
         )
         # Who wrote it, when or by whom it was published: the article's record says, whatever the model.
         recorded = metadata_answer(asked, retrieval.passages, self.retriever.store.bm25.idf) if asked.metadata else ""
@@ -199,6 +201,9 @@ class _Outcome:
     counted: str | None = None
     # A first sentence that says only what this question said is no answer (see restates).
     question: str = ""
+    # The passages that name whom or what the question names (None: it names no one): a first sentence resting
+    # on another is about something else ("Anthony Albanese" for "Who is France's prime minister?").
+    named: set[int] | None = None
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -237,6 +242,8 @@ class _Outcome:
                 return
             if self.question and not self.kept and restates(check.claim, self.question):
                 return  # true, and the question said it: no answer
+            if self.named is not None and not self.kept and not self.named.intersection(check.supporting):
+                return  # true of a passage that doesn't name whom the question asks about: another question's answer
             self.kept.append(check)
             yield from self._emit(check.text)
         elif check.kind is Kind.CLAIM:
@@ -251,6 +258,14 @@ class _Outcome:
 
 # Nouns a model may leave out when it counts them ("Two died." for "how many people died?", "twice").
 _ANY_COUNT = PEOPLE_NOUNS | {"times"}
+
+
+def _naming(q: Question, passages: Sequence[Passage]) -> set[int] | None:
+    """The passages whose article names one of the question's names in some retrieved passage: a story about the
+    Luce names it once, and its other passages are about it too."""
+    required = required_names(q)
+    articles = {p.doc_id for p in passages if passage_names(q, p, required)}
+    return {p.n for p in passages if p.doc_id in articles}
 
 
 def restates(claim: str, question: str) -> bool:

@@ -80,6 +80,13 @@ def leading_place(text: str) -> str | None:
 
 # A people named after a state or a country: the place's name (or it less its last letter) and an ending.
 _PEOPLE_ENDING = re.compile(r"(?:d?ers?|i?ans?|ns?|ites?|eans?|ese|is?)$")
+# Peoples whose name is not the place's with an ending: "French Prime Minister Gabriel Attal" names France.
+_IRREGULAR_PEOPLES = {
+    "french": "france", "dutch": "netherlands", "british": "britain", "german": "germany", "spanish": "spain",
+    "swedish": "sweden", "norwegian": "norway", "greek": "greece", "turkish": "turkey", "polish": "poland",
+    "danish": "denmark", "finnish": "finland", "irish": "ireland", "thai": "thailand", "filipino": "philippines",
+    "icelandic": "iceland", "welsh": "wales", "scottish": "scotland", "english": "england", "swiss": "switzerland",
+}  # fmt: skip
 _ONE_WORD_PLACES = sorted((p for p in US_STATES | COUNTRIES if " " not in p and len(p) >= 4), key=len, reverse=True)
 
 
@@ -88,6 +95,8 @@ def place_of_people(word: str) -> str | None:
     """The state or country a people's name says ("Michiganders": "michigan", "Texans": "texas", "Omani":
     "oman"), or None. Only names ending as peoples' do: "Chadwick" is no Chadian."""
     w = word.lower()
+    if w in _IRREGULAR_PEOPLES:
+        return _IRREGULAR_PEOPLES[w]
     for place in _ONE_WORD_PLACES:
         for stem in (place, place[:-1]):
             if w.startswith(stem) and w != place and _PEOPLE_ENDING.fullmatch(w[len(stem) :]):

@@ -10,6 +10,7 @@ from dataclasses import replace
 from qa.acronyms import acronyms, spelled_out
 from qa.candidates import BODY_WORDS, find
 from qa.coreference import DEMONYM, points_back_to
+from qa.passage import Passage
 from qa.places import PLACE_HEADS, place_kind, place_of_people
 from qa.question import NAME_KINDS, Kind, Question, stem, words
 from qa.sentences import Sentence
@@ -140,3 +141,35 @@ def names_present(q: Question, sentence: Sentence, required: set[str]) -> bool:
     # "the USDA" is named by the article's "U.S. Department of Agriculture", whose words share nothing with it.
     initials = frozenset(a for a in acronyms(q.names) if stem(a) in required)
     return any(spelled_out(a, t) for a in initials for t in texts) or points_back_to(required, sentence, initials)
+
+
+def passage_names(q: Question, passage: Passage, required: set[str]) -> bool:
+    """Whether ``passage`` names one of the question's names (``required``, see :func:`required_names`), itself,
+    by its people ("French Prime Minister…" names France) or by the words its initials stand for.
+
+    A model's first sentence must rest on such a passage: "Anthony Albanese", true of a passage about Australia,
+    is no answer to "Who is France's prime minister?". The reader asks as much of each sentence it weighs
+    (:func:`names_present`); a model's answer is held to it by the passage.
+    """
+    required = required - _WHEN_NAMES  # "on Monday" says when, not about whom: the story may give the date instead
+    if not required:
+        return True
+    text = f"{passage.title}\n{passage.text}"
+    have = {stem(w) for w in words(text)}
+    have |= {stem(place) for w in _CAPITALISED.findall(text) if (place := place_of_people(w))}
+    if required & have:
+        return True
+    initials = frozenset(a for a in acronyms(q.names) if stem(a) in required)
+    return any(spelled_out(a, text) for a in initials)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+# Days and months say when, not about whom or what.
+_WHEN_NAMES = frozenset(
+    stem(w)
+    for w in re.findall(
+        r"\w+",
+        "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+        "august september october november december",
+    )
+)

@@ -349,6 +349,15 @@ def test_a_when_question_needs_a_time_in_the_first_sentence(index: Index) -> Non
     assert answer.answer.startswith("Adm. Craig Fuller made the accusation on Wednesday.") and answer.grounded
 
 
+def test_a_first_sentence_must_rest_on_a_story_naming_whom_the_question_names(index: Index) -> None:
+    reply = "Adm. Craig Fuller is the head of US Southern Command [1]."
+    # True of the seed, which never names France: the answer to another question.
+    _, answer = scripted(index, reply, "Who is France's top military commander?")
+    assert answer.answer == CANNOT_ANSWER and answer.abstained and answer.reason == NO_SUPPORTING_SENTENCE
+    _, answer = scripted(index, reply, "Who is the top US military commander watching Venezuela?")
+    assert answer.answer.startswith("Adm. Craig Fuller is the head of US Southern Command.") and answer.grounded
+
+
 def test_a_reply_that_restates_the_question_is_no_answer(index: Index) -> None:
     if not index.dev:
         pytest.skip(f"eval set not available at {EVAL}")

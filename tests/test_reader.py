@@ -17,6 +17,7 @@ from qa.places import place_of_people
 from qa.question import QUANTITY_KINDS, Kind, analyse
 from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER
+from qa.requirements import passage_names, required_names
 from qa.support import split_sentences
 
 ARTICLES = {
@@ -1717,3 +1718,20 @@ def test_a_weekday_answer_says_the_date_it_means(reader: ExtractiveGenerator) ->
     # A present tense doesn't say which Tuesday: the weekday stands alone, as the article wrote it.
     answer = reader.answer("When does Ida Roon leave office?", passages("vesk"))
     assert lead_and_marker(answer) == ("Tuesday", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "named"),
+    [
+        ("Who is France's prime minister?", "French Prime Minister Gabriel Attal spoke on Monday.", True),
+        ("Who is France's prime minister?", "Prime Minister Anthony Albanese spoke in Canberra.", False),
+        ("How much will the USDA spend?", "The U.S. Department of Agriculture will spend $750 million.", True),
+        ("Who is Starbucks' creative director?", "Pharrell Williams is Louis Vuitton's creative director.", False),
+        ("Who leads the company?", "Mara Ilves leads it.", True),  # the question names no one
+    ],
+)
+def test_a_passage_names_whom_the_question_names_by_name_people_or_initials(
+    question: str, text: str, named: bool
+) -> None:
+    q = analyse(question)
+    assert passage_names(q, story(text)[0], required_names(q)) is named
