@@ -201,7 +201,7 @@ class _Outcome:
     counted: str | None = None
     # A first sentence that says only what this question said is no answer (see restates).
     question: str = ""
-    # The passages that name whom or what the question names (None: it names no one): a first sentence resting
+    # The passages whose article names whom or what the question names (None: not asked): a first sentence resting
     # on another is about something else ("Anthony Albanese" for "Who is France's prime minister?").
     named: set[int] | None = None
 
@@ -260,9 +260,9 @@ class _Outcome:
 _ANY_COUNT = PEOPLE_NOUNS | {"times"}
 
 
-def _naming(q: Question, passages: Sequence[Passage]) -> set[int] | None:
-    """The passages whose article names one of the question's names in some retrieved passage: a story about the
-    Luce names it once, and its other passages are about it too."""
+def _naming(q: Question, passages: Sequence[Passage]) -> set[int]:
+    """The passages whose article names one of the question's names in some retrieved passage (all of them when
+    the question names no one): a story about the Luce names it once, and its other passages are about it too."""
     required = required_names(q)
     articles = {p.doc_id for p in passages if passage_names(q, p, required)}
     return {p.n for p in passages if p.doc_id in articles}
