@@ -16,7 +16,17 @@ from qa.generation import Generator
 from qa.metadata import metadata_answer
 from qa.passage import Passage
 from qa.prompt import Message
-from qa.question import PEOPLE_NOUNS, QUANTITY_KINDS, Question, alternatives, analyse, focus_stems, stem, words
+from qa.question import (
+    PEOPLE_NOUNS,
+    QUANTITY_KINDS,
+    Question,
+    alternatives,
+    analyse,
+    focus_stems,
+    stem,
+    word_spans,
+    words,
+)
 from qa.question import Kind as AnswerKind
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE, OFF_TOPIC
 from qa.requirements import passage_names, required_names
@@ -127,6 +137,7 @@ class Answerer:
             # A yes/no question ("Is the railway closed?") may well be answered in its own words.
             question=standalone if asked.kind is not AnswerKind.ANY else "",
             named=_naming(asked, retrieval.passages),
+            names_wanted=asked.kind is AnswerKind.PERSON and not asked.metadata,
         )
         # Who wrote it, when or by whom it was published: the article's record says, whatever the model.
         recorded = metadata_answer(asked, retrieval.passages, self.retriever.store.bm25.idf) if asked.metadata else ""
@@ -204,6 +215,9 @@ class _Outcome:
     # The passages whose article names whom or what the question names (None: not asked): a first sentence resting
     # on another is about something else ("Anthony Albanese" for "Who is France's prime minister?").
     named: set[int] | None = None
+    # Who: the first sentence must name someone the question didn't (see _names_new). (Not where: "at the recreation
+    # center" may answer it.)
+    names_wanted: bool = False
 
     def run(self, pieces: Iterator[str], checker: SupportChecker) -> Iterator[Token]:
         """Buffers the model's pieces into sentences; yields each supported one, with valid markers only."""
@@ -242,6 +256,8 @@ class _Outcome:
                 return
             if self.question and not self.kept and restates(check.claim, self.question):
                 return  # true, and the question said it: no answer
+            if self.names_wanted and not self.kept and not _names_new(check.claim, self.question):
+                return  # true, but names no one the question didn't: no answer to who or where
             if self.named is not None and not self.kept and not self.named.intersection(check.supporting):
                 return  # true of a passage that doesn't name whom the question asks about: another question's answer
             self.kept.append(check)
@@ -258,6 +274,14 @@ class _Outcome:
 
 # Nouns a model may leave out when it counts them ("Two died." for "how many people died?", "twice").
 _ANY_COUNT = PEOPLE_NOUNS | {"times"}
+
+
+def _names_new(claim: str, question: str) -> bool:
+    """Whether ``claim`` names someone or somewhere ``question`` didn't: a capitalised word of its own, not a light
+    one ("Gavin Newsom announced…", not "California officials indicated…" for "Who announced the end of
+    California's mask mandate?")."""
+    asked = set(focus_stems(question))
+    return any(claim[a].isupper() and set(focus_stems(claim[a:b])) - asked for a, b in word_spans(claim))
 
 
 def _naming(q: Question, passages: Sequence[Passage]) -> set[int]:

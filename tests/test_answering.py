@@ -358,6 +358,15 @@ def test_a_first_sentence_must_rest_on_a_story_naming_whom_the_question_names(in
     assert answer.answer.startswith("Adm. Craig Fuller is the head of US Southern Command.") and answer.grounded
 
 
+def test_a_who_answer_must_name_someone_the_question_did_not(index: Index) -> None:
+    question = "Who in the US accuses Iran of sending weapons to Venezuela?"
+    # True of the seed, but it names only whom the question named: no answer to "who".
+    _, answer = scripted(index, "The US military is now accusing Iran of sending weapons to Venezuela [1].", question)
+    assert answer.answer == CANNOT_ANSWER and answer.abstained and answer.reason == NO_SUPPORTING_SENTENCE
+    _, answer = scripted(index, "Adm. Craig Fuller is the head of US Southern Command [1].", question)
+    assert answer.answer.startswith("Adm. Craig Fuller is the head of US Southern Command.") and answer.grounded
+
+
 def test_a_reply_that_restates_the_question_is_no_answer(index: Index) -> None:
     if not index.dev:
         pytest.skip(f"eval set not available at {EVAL}")
