@@ -49,11 +49,13 @@ _YEAR_RANGE = (
     r"|(?:from )?(?:19|20)\d\d[-–](?:(?:19|20)\d\d|\d\d)(?![-–\d])"  # "from 1963-66", "(2005-08)"
 )
 _EVENT_UNIT = r"(?:race|game|match|start|round|fight|bout|test|inning|lap|set|tournament)s?"
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-)
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+)  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH = rf"(?:{'|'.join(MONTHS)}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+WEEKDAY = rf"(?:{'|'.join(WEEKDAYS)})"
 _PART_OF_DAY = r"(?:\s(?:morning|afternoon|evening|night))"
 _UNIT_OF_TIME = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|seasons?|centur(?:y|ies))"
 
@@ -103,25 +105,25 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\b(?:{_QUALIFIER}?(?:{_NUM}|a|an)[- ]{_UNIT_OF_TIME}(?:-long)?|(?:{_NUM})-{_EVENT_UNIT}"
         rf"|{_YEAR_RANGE}"  # how long it lasted: "polluting the river between 2019 and 2023"
         rf"|(?:until|through|till|to) "
-        rf"(?:{_WEEKDAY}|{_MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",
+        rf"(?:{WEEKDAY}|{MONTH}(?:\s\d{{1,2}})?|(?:19|20)\d\d|next (?:week|month|year)))\b",
         re.IGNORECASE,
     ),
     "date": re.compile(
-        rf"\b(?:{_WEEKDAY}{_PART_OF_DAY}?(?:,?\s{_MONTH}\s\d{{1,2}})?"
-        rf"|{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s(?:19|20)\d\d)?"
-        rf"|\d{{1,2}}\s{_MONTH}(?:\s(?:19|20)\d\d)?|{_MONTH}\s(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
-        rf"|(?:early|mid|late)[- ]{_MONTH}"
+        rf"\b(?:{WEEKDAY}{_PART_OF_DAY}?(?:,?\s{MONTH}\s\d{{1,2}})?"
+        rf"|{MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s(?:19|20)\d\d)?"
+        rf"|\d{{1,2}}\s{MONTH}(?:\s(?:19|20)\d\d)?|{MONTH}\s(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
+        rf"|(?:early|mid|late)[- ]{MONTH}"
         rf"|(?:next|last|this) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
         rf"|{_YEAR_RANGE}"  # a term: "from 1974 to 1982"
         rf"|tomorrow|tonight|(?:in|by|since|until|from) (?:19|20)\d\d"
         # A month alone, after the word that places something in it: "filed for bankruptcy in January" (the
         # story's year); not the month of a fuller date ("in January 5, 2024" is matched whole above).
-        rf"|(?:in|by|since|until|from|through|last|this|next) {_MONTH}(?![.\s,]+\d)"
+        rf"|(?:in|by|since|until|from|through|last|this|next) {MONTH}(?![.\s,]+\d)"
         # When something is due, counted from the story's day: "expected to close in 12 to 18 months".
         rf"|(?:in|within) (?:the next )?(?:\d+|a|one|two|three|four|five|six|a few|several)"
         rf"(?: to (?:\d+|two|three|six))? (?:days?|weeks?|months?|years?)"
         rf"|(?:in|by) the (?:first|second|third|fourth|final) quarter(?: of (?:19|20)\d\d)?"
-        rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{_MONTH}))\b"
+        rf"|(?:the end of|end of) (?:the )?(?:week|month|year|{MONTH}))\b"
     ),
     # A clock time, with its zone: "5:44 a.m. EST", "12 p.m. ET", "noon".
     "time": re.compile(
@@ -256,7 +258,7 @@ _HONORIFICS = frozenset(
     ["Rep", "Sen", "Gov", "Adm", "Gen", "Dr", "Mr", "Mrs", "Ms", "Lt", "Col", "Sgt", "Capt", "Prof", "Rev", "Pres"]
 )
 _SCALES = frozenset(["Celsius", "Fahrenheit", "Kelvin"])  # "40.3 Celsius": a unit, however capitalised
-_MONTHS_AND_DAYS = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY})(?: \d+)?$")  # "Monday 3 people": a day, and a count
+_MONTHS_AND_DAYS = re.compile(rf"^(?:{MONTH}|{WEEKDAY})(?: \d+)?$")  # "Monday 3 people": a day, and a count
 
 # Which pattern families answer which kind, best first.
 _FAMILIES: dict[Kind, tuple[str, ...]] = {

@@ -526,17 +526,14 @@ _REGION_AFTER = re.compile(r",\s+([A-Z]\w*(?:\s[A-Z]\w*)*)")
 
 def _with_date(lead: str, sentence: str, passage: Passage) -> str:
     """A day named from the article's date with the date it means: "Monday (June 22, 2026)" for "died Monday"
-    in a story published on June 23 (qa.relative_dates). A lead that holds a month or a year says it already."""
+    in a story published on June 23 (qa.relative_dates; none for "Saturday, April 12", which says it already)."""
     at = sentence.find(lead)
-    if at < 0 or _SAYS_DATE.search(lead):
+    if at < 0:
         return lead
     for start, end, day in dates_named(sentence, passage.published):
         if at <= start and end <= at + len(lead):
             return f"{lead} ({spelled(day)})"
     return lead
-
-
-_SAYS_DATE = re.compile(r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
 def _headline(

@@ -102,3 +102,12 @@ def place_of_people(word: str) -> str | None:
             if w.startswith(stem) and w != place and _PEOPLE_ENDING.fullmatch(w[len(stem) :]):
                 return place
     return None
+
+
+def peoples_places(text: str) -> list[str]:
+    """The places ``text`` names by their people ("the Botswanan president", "Texans voted", "French Prime
+    Minister…"), in order."""
+    return [p for w in _CAPITALISED.findall(text) if (p := place_of_people(w))]
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")  # a people's name ("Texans voted") opens sentences too

@@ -17,17 +17,15 @@ import functools
 import re
 from datetime import date, timedelta
 
+from qa.candidates import MONTH, WEEKDAY, WEEKDAYS
 from qa.question import PAST_FORMS
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 _NAMED = re.compile(
-    r"\b(?:(?P<which>last|next|past|coming)\s+)?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"\b(?:(?P<which>last|next|past|coming)\s+)?(?P<day>{WEEKDAY})\b"
     r"|\b(?P<offset>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b(?!['’]s)",  # "today's Britain" is no day
 )
-_DATE_AFTER = re.compile(
-    r",?\s*(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
-)
+_DATE_AFTER = re.compile(rf",?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\b|{MONTH}\s+\d)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 # Words that put what follows them ahead of the story's date ("will visit on Thursday", "is set to launch").
 _FORWARD = frozenset(
@@ -44,7 +42,7 @@ _LOOK_AHEAD = 3  # words after it: "The city on Tuesday lifted the notice"
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def published_day(published: str) -> date | None:
+def _published_date(published: str) -> date | None:
     """The day an article was published, from its ``published`` field (2023-10-11, 2023/10/11, or a timestamp)."""
     try:
         return date.fromisoformat(published.strip()[:10].replace("/", "-"))
@@ -69,7 +67,7 @@ _AP_MONTHS = {1: "Jan.", 2: "Feb.", 8: "Aug.", 9: "Sept.", 10: "Oct.", 11: "Nov.
 def dates_named(text: str, published: str) -> tuple[tuple[int, int, date], ...]:
     """(start, end, date) of each day ``text`` names from the day it was published (``published``), when the
     text says which way to count."""
-    base = published_day(published)
+    base = _published_date(published)
     if base is None:
         return ()
     return _dates_named(text, base)
@@ -92,7 +90,7 @@ def _dates_named(text: str, base: date) -> tuple[tuple[int, int, date], ...]:
             forward = said
         else:
             continue
-        target = _WEEKDAYS.index(m.group("day").lower())
+        target = WEEKDAYS.index(m.group("day"))
         if forward:
             ahead = (target - base.weekday()) % 7 or (7 if which else 0)
             found.append((m.start(), m.end(), base + timedelta(days=ahead)))

@@ -8,10 +8,10 @@ import re
 from dataclasses import replace
 
 from qa.acronyms import acronyms, spelled_out
-from qa.candidates import BODY_WORDS, find
+from qa.candidates import BODY_WORDS, MONTHS, WEEKDAYS, find
 from qa.coreference import DEMONYM, points_back_to
 from qa.passage import Passage
-from qa.places import PLACE_HEADS, place_kind, place_of_people
+from qa.places import PLACE_HEADS, peoples_places, place_kind, place_of_people
 from qa.question import NAME_KINDS, Kind, Question, stem, words
 from qa.sentences import Sentence
 
@@ -156,20 +156,12 @@ def passage_names(q: Question, passage: Passage, required: set[str]) -> bool:
         return True
     text = f"{passage.title}\n{passage.text}"
     have = {stem(w) for w in words(text)}
-    have |= {stem(place) for w in _CAPITALISED.findall(text) if (place := place_of_people(w))}
+    have |= {stem(place) for place in peoples_places(text)}
     if required & have:
         return True
     initials = frozenset(a for a in acronyms(q.names) if stem(a) in required)
     return any(spelled_out(a, text) for a in initials)
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 # Days and months say when, not about whom or what.
-_WHEN_NAMES = frozenset(
-    stem(w)
-    for w in re.findall(
-        r"\w+",
-        "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-        "august september october november december",
-    )
-)
+_WHEN_NAMES = frozenset(stem(w) for w in (*WEEKDAYS, *MONTHS))

@@ -32,7 +32,7 @@ from ingest.chunking import sentence_spans
 from ingest.embedding import Embedder
 from qa.citations import MARKER, marker_numbers
 from qa.passage import Passage
-from qa.places import place_of_people
+from qa.places import peoples_places, place_of_people
 from qa.refusal import is_decline
 from qa.relative_dates import dates_named, spelled, spelled_as_news
 
@@ -54,7 +54,6 @@ _WORD_NUMBERS = {
     )
 }
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’-]*")  # not the first word of a sentence
-_CAPITALISED_ANYWHERE = re.compile(r"\b[A-Z][\w'’-]*")  # a people's name ("Texans voted") opens sentences too
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[[^\[\]]*\])+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _SPACES = re.compile(r"\s+")
@@ -162,7 +161,7 @@ def names_in(text: str) -> set[str]:
 
 def _places_named(text: str) -> set[str]:
     """The places a passage names by their people ("the Botswanan president", "Texans voted"), as facts."""
-    places = " ".join(p for w in _CAPITALISED_ANYWHERE.findall(text) if (p := place_of_people(w)))
+    places = " ".join(peoples_places(text))
     return {f"name:{t}" for t in tokenize([places])[0]} if places else set()
 
 
