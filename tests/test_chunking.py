@@ -341,6 +341,14 @@ def test_sentence_spans_keep_abbreviations() -> None:
         ("Prices rose 3.5% in 2024. It cost $1.5 million.", ["Prices rose 3.5% in 2024.", "It cost $1.5 million."]),
         ("Mr. and Mrs. Jones of Washington, D.C. arrived.", ["Mr. and Mrs. Jones of Washington, D.C. arrived."]),
         ("  padded.   Next!  ", ["padded.", "Next!"]),
+        # Abbreviations news writes before a number or a name, seen splitting real articles.
+        ("He spoke on Sunday, Sept. 15. Then he left.", ["He spoke on Sunday, Sept. 15.", "Then he left."]),
+        ("Reps. Madison Cawthorn and Sens. Rand Paul met.", ["Reps. Madison Cawthorn and Sens. Rand Paul met."]),
+        (
+            "Dobbs v. Jackson stands. Ovechkin vs. Gretzky: close.",
+            ["Dobbs v. Jackson stands.", "Ovechkin vs. Gretzky: close."],
+        ),
+        ("It landed Thursday (Feb. 22, 2024). Next.", ["It landed Thursday (Feb. 22, 2024).", "Next."]),
         ("", []),
     ],
 )
