@@ -49,7 +49,9 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    top_k: int | None = Field(None, ge=1, le=20)
+    top_k: int | None = Field(
+        None, ge=1, le=20, description="Passages ranked for the answerer (NEWSQA_TOP_K, 5, when not given)."
+    )
     filters: AskFilters | None = None
     as_of: IsoDate | None = Field(
         None,
@@ -86,6 +88,11 @@ class CitationOut(BaseModel):
 class PassageOut(CitationOut):
     text: str
     similarity: float
+    ranked: bool = Field(
+        True,
+        description="False for a passage the extractive reader read only because its article ranked first: it has "
+        "a cosine but no score of its own (score 0).",
+    )
 
 
 class Timings(BaseModel):

@@ -125,6 +125,7 @@ class Recorded:
     hours. The words are the model's own, from the recording."""
 
     refusal_reason = MODEL_DECLINED  # as any model's
+    whole_articles = 0  # as any model's
 
     def __init__(self, name: str, texts: Mapping[str, str | None]) -> None:
         self.name = name

@@ -64,7 +64,13 @@ class Settings(BaseSettings):
     )
 
     # --- retrieval -------------------------------------------------------------
-    top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
+    top_k: int = Field(
+        5,
+        ge=1,
+        le=20,
+        description="Passages ranked for the answerer (the extractive reader, finding no answer in them, reads the "
+        "top article whole).",
+    )
     candidates: int = Field(50, ge=1, description="Passages each retriever (dense, BM25) contributes to fusion.")
     dense_weight: float = Field(
         0.25, ge=0, le=1, description="Weight of the passage's cosine in fusion (tuned on dev)."

@@ -126,32 +126,31 @@ class Answerer:
             )
             return
 
-        # A number, a date or an age is bound to whom the question names by the sentence that states it: "Sigrun
-        # Aalto is 24" needs a sentence with both. A name or a thing asked for may come with the question's premise.
-        premise = standalone if asked.kind not in QUANTITY_KINDS else ""
-        checker = SupportChecker(retrieval.passages, self.retriever.embedder, premise)
-        counted = asked.target_stem if asked.kind is AnswerKind.COUNT and asked.target not in _ANY_COUNT else None
-        outcome = _Outcome(
-            wanted=asked if asked.kind in QUANTITY_KINDS else None,
-            counted=counted,
-            # A yes/no question ("Is the railway closed?") may well be answered in its own words.
-            question=standalone if asked.kind is not AnswerKind.ANY else "",
-            named=_naming(asked, retrieval.passages),
-            names_wanted=asked.kind is AnswerKind.PERSON and not asked.metadata,
-        )
         # Who wrote it, when or by whom it was published: the article's record says, whatever the model.
         recorded = metadata_answer(asked, retrieval.passages, self.retriever.store.bm25.idf) if asked.metadata else ""
-        if recorded and recorded != CANNOT_ANSWER:
-            pieces: Iterator[str] = iter([recorded])
-        else:
-            pieces = self.generator.stream(standalone, retrieval.passages, history)
-        yield from outcome.run(pieces, checker)
+        passages = retrieval.passages
+        from_record = bool(recorded) and recorded != CANNOT_ANSWER
+        pieces = iter([recorded]) if from_record else self.generator.stream(standalone, passages, history)
+        outcome = self._outcome(asked, standalone, passages)
+        yield from outcome.run(pieces, self._checker(asked, standalone, passages))
+        rest = []
+        if not outcome.text and not from_record and self.generator.whole_articles:
+            rest = self.retriever.rest_of_articles(retrieval, self.generator.whole_articles)
+        if rest:
+            # Nothing stated, so nothing yielded yet: the top article, read whole, may say what its ranked
+            # passages didn't. Only a refusal is read again, so no answer the ranked passages gave changes.
+            passages = [*passages, *rest]
+            checked = outcome.check_seconds
+            outcome = self._outcome(asked, standalone, passages)
+            outcome.check_seconds = checked
+            pieces = self.generator.stream(standalone, passages, history)
+            yield from outcome.run(pieces, self._checker(asked, standalone, passages))
         if not outcome.text:
             yield Token(CANNOT_ANSWER)  # nothing stated survived, or the model declined: the one refusal
         text = outcome.text or CANNOT_ANSWER
         abstained = outcome.declined or not outcome.kept
         grounded = bool(outcome.kept) and not outcome.unsupported
-        citations = check_citations(text, retrieval.passages).citations if outcome.kept else []
+        citations = check_citations(text, passages).citations if outcome.kept else []
         done = time.perf_counter()
         timings.update(generate=_ms(done - retrieved), check=_ms(outcome.check_seconds), total=_ms(done - started))
         yield Answer(
@@ -159,7 +158,7 @@ class Answerer:
             standalone,
             text,
             citations,
-            retrieval.passages,
+            passages,
             grounded,
             self.generator.name,
             outcome.invalid,
@@ -167,6 +166,24 @@ class Answerer:
             abstained=abstained,
             reason=_reason(outcome, self.generator) if abstained else None,
             unsupported=outcome.unsupported,
+        )
+
+    def _checker(self, asked: Question, standalone: str, passages: Sequence[Passage]) -> SupportChecker:
+        # A number, a date or an age is bound to whom the question names by the sentence that states it: "Sigrun
+        # Aalto is 24" needs a sentence with both. A name or a thing asked for may come with the question's premise.
+        premise = standalone if asked.kind not in QUANTITY_KINDS else ""
+        return SupportChecker(passages, self.retriever.embedder, premise)
+
+    @staticmethod
+    def _outcome(asked: Question, standalone: str, passages: Sequence[Passage]) -> _Outcome:
+        counted = asked.target_stem if asked.kind is AnswerKind.COUNT and asked.target not in _ANY_COUNT else None
+        return _Outcome(
+            wanted=asked if asked.kind in QUANTITY_KINDS else None,
+            counted=counted,
+            # A yes/no question ("Is the railway closed?") may well be answered in its own words.
+            question=standalone if asked.kind is not AnswerKind.ANY else "",
+            named=_naming(asked, passages),
+            names_wanted=asked.kind is AnswerKind.PERSON and not asked.metadata,
         )
 
     def _off_topic(self, question: Question, passages: Sequence[Passage]) -> bool:

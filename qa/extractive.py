@@ -115,6 +115,8 @@ class Pick:
 class ExtractiveGenerator:
     name = "extractive"
     refusal_reason = NO_SUPPORTING_SENTENCE
+    # Where it finds no answer in the ranked passages, it reads the top article whole (see Answerer.stream).
+    whole_articles = 1
 
     def __init__(self, idf: IdfLookup) -> None:
         self.idf = idf
@@ -344,7 +346,9 @@ class ExtractiveGenerator:
         for _, sentence in sorted(eligible, key=lambda e: -e[0]):
             if len(out) == _MAX_FURTHER:
                 break
-            if sentence.text == best.sentence:
+            if sentence.text == best.sentence or not sentence.passage.ranked:
+                # A passage that didn't rank (the rest of the top article) may answer, but pads no answer: a long
+                # story holds more of a question's words than the sentence a reader needs.
                 continue
             other = sentence.passage.doc_id != best.passage.doc_id
             if other and _story_about(sentence, all_weights, total) < _MIN_PASSAGE_ABOUT:

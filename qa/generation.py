@@ -47,6 +47,7 @@ class ContextTooSmall(ModelError):
 class Generator(Protocol):
     name: str
     refusal_reason: str  # the Answer.reason recorded when this generator answers with the refusal sentence
+    whole_articles: int  # how many of the top articles it reads whole when the ranked passages give no answer
 
     def condense(self, question: str, history: Sequence[Message]) -> str: ...
 
@@ -57,6 +58,8 @@ class ChatGenerator:
     """Shared by every LLM backend: prompt building, condensing, error translation."""
 
     refusal_reason = MODEL_DECLINED
+    # A model reads every passage it is given in its prompt: a whole article would cost it seconds.
+    whole_articles = 0
 
     def __init__(
         self,

@@ -59,6 +59,7 @@ class Filters:
 class Retrieval:
     query: str
     passages: list[Passage]
+    vector: np.ndarray | None = None  # the query's embedding
 
     @property
     def best_similarity(self) -> float:
@@ -138,7 +139,44 @@ class Retriever:
                     end=int(meta.get("end", 0)),
                 )
             )
-        return Retrieval(query, passages)
+        return Retrieval(query, passages, vector)
+
+    def rest_of_articles(self, retrieval: Retrieval, articles: int) -> list[Passage]:
+        """The passages of the first ``articles`` articles retrieved that retrieval left out, numbered after its
+        passages, in the article's order, unranked (score 0, their own cosine).
+
+        A short question's answer is often in the article it matched best but in none of the chunks that ranked
+        ("How many seconds were left when Harris caught the ball?" matches the story's opening; the time is told
+        further down)."""
+        ranked = retrieval.passages
+        vector = retrieval.vector
+        tops = list(dict.fromkeys(p.doc_id for p in ranked))[:articles]
+        have = {p.chunk_id for p in ranked}
+        out: list[Passage] = []
+        for doc_id in tops:
+            first = next(p for p in ranked if p.doc_id == doc_id)
+            rows = [(cid, text, meta) for cid, text, meta in self.store.chunks_of(doc_id) if cid not in have]
+            stored = self.store.vectors([cid for cid, _, _ in rows])
+            for cid, text, meta in rows:
+                emb = stored.get(cid)
+                out.append(
+                    replace(
+                        first,
+                        n=len(ranked) + len(out) + 1,
+                        chunk_id=cid,
+                        text=text,
+                        score=0.0,
+                        similarity=round(float(np.dot(vector, emb)), 4)
+                        if emb is not None and vector is not None
+                        else 0.0,
+                        dense_rank=None,
+                        bm25_rank=None,
+                        start=int(meta.get("start", 0)),
+                        end=int(meta.get("end", 0)),
+                        ranked=False,
+                    )
+                )
+        return out
 
     def _spread(self, order: list[str], fused: dict[str, float], doc_of: dict[str, str]) -> list[str]:
         """``order`` after halving the score of each article's passages beyond its first

@@ -41,7 +41,11 @@ def article(passage: Passage) -> str:
 def sentences_of(passages: Sequence[Passage]) -> list[Sentence]:
     out: list[Sentence] = []
     seen: set[str] = set()
-    for rank, p in enumerate(passages):
+    ranked = sum(p.ranked for p in passages)
+    for index, p in enumerate(passages):
+        # The rest of the top article, read whole, ranks just after the ranked passages, all of it alike: its
+        # tenth chunk is no less likely to hold the answer than its second.
+        rank = index if p.ranked else ranked
         title = frozenset(stem(w) for w in words(p.title))
         context = frozenset(stem(w) for w in words(p.text))
         # The headline is the story's own summary ("Someone paid $19 million for a steak lunch with Warren

@@ -223,6 +223,7 @@ class ForbiddenGenerator:
     """An LLM that must not be called: abstention happens before any model call."""
 
     name = "forbidden"
+    whole_articles = 0
 
     def __init__(self) -> None:
         self.calls: list[str] = []
@@ -241,6 +242,7 @@ class ScriptedGenerator:
 
     name = "scripted"
     refusal_reason = MODEL_DECLINED
+    whole_articles = 0
 
     def __init__(self, reply: str) -> None:
         self.reply = reply
@@ -452,6 +454,65 @@ def assert_citations_valid_text(answer: Answer) -> None:
 
 def _no_idf(term: str) -> float:
     return 1.0
+
+
+# --- the top article, read whole when its ranked passages don't answer --------------------------------------
+
+# An invented article, cut into small chunks: the one that ranks first for "How many vehicles…?" names the
+# vehicles of the pileup but no number; the count is further down.
+PILEUP = REPO / "tests" / "data" / "harlow-dust-storm.txt"
+
+
+@pytest.fixture(scope="module")
+def pileup(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_factory: Callable[..., Settings],
+    services_factory: Callable[..., Services],
+) -> Services:
+    docs = tmp_path_factory.mktemp("pileup_docs")
+    shutil.copy2(PILEUP, docs / PILEUP.name)
+    services = services_factory(settings_factory(docs, top_k=1, chunk_tokens=64, chunk_overlap=8))
+    services.indexer.reindex()
+    return services
+
+
+def test_the_reader_reads_the_top_article_whole_when_its_ranked_passages_do_not_answer(pileup: Services) -> None:
+    question = "How many vehicles were in the Harlow pileup?"
+    answerer = pileup.answerer()
+    (top,) = answerer.retriever.retrieve(question, 1).passages
+    assert "58" not in top.text and "vehicles" in top.text  # the premise: the ranked passage doesn't say
+    answer = answerer.ask(question)
+    assert answer.answer.startswith("58 — "), answer.answer
+    assert not answer.abstained and answer.grounded
+    assert_citations_valid(answer)
+    assert [p.n for p in answer.passages] == list(range(1, len(answer.passages) + 1))
+    assert answer.passages[0].chunk_id == top.chunk_id and answer.passages[0].ranked
+    rest = answer.passages[1:]
+    assert len(rest) == pileup.store.manifest.documents[top.doc_id].chunks - 1
+    assert all(not p.ranked and p.score == 0.0 and p.doc_id == top.doc_id for p in rest)
+    (cited,) = cited_passages(answer)
+    assert not cited.ranked and "58 vehicles" in cited.text and 0.0 < cited.similarity < top.similarity
+
+
+def test_an_answer_in_the_ranked_passages_reads_no_further(pileup: Services) -> None:
+    answer = pileup.answerer().ask("Who is the county emergency manager?")
+    assert answer.answer.startswith("Tomas Brenner — "), answer.answer
+    assert [p.ranked for p in answer.passages] == [True]
+
+
+def test_what_the_whole_article_does_not_say_is_still_refused(pileup: Services) -> None:
+    answer = pileup.answerer().ask("How many people died in the Harlow pileup?")
+    assert answer.answer == CANNOT_ANSWER and answer.reason == NO_SUPPORTING_SENTENCE
+    assert len(answer.passages) > 1 and not answer.citations  # it read on, and found no death toll
+
+
+def test_a_model_is_not_given_the_whole_article(pileup: Services) -> None:
+    model = ScriptedGenerator("The passages do not say.")
+    answer = Answerer(pileup.answerer().retriever, model, pileup.settings).ask(
+        "How many vehicles were in the Harlow pileup?"
+    )
+    assert answer.reason == MODEL_DECLINED
+    assert model.seen == [[1]] and len(answer.passages) == 1  # a prompt the length of an article costs seconds
 
 
 def test_unknown_model_spec(index: Index) -> None:

@@ -31,6 +31,11 @@ def check_answer_shape(body: dict[str, Any]) -> None:
     for p in body["passages"]:
         assert p["chunk_id"].startswith(p["doc_id"] + ":")
         assert p["text"].strip()
+    # Ranked passages first; after them, unranked, only the rest of the top article (read whole by the reader).
+    ranked = [p["ranked"] for p in body["passages"]]
+    assert ranked == sorted(ranked, reverse=True)
+    rest = [p for p in body["passages"] if not p["ranked"]]
+    assert all(p["score"] == 0 and p["doc_id"] == body["passages"][0]["doc_id"] for p in rest)
     # Every citation refers to a retrieved passage, by chunk id and by number.
     for c in body["citations"]:
         assert c["chunk_id"] in passages, f"citation [{c['n']}] cites {c['chunk_id']}, not a returned passage"
@@ -59,7 +64,7 @@ def test_top_k_limits_the_passages(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     check_answer_shape(body)
-    assert 1 <= len(body["passages"]) <= 2
+    assert 1 <= len([p for p in body["passages"] if p["ranked"]]) <= 2
     r20 = client.post("/ask", json={"question": POWERBALL, "top_k": 20})
     assert r20.status_code == 200
     assert len(r20.json()["passages"]) > 2
