@@ -133,7 +133,7 @@ class Answerer:
         pieces = iter([recorded]) if from_record else self.generator.stream(standalone, passages, history)
         outcome = self._outcome(asked, standalone, passages)
         yield from outcome.run(pieces, self._checker(asked, standalone, passages))
-        rest = []
+        rest: list[Passage] = []
         if not outcome.text and not from_record and self.generator.whole_articles:
             rest = self.retriever.rest_of_articles(retrieval, self.generator.whole_articles)
         if rest:

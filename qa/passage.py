@@ -24,8 +24,8 @@ class Passage:
     author: str = ""
     start: int = 0
     end: int = 0
-    # False for a passage read only because its article ranked first (see Retriever.retrieve's whole_articles):
-    # it has a cosine but no fused score of its own.
+    # False for a passage read only because its article ranked first (Retriever.rest_of_articles): it has a
+    # cosine but no fused score of its own.
     ranked: bool = True
 
     def snippet(self, limit: int = _SNIPPET_CHARS) -> str:
