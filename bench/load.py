@@ -299,7 +299,12 @@ async def same_answers(before: str, after: str, top_k: int = 10) -> dict[str, An
                 got = []
                 for url in (before, after):
                     answer = (await http.post(f"{url}/ask", json=body)).raise_for_status().json()
-                    ranked = [(p["chunk_id"], p["score"], p["similarity"]) for p in answer["passages"]]
+                    # The rest of an article the reader read on a refusal is not ranked (and older code lists none).
+                    ranked = [
+                        (p["chunk_id"], p["score"], p["similarity"])
+                        for p in answer["passages"]
+                        if p.get("ranked", True)
+                    ]
                     got.append((answer["answer"], answer["citations"], ranked, answer["abstained"]))
                 compared += 1
                 if got[0] != got[1]:
