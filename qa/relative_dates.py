@@ -28,15 +28,12 @@ _NAMED = re.compile(
 _DATE_AFTER = re.compile(rf",?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\b|{MONTH}\s+\d)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 # Words that put what follows them ahead of the story's date ("will visit on Thursday", "is set to launch").
-_FORWARD = frozenset(
-    re.findall(
-        r"\S+",
-        "will would shall won't wouldn't scheduled slated expected planned plans plan set due upcoming going aims "
-        "hopes intends",
-    )
-)
-_PAST_FORMS = PAST_FORMS | frozenset(re.findall(r"\S+", "was were had did"))
-_NOT_PAST = _FORWARD | frozenset(re.findall(r"\S+", "need feed seed speed indeed breed"))  # "-ed", not past
+_FORWARD = frozenset((
+    "will", "would", "shall", "won't", "wouldn't", "scheduled", "slated", "expected", "planned", "plans", "plan",
+    "set", "due", "upcoming", "going", "aims", "hopes", "intends",
+))  # fmt: skip
+_PAST_FORMS = PAST_FORMS | frozenset(("was", "were", "had", "did"))
+_NOT_PAST = _FORWARD | frozenset(("need", "feed", "seed", "speed", "indeed", "breed"))  # "-ed", not past
 _LOOK_BACK = 8  # words before the day that may hold the verb it goes with ("will attempt a landing on the moon")
 _LOOK_AHEAD = 3  # words after it: "The city on Tuesday lifted the notice"
 

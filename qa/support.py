@@ -235,8 +235,9 @@ class SupportChecker:
         # The question, when an answer may repeat it as its premise ("Greggs is launching a legal battle after…"
         # for "Which food chain is launching a legal battle after…?"): its words are the asker's, and an article
         # says them its own way ("set for a courtroom showdown"). What the claim adds to them must be in the unit.
-        self._premise_tokens = set(tokenize([_undotted(premise)])[0]) if premise else set()
-        self._premise_facts = facts_in(_undotted(premise)) if premise else set()
+        premise = _undotted(premise)
+        self._premise_tokens = set(tokenize([premise])[0]) if premise else set()
+        self._premise_facts = facts_in(premise) if premise else set()
         self._embedder = embedder  # None: lexical evidence only (an embedding is never required to reject)
         self._units: dict[int, list[_Unit]] = {}
         self._vectors: dict[int, np.ndarray] | None = None
@@ -322,7 +323,8 @@ class SupportChecker:
     def _parts(self, claim: str) -> tuple[set[str], set[str]]:
         """The claim's content words and its facts, read once: a claim is weighed against every passage, twice."""
         if claim not in self._claim_parts:
-            self._claim_parts[claim] = set(tokenize([_undotted(claim)])[0]), facts_in(_undotted(claim))
+            undotted = _undotted(claim)
+            self._claim_parts[claim] = set(tokenize([undotted])[0]), facts_in(undotted)
         return self._claim_parts[claim]
 
     @staticmethod
