@@ -48,6 +48,7 @@ when the answer is the refusal. Hit@1/hit@5: the question's article among the re
     python bench/natural.py --portion held-out                 # only those (natural-held-out.json)
     python bench/natural.py --record-before                    # on 0794d3a's reader: its answers, for "before"
     python bench/natural.py --replay bench/results/natural-<model>-held-out.json   # see below
+    python bench/natural.py --llm … --portion tuned --sample 80   # 80 tuned questions a set: a model in half an hour
 
 A model's run records, per question, its raw text (before any check), the reason of a refusal and the passages
 it was given. ``--replay`` puts that text back through today's answering checks without the model, over today's
@@ -58,6 +59,7 @@ model's answers, in a minute, held-out ones included, as counts only. It writes 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -160,6 +162,9 @@ def main() -> None:
         "--record-before", action="store_true", help=f"run on {BEFORE_COMMIT}'s reader: write {BEFORE_FILE.name}"
     )
     parser.add_argument("--replay", type=Path, help="a model run's natural-<model>.json whose text to re-check")
+    parser.add_argument(
+        "--sample", type=int, help="only N questions of each set (the same N every run: by a hash of their ids)"
+    )
     args = parser.parse_args()
     replayed = json.loads(args.replay.read_text(encoding="utf-8")) if args.replay else None
     if replayed:
@@ -176,6 +181,14 @@ def main() -> None:
     model = "extractive"
     for name in ("short-dev", "realtimeqa"):
         questions = [q for q in load_questions(HERE / f"{name}.jsonl") if args.portion in (None, q.type)]
+        if replayed:
+            recorded_ids = {r["id"] for r in replayed["sets"].get(name, {}).get("rows", [])}
+            questions = [q for q in questions if q.id in recorded_ids]  # a sampled recording replays its sample
+        elif args.sample:
+            # A model takes some 20 s a question here: a sample of the tuned questions is a recording in half an
+            # hour. Chosen by hash, not by order: the files group questions by article and by when they were written.
+            chosen = sorted(questions, key=lambda q: hashlib.sha1(q.id.encode()).hexdigest())[: args.sample]
+            questions = [q for q in questions if q in chosen]
         if not questions:
             continue
         services = services_for(name, args.llm)
@@ -247,13 +260,13 @@ def main() -> None:
         print(f"wrote {BEFORE_FILE}")
         return
     safe = re.sub(r"[^\w.-]+", "_", model)
-    suffix = f"-{args.portion}" if args.portion else ""
+    suffix = (f"-{args.portion}" if args.portion else "") + (f"-sample{args.sample}" if args.sample else "")
     if replayed:
         name = f"{args.replay.stem}-replayed.json"
     else:
         name = f"natural{suffix}.json" if extractive else f"natural-{safe}{suffix}.json"
     path = write_json(name, result)
-    if extractive and not args.portion:
+    if extractive and not args.portion and not args.sample:
         _plot(lines[1:], RESULTS / "natural.png")
     if replayed:
         lines[0] = (lines[0][0], "replayed now", "as recorded", "")
