@@ -143,6 +143,17 @@ def contains(text: str, answers: Iterable[str]) -> bool:
     return any(f" {normalise(a)} " in hay or normalise(a) in hay for a in answers if normalise(a))
 
 
+def contains_words(text: str, answers: Iterable[str]) -> bool:
+    """Every word of a gold answer is in ``text``, in any order, articles aside: "steel and aluminum" holds "Aluminum
+    and steel", "the so-called Windsor framework" "The Windsor Framework". Looser than :func:`contains`, as the
+    token-level measures of SQuAD and RealTime QA are; shown beside it, never instead."""
+    have = set(normalise(text).split())
+    return any((need := set(normalise(a).split()) - _ARTICLES) and need <= have for a in answers)
+
+
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
 def rank_of_evidence(keys: Sequence[str], evidence: set[str], k: int = K) -> int | None:
     """1-based rank of the first evidence article among the distinct articles of ``keys`` (one per passage)."""
     seen: list[str] = []

@@ -23,7 +23,7 @@ import pytest
 from support import CLI, assert_clean_failure
 
 from api.cli import main
-from qa.evaluation import contains
+from qa.evaluation import contains, contains_words
 
 ARTICLES = {
     "harbour-bridge.txt": (
@@ -369,6 +369,23 @@ def test_missing_questions_corpus_or_articles_fail_in_one_line(cli: CLI, corpus:
 )
 def test_contains_normalises_as_bench_quality_always_did(text: str, answers: list[str], expected: bool) -> None:
     assert contains(text, answers) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answers", "strict", "loose"),
+    [
+        ("tariffs on imported steel and aluminum", ["Aluminum and steel"], False, True),
+        ("the so-called “Windsor framework” unveiled", ["The Windsor Framework"], False, True),
+        ("a genetic variant called Christchurch", ["Christchurch variant"], False, True),
+        ("tariffs on imported steel", ["Aluminum and steel"], False, False),  # every word, not some
+        ("The Windsor deal", ["The Windsor Framework"], False, False),
+        ("the", ["The"], True, False),  # an answer of articles alone is no answer of words
+    ],
+)
+def test_every_word_of_a_gold_answer_is_looser_than_containment(
+    text: str, answers: list[str], strict: bool, loose: bool
+) -> None:
+    assert (contains(text, answers), contains_words(text, answers)) == (strict, loose)
 
 
 def test_an_index_another_process_holds_is_not_rebuilt(
