@@ -188,6 +188,7 @@ def _undotted(text: str) -> str:
     return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
 
 
+_AGED = re.compile(r"(?<=\d)(?:\s+|-)years?(?:\s+|-)old\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
@@ -323,7 +324,8 @@ class SupportChecker:
     def _parts(self, claim: str) -> tuple[set[str], set[str]]:
         """The claim's content words and its facts, read once: a claim is weighed against every passage, twice."""
         if claim not in self._claim_parts:
-            undotted = _undotted(claim)
+            # "Weiss is 39 years old": the news gives an age as "Weiss, 39,", without the words "years old".
+            undotted = _AGED.sub("", _undotted(claim))
             self._claim_parts[claim] = set(tokenize([undotted])[0]), facts_in(undotted)
         return self._claim_parts[claim]
 

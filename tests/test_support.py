@@ -247,3 +247,16 @@ def test_initials_with_periods_are_the_initials_without(embedder: Embedder) -> N
     assert checker.check("China will send two giant pandas to the US [1].").supporting == [1]
     assert checker.check("China will send two giant pandas to the U.S. [1].").supporting == [1]
     assert checker.check("China will send two giant pandas to the UK [1].").supporting == []
+
+
+def test_an_age_needs_no_years_old_in_the_passage(embedder: Embedder) -> None:
+    # The news gives an age as "Weiss, 39,"; a model, asked "How old is Matt Weiss?", writes "39 years old".
+    text = "Former Michigan co-offensive coordinator Matt Weiss, 39, was charged with 24 counts of computer crimes."
+    checker = SupportChecker(
+        [passage(1, text, "Ex-Michigan coach charged", "Ida Holm", "2025-03-20")],
+        embedder,
+        premise="How old is Matt Weiss?",
+    )
+    assert checker.check("Matt Weiss is 39 years old [1].").supporting == [1]
+    assert checker.check("Matt Weiss is a 39-year-old coach [1].").supporting == [1]
+    assert checker.check("Matt Weiss is 40 years old [1].").supporting == []
