@@ -3,22 +3,19 @@ passages whole."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
-import pytest
+from support import PILEUP
 
 from api.services import Services
 from ingest.chunking import sentence_spans
 from ingest.embedding import Embedder
-from ingest.settings import Settings
 from qa.answering import Answerer
 from qa.compression import compress
 from qa.passage import Passage
 from qa.prompt import Message
 from qa.question import analyse
 from qa.refusal import MODEL_DECLINED
-from tests.test_answering import PILEUP
 
 STORY = PILEUP.read_text(encoding="utf-8").split("\n\n", 1)[1].replace("\n\n", " ")
 
@@ -76,19 +73,6 @@ class ReadingGenerator:
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
         self.seen += [p.text for p in passages]
         yield self.reply
-
-
-@pytest.fixture(scope="module")
-def pileup(
-    tmp_path_factory: pytest.TempPathFactory,
-    settings_factory: Callable[..., Settings],
-    services_factory: Callable[..., Services],
-) -> Services:
-    docs = tmp_path_factory.mktemp("compression_docs")
-    shutil.copy2(PILEUP, docs / PILEUP.name)
-    services = services_factory(settings_factory(docs, top_k=1, chunk_tokens=64, chunk_overlap=8))
-    services.indexer.reindex()
-    return services
 
 
 def test_the_model_reads_less_and_its_answer_is_checked_against_the_whole_passage(pileup: Services) -> None:
