@@ -126,7 +126,6 @@ class Recorded:
 
     refusal_reason = MODEL_DECLINED  # as any model's
     whole_articles = 0  # as any model's
-    passage_words = 0  # its text was written already
 
     def __init__(self, name: str, texts: Mapping[str, str | None]) -> None:
         self.name = name

@@ -126,13 +126,6 @@ class Settings(BaseSettings):
         "and the answer must fit in): the oldest chat turns are left out to fit.",
     )
 
-    llm_passage_words: int = Field(
-        0,
-        ge=0,
-        description="About how many words of each passage a model reads: its sentences most about the question "
-        "(0: whole passages). Fewer words, a faster answer on a CPU.",
-    )
-
     # --- HTTP service ------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address newsqa serve binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port newsqa serve listens on.")

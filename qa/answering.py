@@ -12,7 +12,6 @@ from ingest.settings import Settings
 from qa.about import covered
 from qa.candidates import states
 from qa.citations import Citation, check_citations
-from qa.compression import compress
 from qa.generation import Generator
 from qa.metadata import metadata_answer
 from qa.passage import Passage
@@ -131,9 +130,7 @@ class Answerer:
         recorded = metadata_answer(asked, retrieval.passages, self.retriever.store.bm25.idf) if asked.metadata else ""
         passages = retrieval.passages
         from_record = bool(recorded) and recorded != CANNOT_ANSWER
-        pieces = (
-            iter([recorded]) if from_record else self.generator.stream(standalone, self._read(asked, passages), history)
-        )
+        pieces = iter([recorded]) if from_record else self.generator.stream(standalone, passages, history)
         outcome = self._outcome(asked, standalone, passages)
         yield from outcome.run(pieces, self._checker(asked, standalone, passages))
         rest: list[Passage] = []
@@ -170,14 +167,6 @@ class Answerer:
             reason=_reason(outcome, self.generator) if abstained else None,
             unsupported=outcome.unsupported,
         )
-
-    def _read(self, asked: Question, passages: Sequence[Passage]) -> Sequence[Passage]:
-        """What the generator reads of the passages (their sentences most about the question, when it reads no more
-        than ``passage_words`` of each); its sentences are checked against the passages whole."""
-        if not self.generator.passage_words:
-            return passages
-        idf = self.retriever.store.bm25.idf
-        return compress(asked, passages, idf, self.retriever.embedder, self.generator.passage_words)
 
     def _checker(self, asked: Question, standalone: str, passages: Sequence[Passage]) -> SupportChecker:
         # A number, a date or an age is bound to whom the question names by the sentence that states it: "Sigrun

@@ -117,7 +117,6 @@ class ExtractiveGenerator:
     refusal_reason = NO_SUPPORTING_SENTENCE
     # Where it finds no answer in the ranked passages, it reads the top article whole (see Answerer.stream).
     whole_articles = 1
-    passage_words = 0  # it reads every sentence, in milliseconds
 
     def __init__(self, idf: IdfLookup) -> None:
         self.idf = idf

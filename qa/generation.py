@@ -48,7 +48,6 @@ class Generator(Protocol):
     name: str
     refusal_reason: str  # the Answer.reason recorded when this generator answers with the refusal sentence
     whole_articles: int  # how many of the top articles it reads whole when the ranked passages give no answer
-    passage_words: int  # about how many words of each passage it reads, the most relevant (qa.compression); 0: all
 
     def condense(self, question: str, history: Sequence[Message]) -> str: ...
 
@@ -78,7 +77,6 @@ class ChatGenerator:
         # The prompt gets the window less the room for the answer; never less than half of it, so a
         # NEWSQA_LLM_MAX_TOKENS as large as the window leaves a prompt (llama.cpp stops the answer at the end).
         self.budget = Budget(context - min(settings.llm_max_tokens, context // 2), count)
-        self.passage_words = settings.llm_passage_words
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         if not conversation(history):  # system instructions alone are no conversation to lean on

@@ -224,7 +224,6 @@ class ForbiddenGenerator:
 
     name = "forbidden"
     whole_articles = 0
-    passage_words = 0
 
     def __init__(self) -> None:
         self.calls: list[str] = []
@@ -244,7 +243,6 @@ class ScriptedGenerator:
     name = "scripted"
     refusal_reason = MODEL_DECLINED
     whole_articles = 0
-    passage_words = 0
 
     def __init__(self, reply: str) -> None:
         self.reply = reply

@@ -56,7 +56,6 @@ class ReplayGenerator:
     name = "replay:qwen2.5-coder-1.5b-instruct-q4_k_m"
     refusal_reason = MODEL_DECLINED
     whole_articles = 0  # as the model's ChatGenerator
-    passage_words = 0  # the recorded model read its passages whole
 
     def __init__(self, run: str) -> None:
         self.by_question = {r["question"]: r for r in records(run)}
