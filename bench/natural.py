@@ -185,10 +185,7 @@ def main() -> None:
             recorded_ids = {r["id"] for r in replayed["sets"].get(name, {}).get("rows", [])}
             questions = [q for q in questions if q.id in recorded_ids]  # a sampled recording replays its sample
         elif args.sample:
-            # A model takes some 20 s a question here: a sample of the tuned questions is a recording in half an
-            # hour. Chosen by hash, not by order: the files group questions by article and by when they were written.
-            chosen = sorted(questions, key=lambda q: hashlib.sha1(q.id.encode()).hexdigest())[: args.sample]
-            questions = [q for q in questions if q in chosen]
+            questions = sample(questions, args.sample)
         if not questions:
             continue
         services = services_for(name, args.llm)
@@ -284,6 +281,15 @@ def main() -> None:
         print(f"change: answerable questions right now and not on {BEFORE_COMMIT} (+), the reverse (−), sign test p")
     print(f"machine: {result['machine']}")
     print(f"wrote {path}")
+
+
+def sample(questions: list[Any], n: int) -> list[Any]:
+    """``n`` of ``questions``, in their order, the same ``n`` every run and whatever the order they come in: those
+    whose ids hash lowest. A model takes some 20 s a question here, so a sample of the tuned questions is a recording
+    in half an hour; by hash, not the first ``n``, as the files group questions by article and by when they were
+    written."""
+    chosen = {q.id for q in sorted(questions, key=lambda q: hashlib.sha1(q.id.encode()).hexdigest())[:n]}
+    return [q for q in questions if q.id in chosen]
 
 
 def _portion_of(result: dict[str, Any]) -> str | None:
