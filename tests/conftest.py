@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import PILEUP
 
 from api.services import Services, build_services
 from ingest.embedding import Embedder
@@ -116,19 +115,6 @@ def services_factory(embedder: Embedder, settings_factory: Callable[..., Setting
         return build_services(settings)
 
     return make
-
-
-@pytest.fixture(scope="module")
-def pileup(
-    tmp_path_factory: pytest.TempPathFactory,
-    settings_factory: Callable[..., Settings],
-    services_factory: Callable[..., Services],
-) -> Services:
-    docs = tmp_path_factory.mktemp("pileup_docs")
-    shutil.copy2(PILEUP, docs / PILEUP.name)
-    services = services_factory(settings_factory(docs, top_k=1, chunk_tokens=64, chunk_overlap=8))
-    services.indexer.reindex()
-    return services
 
 
 @pytest.fixture(scope="session")

@@ -67,9 +67,6 @@ def wait_until_answering(url: str, proc: subprocess.Popen[bytes], log: Path, dea
 
 # --- the newsqa CLI in a subprocess ---------------------------------------------------------------------
 REPO = Path(__file__).resolve().parent.parent
-# An invented article, cut into small chunks by the ``pileup`` fixture: the chunk that ranks first for "How many
-# vehicles…?" names the vehicles of the pileup but no number; the count is further down.
-PILEUP = REPO / "tests" / "data" / "harlow-dust-storm.txt"
 SUMMARY = re.compile(
     r"^added=(\d+) updated=(\d+) removed=(\d+) unchanged=(\d+) skipped=(\d+) duplicates=(\d+) chunks=(\d+) "
     r"seconds=\d+\.\d$"

@@ -458,6 +458,23 @@ def _no_idf(term: str) -> float:
 
 # --- the top article, read whole when its ranked passages don't answer --------------------------------------
 
+# An invented article, cut into small chunks: the one that ranks first for "How many vehicles…?" names the
+# vehicles of the pileup but no number; the count is further down.
+PILEUP = REPO / "tests" / "data" / "harlow-dust-storm.txt"
+
+
+@pytest.fixture(scope="module")
+def pileup(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_factory: Callable[..., Settings],
+    services_factory: Callable[..., Services],
+) -> Services:
+    docs = tmp_path_factory.mktemp("pileup_docs")
+    shutil.copy2(PILEUP, docs / PILEUP.name)
+    services = services_factory(settings_factory(docs, top_k=1, chunk_tokens=64, chunk_overlap=8))
+    services.indexer.reindex()
+    return services
+
 
 def test_the_reader_reads_the_top_article_whole_when_its_ranked_passages_do_not_answer(pileup: Services) -> None:
     question = "How many vehicles were in the Harlow pileup?"
