@@ -23,7 +23,7 @@ If the passages do not contain the answer, reply exactly: {CANNOT_ANSWER}"""
 # - with one answer to two refusals it declined questions whose answer stood in a headline ("Which airline was
 #   rocked by deadly turbulence this week?"); a second answered example, a quiz-like question answered from a
 #   second article, evens them: held-out natural questions 51/80 -> 57/80 right, declines 16 -> 9, 2 more
-#   unanswerable ones answered (bench/natural.py; README, "Benchmarks").
+#   unanswerable ones answered (bench/natural.py; bench/README.md).
 _EXAMPLE_PASSAGES = """[1] Kell Bridge reopens after repairs
 Source: Example Gazette | Author: Ann Vale | Published: 2025-01-10
 The Kell Bridge reopened on Friday after repairs that cost 12 million pounds. The council said traffic would \
