@@ -189,6 +189,16 @@ def _ask(args: argparse.Namespace, services: object) -> int:
         return EXIT_USAGE
     filters = Filters(source=args.source, published_after=args.after, published_before=args.before)
     answer: Answer = services.answerer().ask(question, args.top_k, filters, args.as_of)
+    if answer.abstained and services.store.count() == 0:
+        # Asked before anything was indexed, the refusal would read as if the articles had been searched. (Asked
+        # first, so that a model or a setting that can't work says so before this does.)
+        folder = services.settings.documents_dir
+        print(
+            f"newsqa: nothing is indexed yet: `newsqa reindex` indexes {folder} (NEWSQA_DOCUMENTS_DIR), "
+            "`newsqa ingest PATH` adds files or folders",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     print(answer.answer)
     if answer.citations:
         print("\nSources:")

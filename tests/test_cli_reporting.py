@@ -94,6 +94,27 @@ def test_ingest_fails_when_nothing_given_could_be_ingested(cli: CLI, tmp_path: P
     assert proc.stderr.strip().splitlines()[-1] == f"newsqa: nothing ingested from {nothing_there}: no files there"
 
 
+def test_ask_before_anything_is_indexed_says_how_to_index(
+    tmp_path: Path, corpus_files: Callable[..., list[Path]]
+) -> None:
+    fresh = CLI.under(tmp_path, NEWSQA)
+    proc = fresh.run("ask", "Who is the head of US Southern Command?")
+    assert proc.returncode == 1, proc.stderr
+    assert_no_stray_logs(proc)
+    assert proc.stdout == ""
+    assert proc.stderr.strip() == (
+        f"newsqa: nothing is indexed yet: `newsqa reindex` indexes {fresh.docs} (NEWSQA_DOCUMENTS_DIR), "
+        "`newsqa ingest PATH` adds files or folders"
+    )
+
+    # Once the folder is indexed, the same command answers (or refuses) over it, exit 0.
+    shutil.copy2(corpus_files(1, max_bytes=3500)[0], fresh.docs)
+    assert summary_counts(fresh.run("reindex").stdout)["added"] == 1
+    proc = fresh.run("ask", "Who is the head of US Southern Command?")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() and "nothing is indexed" not in proc.stderr
+
+
 def test_reindex_reports_a_gone_or_broken_outside_file_once(cli: CLI, tmp_path: Path, outside: list[Path]) -> None:
     gone, broken = (Path(shutil.copy2(f, tmp_path / f.name)) for f in outside[1:])
     proc = cli.run("ingest", str(gone), str(broken))
