@@ -70,6 +70,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -208,9 +210,14 @@ def main() -> None:
             if q.type == "held-out":
                 return  # measured, not read: a question seen while the reader is changed is held out no more
             right = row["right_and_cited"] if q.answerable else row["abstained"]
-            print(f"{'ok ' if right else 'MISS'} {q.id} {q.question}\n     -> {answer.answer[:160]}", file=sys.stderr)
+            # Above the progress bar, not through it.
+            tqdm.write(f"{'ok ' if right else 'MISS'} {q.id} {q.question}\n     -> {answer.answer[:160]}", sys.stderr)
 
-        report = Evaluator(answerer).run(questions, on_answer=show, source=str(HERE / f"{name}.jsonl"))
+        # A model takes seconds a question, so a run takes minutes; held-out questions print nothing of their own.
+        # The bar shows how far it is (the reader's run takes seconds and prints its questions).
+        report = Evaluator(answerer).run(
+            questions, progress=not extractive, on_answer=show, source=str(HERE / f"{name}.jsonl")
+        )
         rows = report["per_question"]
         by_portion = {p: figures([r for r in rows if r["type"] == p]) for p in PORTIONS}
         result["sets"][name] = {
