@@ -177,6 +177,7 @@ def _print_report(report: object) -> int:
 def _ask(args: argparse.Namespace, services: object) -> int:
     from api.services import Services
     from qa.answering import Answer
+    from qa.refusal import EMPTY_INDEX
     from qa.retrieval import Filters
 
     assert isinstance(services, Services)
@@ -189,9 +190,8 @@ def _ask(args: argparse.Namespace, services: object) -> int:
         return EXIT_USAGE
     filters = Filters(source=args.source, published_after=args.after, published_before=args.before)
     answer: Answer = services.answerer().ask(question, args.top_k, filters, args.as_of)
-    if answer.abstained and services.store.count() == 0:
-        # Asked before anything was indexed, the refusal would read as if the articles had been searched. (Asked
-        # first, so that a model or a setting that can't work says so before this does.)
+    if answer.reason == EMPTY_INDEX:
+        # The refusal would read as if articles had been searched: say how to index instead.
         folder = services.settings.documents_dir
         print(
             f"newsqa: nothing is indexed yet: `newsqa reindex` indexes {folder} (NEWSQA_DOCUMENTS_DIR), "

@@ -110,11 +110,11 @@ class AskResponse(BaseModel):
     abstained: bool = Field(
         False, description="True when the answer is the refusal sentence, or ends with it after what it could state."
     )
-    reason: Literal["off_topic", "no_supporting_sentence", "model_declined"] | None = Field(
+    reason: Literal["off_topic", "empty_index", "no_supporting_sentence", "model_declined"] | None = Field(
         None,
         description=(
-            "Why it abstained: no rare question word retrieved; no retrieved sentence answers it (what a model"
-            " stated included); or the model declined or stated nothing."
+            "Why it abstained: no rare question word retrieved; nothing indexed yet; no retrieved sentence answers it"
+            " (what a model stated included); or the model declined or stated nothing."
         ),
     )
     unsupported: list[str] = Field(

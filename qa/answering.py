@@ -28,7 +28,7 @@ from qa.question import (
     words,
 )
 from qa.question import Kind as AnswerKind
-from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE, OFF_TOPIC
+from qa.refusal import CANNOT_ANSWER, EMPTY_INDEX, NO_SUPPORTING_SENTENCE, OFF_TOPIC
 from qa.requirements import passage_names, required_names
 from qa.retrieval import Filters, Retriever
 from qa.support import Kind, SentenceBuffer, SentenceCheck, SupportChecker, numbers_in
@@ -122,7 +122,8 @@ class Answerer:
                 self.generator.name,
                 timings_ms=timings,
                 abstained=True,
-                reason=OFF_TOPIC,
+                # Asked before anything was indexed, "off topic" would read as if articles had been searched.
+                reason=OFF_TOPIC if retrieval.passages or self.retriever.store.count() else EMPTY_INDEX,
             )
             return
 

@@ -9,6 +9,7 @@ CANNOT_ANSWER = "The indexed articles do not answer this question."
 
 # Why an answer abstained (``Answer.reason``).
 OFF_TOPIC = "off_topic"  # neither retriever found the question's rare words
+EMPTY_INDEX = "empty_index"  # nothing is indexed yet: no article was searched at all
 # No retrieved sentence answers it: the extractive reader found none, or what a model stated was unsupported, or
 # not of the kind asked ("How old is Sigrun Aalto?" answered with an age no article gives).
 NO_SUPPORTING_SENTENCE = "no_supporting_sentence"

@@ -217,6 +217,7 @@ function answerNodes(text, byN) {
 
 const REFUSAL_REASONS = {
   off_topic: 'No indexed article is about this question.',
+  empty_index: 'Nothing is indexed yet: add an article first (Add article, or newsqa reindex).',
   no_supporting_sentence: 'No sentence in the retrieved articles answers it.',
   model_declined: 'The model found no answer in the retrieved articles.',
 };

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.settings import Settings
 from qa.refusal import CANNOT_ANSWER
 
 POWERBALL = "Who won the $1.73 billion Powerball jackpot?"
@@ -99,6 +102,27 @@ def test_nothing_matching_the_filters_is_not_grounded(client: TestClient) -> Non
     assert body["grounded"] is False
     assert body["answer"] == CANNOT_ANSWER
     assert body["abstained"] is True and body["reason"] == "off_topic"
+
+
+def test_asked_before_anything_is_indexed_the_refusal_says_so(
+    app_client: Callable[[Settings], AbstractContextManager[TestClient]],
+    settings_factory: Callable[..., Settings],
+    tmp_path: Path,
+    seed_file: Path,
+) -> None:
+    """Over an empty index the refusal's reason is ``empty_index``, not ``off_topic``: no article was searched.
+    Once an article is added, the same question is answered from it."""
+    with app_client(settings_factory(tmp_path)) as c:
+        r = c.post("/ask", json={"question": SEED_QUESTION})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["answer"] == CANNOT_ANSWER and body["passages"] == []
+        assert body["abstained"] is True and body["reason"] == "empty_index"
+
+        added = c.post("/documents", files={"file": (seed_file.name, seed_file.read_bytes(), "text/plain")})
+        assert added.status_code == 201, added.text
+        body = c.post("/ask", json={"question": SEED_QUESTION}).json()
+        assert body["reason"] != "empty_index" and body["passages"]
 
 
 def test_as_of_and_history_are_accepted(client: TestClient) -> None:
