@@ -1,7 +1,8 @@
 """The chat page in a real browser: Debian's headless Chromium (Playwright) against a real ``newsqa serve``.
 
-Two servers run as subprocesses for the whole module, started side by side: an open one over the seed article
-plus five eval-corpus articles, and one with ``NEWSQA_API_KEY`` set (seed article only) for the API-key prompt.
+Three servers run as subprocesses for the whole module, started side by side: an open one over the seed article
+plus five eval-corpus articles, one with ``NEWSQA_API_KEY`` set (seed article only) for the API-key prompt, and one
+over an empty folder, as a new user's first run may be.
 One browser is shared; every test gets a fresh context, so no key or conversation leaks between tests.
 Console errors and uncaught page errors fail the test that caused them unless the test expects them.
 Screenshots go to ``tests/artifacts/`` (gitignored).
@@ -30,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 API_KEY = "s3cret"
 SEED_TITLE = "US Military Claims Iranian Troops and Weapons are in Venezuela"
-STARTUP_TIMEOUT = 180  # seconds, both servers together: model loading on a busy 2-core machine
+STARTUP_TIMEOUT = 180  # seconds, all servers together: model loading on a busy 2-core machine
 ANSWER_TIMEOUT = 60_000  # ms
 UI_TIMEOUT = 15_000  # ms
 
@@ -90,6 +91,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory, seed_file: Path, corpus_fi
         started["keyed"] = start_server(
             tmp_path_factory.mktemp("server-keyed"), [seed_file], {"NEWSQA_API_KEY": API_KEY}
         )
+        started["empty"] = start_server(tmp_path_factory.mktemp("server-empty"), [])
         deadline = time.monotonic() + STARTUP_TIMEOUT
         for server in started.values():
             wait_until_answering(f"{server.url}/health", server.proc, server.log, deadline, "newsqa serve")
@@ -208,6 +210,11 @@ def keyed_chat(browser: Browser, keyed_server: Server) -> Iterator[Chat]:
 
 
 @pytest.fixture
+def empty_chat(browser: Browser, servers: dict[str, Server]) -> Iterator[Chat]:
+    yield from _new_chat(browser, servers["empty"].url)
+
+
+@pytest.fixture
 def phone_chat(browser: Browser, server: Server) -> Iterator[Chat]:
     yield from _new_chat(browser, server.url, width=375, height=800)
 
@@ -306,6 +313,30 @@ def test_follow_up_sends_the_previous_turn_as_history(chat: Chat) -> None:
     expect(page.locator("#messages > *")).to_have_count(0)
     assert_done(chat.ask("Who is the head of US Southern Command?"))
     assert sent[2]["history"] == []
+
+
+def test_before_any_article_the_page_says_nothing_is_indexed_then_answers_from_the_first(empty_chat: Chat) -> None:
+    page = empty_chat.page
+    empty_chat.open()
+    assert empty_chat.doc_count() == 0
+    question = "Who runs the Fenwick Point lighthouse?"
+    msg = empty_chat.ask(question)
+    assert_done(msg)
+    expect(msg.locator(".msg-body")).to_have_text(CANNOT_ANSWER)
+    expect(msg.locator(".refusal-reason")).to_have_text(
+        "Nothing is indexed yet: add an article first (Add article, or newsqa reindex)."
+    )
+
+    title = "Fenwick Point lighthouse gets a new keeper"
+    empty_chat.paste(
+        title, "Marisol Quenby-Hart now runs the Fenwick Point lighthouse, the harbour board said on Friday."
+    )
+    expect(page.locator("#upload-status")).to_have_text(f"Added: {title}", timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#doc-count")).to_have_text("1")
+    msg = empty_chat.ask(question)
+    assert_done(msg)
+    expect(msg.locator(".msg-body")).to_contain_text("Marisol Quenby-Hart")
+    cite_for(msg, title)
 
 
 def test_paste_and_file_upload_are_indexed_listed_and_cited(chat: Chat, tmp_path: Path) -> None:
