@@ -3,7 +3,7 @@
 Each skipped file is named once with its reason (a library's own warnings folded into it); ``ingest`` fails
 when nothing given could be ingested; a file ingested from outside the documents folder that is gone or
 broken is reported by one reindex and then forgotten; ``serve`` on a port in use or without its Chroma
-server says so in one line.
+server says so in one line; ``ask`` before anything is indexed says how to index instead of refusing.
 """
 
 from __future__ import annotations
