@@ -127,16 +127,7 @@ def main() -> None:
     ) -> None:
         row = runs.setdefault(
             f"{reader} | {setting}",
-            {
-                "hit": [],
-                "cited": [],
-                "cited_words": [],
-                "cited_text": [],
-                "refused": [],
-                "words": [],
-                "ms": [],
-                "retrieved": [],
-            },
+            {k: [] for k in ("hit", "cited", "cited_words", "cited_text", "refused", "words", "ms", "retrieved")},
         )
         numbers = {c.n for c in cited}
         refused = is_refusal(text)

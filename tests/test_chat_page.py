@@ -111,6 +111,11 @@ def keyed_server(servers: dict[str, Server]) -> Server:
     return servers["keyed"]
 
 
+@pytest.fixture(scope="module")
+def empty_server(servers: dict[str, Server]) -> Server:
+    return servers["empty"]
+
+
 # ---------------------------------------------------------------------------------------------- browser
 
 
@@ -210,8 +215,8 @@ def keyed_chat(browser: Browser, keyed_server: Server) -> Iterator[Chat]:
 
 
 @pytest.fixture
-def empty_chat(browser: Browser, servers: dict[str, Server]) -> Iterator[Chat]:
-    yield from _new_chat(browser, servers["empty"].url)
+def empty_chat(browser: Browser, empty_server: Server) -> Iterator[Chat]:
+    yield from _new_chat(browser, empty_server.url)
 
 
 @pytest.fixture
