@@ -26,9 +26,9 @@ shown to us by counts only, by the helper that wrote the probes nat-rtqa-578 to 
 154e978) and nat-rtqa-653 to 677 (seed 20261210, drawn the same way, leaving out the articles of every earlier
 question and of RealTime QA dev; written by a helper told to write as people type, and shown to us by counts only)
 and nat-rtqa-678 to 702 (seed 20261211, drawn and written the same way, shown to us by counts only: 5/20 at
-0794d3a, 8/20 at cfc76c3, the first figure taken on it) and nat-rtqa-703 to 727 (seed 20261212, drawn and written
-the same way, shown to us by counts only: 11/20 at 0794d3a and at 896ffa5, the first figure taken on it) are held
-out now.
+0794d3a, 8/20 at cfc76c3, the first figure taken on it) are held out now. nat-rtqa-703 to 727 (seed 20261212,
+drawn and written the same way, shown to us by counts only: 11/20 at 0794d3a and at 896ffa5, the first figure taken
+on it) were held out until eaa34f1 and are tuned on since; nat-rtqa-728 to 752 were written in their place.
 nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
