@@ -29,11 +29,18 @@ def acronyms(names: Iterable[str]) -> set[str]:
 def spelled_out(acronym: str, text: str) -> bool:
     """Whether ``text`` names, word by capitalised word, what ``acronym`` abbreviates: "U.S. Department of
     Agriculture" for "USDA" ("U.S." giving its two letters), "Federal Aviation Administration" for "FAA"."""
-    for run in _runs(text):
-        initials = "".join(w.replace(".", "") if "." in w else w[0] for w in run)
-        if acronym in initials and len(run) > 1:
-            return True
-    return False
+    return any(acronym in _initials(run) and len(run) > 1 for run in _runs(text))
+
+
+def abbreviated_by(text: str, acronym: str) -> bool:
+    """Whether ``text`` is, word by capitalised word, exactly what ``acronym`` abbreviates: "New York City" for
+    "NYC" (not "New York City Council", which is more)."""
+    runs = _runs(text)
+    return len(runs) == 1 and len(runs[0]) > 1 and _initials(runs[0]) == acronym
+
+
+def _initials(run: list[str]) -> str:
+    return "".join(w.replace(".", "") if "." in w else w[0] for w in run)
 
 
 def _runs(text: str) -> list[list[str]]:

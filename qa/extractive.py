@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ingest.bm25 import tokenize
 from qa.about import MIN_ABOUT, RANK_PENALTY, covered
+from qa.acronyms import abbreviated_by, acronyms
 from qa.candidates import (
     Candidate,
     find,
@@ -606,6 +607,8 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     if cand.family != "name":
         return cand
     parts = person_after_title(cand.text).split()
+    if "of" in parts[1:-1]:
+        return cand  # a body's name: "Philadelphia Museum of Art" for "which museum", not "Art"
     # (Not down to a bare number: "Category 4" answers "what category".)
     while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS) and not parts[1].isdigit():
         parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
@@ -618,6 +621,8 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
     """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked."""
     if cand_stems & names:
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
+    if any(abbreviated_by(cand.text, a) for a in acronyms(q.names)):
+        return False  # "New York City" for "…launched from in NYC?": the question's own place, spelled out
     if all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
     if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or place_kind(cand.text) or _VENUE.search(cand.text)):

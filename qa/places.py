@@ -90,6 +90,13 @@ _IRREGULAR_PEOPLES = {
 _ONE_WORD_PLACES = sorted((p for p in US_STATES | COUNTRIES if " " not in p and len(p) >= 4), key=len, reverse=True)
 
 
+# Cities as people type them and news seldom writes them: "Philly's fireworks" are Philadelphia's.
+CITY_NICKNAMES = {
+    "philly": "philadelphia", "nola": "orleans", "vegas": "vegas", "frisco": "francisco", "beantown": "boston",
+    "chi-town": "chicago", "big apple": "york", "motor city": "detroit", "windy city": "chicago",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=4096)  # asked for each name of a question several times (its names, owners, places)
 def place_of_people(word: str) -> str | None:
     """The state or country a people's name says ("Michiganders": "michigan", "Texans": "texas", "Omani":

@@ -11,7 +11,7 @@ from qa.acronyms import acronyms, spelled_out
 from qa.candidates import BODY_WORDS, MONTHS, WEEKDAYS, find
 from qa.coreference import DEMONYM, points_back_to
 from qa.passage import Passage
-from qa.places import PLACE_HEADS, peoples_places, place_kind, place_of_people
+from qa.places import CITY_NICKNAMES, PLACE_HEADS, peoples_places, place_kind, place_of_people
 from qa.question import NAME_KINDS, Kind, Question, stem, words
 from qa.sentences import Sentence
 
@@ -34,7 +34,9 @@ def required_names(q: Question) -> set[str]:
         for n in q.names
         if (ws := words(n)) and not DEMONYM.search(n) and n not in HOME_COUNTRY
     }
-    return found | {stem(place) for n in q.names if (place := place_of_people(n)) and stem(n) in found}
+    found |= {stem(place) for n in q.names if (place := place_of_people(n)) and stem(n) in found}
+    # A city's nickname ("Philly") is named by the article's own name for it: the word that tells it apart.
+    return found | {stem(city) for n in q.names if (city := CITY_NICKNAMES.get(n.lower()))}
 
 
 _ORDINALS = {

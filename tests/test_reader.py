@@ -72,6 +72,11 @@ ARTICLES = {
         "Retailer warns it may not survive",
         "The New Jersey-based chain Bed Bath & Beyond said there is substantial doubt it can stay in business.",
     ),
+    "fireworks": (
+        "Where to see the best July 4th fireworks",
+        "The Macy's fireworks show in New York City is the largest in the country. Barges moored on the East River "
+        "launch the shells. The Philadelphia Museum of Art provides the backdrop for the city's show on the parkway.",
+    ),
     "grid": (
         "Cuba's power grid fails again",
         "Cuba's electric network collapsed on Monday, for the third time in a year. Millions of Cubans were left in "
@@ -818,6 +823,27 @@ def test_questions_lead_with_the_short_answer(
             "Ned Holland",
             "[1]",
             id="who_was_sued_by_someone_is_not_who_sued",
+        ),
+        pytest.param(
+            ("fireworks",),
+            "Which museum is the backdrop for Philly's fireworks?",
+            "Philadelphia Museum of Art",
+            "[1]",
+            id="a_city_by_its_nickname",
+        ),
+        pytest.param(
+            ("fireworks",),
+            "Which museum is the backdrop for Philadelphia's fireworks?",
+            "Philadelphia Museum of Art",
+            "[1]",
+            id="a_body_named_x_of_y_is_kept_whole_though_the_question_names_x",
+        ),
+        pytest.param(
+            ("fireworks",),
+            "Where are the Macy's fireworks launched from in NYC?",
+            "East River",
+            "[1]",
+            id="the_question_s_own_place_by_its_initials_is_no_answer",
         ),
     ],
 )
