@@ -183,6 +183,8 @@ class ExtractiveGenerator:
         years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
         light = light_words(q)
         content = [f for f in weights if f not in name_stems and f not in q.described and f not in light]
+        # A follow-up's own words say what is asked now; the question before it only what the talk is about.
+        content = [f for f in content if f not in q.earlier] or content
         eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []

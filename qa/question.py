@@ -208,6 +208,9 @@ class Question:
     # Stems of the words that say who a name is, right before it: "former New Jersey governor Brendan Byrne".
     # They tell whom the question is about, as the name does, not what happened to them.
     described: tuple[str, ...] = ()
+    # Focus stems only the question before it gives, when a follow-up is searched with that question ("How many
+    # people died? Who is the grid operator?"): what the conversation is about, not what is asked now.
+    earlier: tuple[str, ...] = ()
 
     @property
     def target_stem(self) -> str | None:
@@ -264,7 +267,15 @@ def analyse(text: str) -> Question:
     else:
         focus = tuple(dict.fromkeys(focus_stems(_EVENT_VERB.sub(" ", text) if kind in _WHEN_WHERE else text)))
     described = _described(text, names)
-    return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described)
+    now = _last_question(text)
+    earlier = tuple(f for f in focus if f not in set(focus_stems(now))) if now != text else ()
+    return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described, earlier)
+
+
+def _last_question(text: str) -> str:
+    """Of two questions ("How many people died? Who is the grid operator?"), the last, the one being asked."""
+    asked = text.rstrip().rstrip("?")
+    return asked[asked.rindex("?") + 1 :] if "?" in asked else text
 
 
 def _described(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -334,6 +345,10 @@ def _metadata(tokens: list[str]) -> str | None:
 def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
     # Quiz questions set the scene first ("An anonymous bidder paid a record sum… How much did the bidder pay?"):
     # the question word nearest the end is the one being asked; a relative "…, who died aged 40," is not one.
+    # Of two questions (a follow-up searched with the question before it), the last is the one being asked: the
+    # scan below would take the "who" of "How many people died? Who is the grid operator?" for a relative clause.
+    if (last := _last_question(text)) != text:
+        text, tokens = last, words(last)
     relative = {len(words(text[: m.start()])) for m in re.finditer(r",\s*(who|which|whose|whom)\b", text, re.I)}
     found = _asked(text, tokens, relative)
     if found[0] is Kind.ANY and relative:

@@ -99,3 +99,21 @@ def test_author_is_shown_in_citations(short_client: TestClient) -> None:
     body = short_client.post("/ask", json={"question": "Who wrote the Orrin Chemicals story?"}).json()
     assert body["answer"].startswith("Hal Mbeki wrote")
     assert body["citations"][0]["author"] == "Hal Mbeki"
+
+
+def test_a_conversation_of_short_follow_ups_answers_each_one_asked(short_client: TestClient) -> None:
+    """Follow-ups short enough to be searched with the question before them are still answered as asked: "Who is
+    the grid operator?" after "How many people died?" wants a name, not the death toll again (it did, before)."""
+    history: list[dict[str, str]] = []
+    for question, answers in (
+        ("How many homes lost power in the Brannock storm?", ["210,000"]),
+        ("How many people died?", ["Two"]),
+        ("Who is the grid operator?", ["Westmark Power"]),
+        ("When will power be back?", ["Thursday evening"]),
+    ):
+        body = short_client.post("/ask", json={"question": question, "history": history}).json()
+        assert body["abstained"] is False, (question, body["answer"])
+        assert holds(body["answer"].split(" — ")[0], answers), (question, body["answer"])
+        # The fact asked now, not one more sentence about the question before.
+        assert len(re.findall(r"\[\d+\]", body["answer"])) == 1, (question, body["answer"])
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": body["answer"]}]
