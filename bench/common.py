@@ -147,3 +147,29 @@ def replay_counts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dic
         "answers_changed": sum(now["answer"] != was["answer"] for now, was in pairs),
         "retrieval_differs": sum(now["passages"] != was.get("passages") for now, was in pairs),
     }
+
+
+def outcome_shares(figure: str) -> tuple[list[float], float]:
+    """ "18/18 · 0 · 0 · 2/3 · …" -> the answerable questions' shares (right and cited, false refusals, wrong)
+    and the unanswerable ones' share refused."""
+    right, refusals, wrong, unanswerable = figure.split(" · ")[:4]
+    got, asked = (int(x) for x in right.split("/"))
+    refused, of = (int(x) for x in unanswerable.split("/"))
+    return [got / asked, int(refusals) / asked, int(wrong) / asked], refused / of if of else 0.0
+
+
+def draw_outcomes(ax: Any, bars: list[tuple[str, str]], fontsize: int = 8, legend_y: float = -0.12) -> list[int]:
+    """Stacked horizontal bars on ``ax``, one per (label, figure), top down: what became of the answerable
+    questions. Returns the bars' y positions."""
+    y = list(range(len(bars)))[::-1]
+    start = [0.0] * len(bars)
+    for i, (label, colour) in enumerate(
+        (("right and cited", "tab:green"), ("false refusal", "tab:gray"), ("wrong", "tab:red"))
+    ):
+        widths = [outcome_shares(figure)[0][i] for _, figure in bars]
+        ax.barh(y, widths, left=start, color=colour, label=label)
+        start = [a + b for a, b in zip(start, widths, strict=True)]
+    ax.set_yticks(y, [label for label, _ in bars], fontsize=fontsize)
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, legend_y), ncol=3)
+    return y

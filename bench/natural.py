@@ -83,7 +83,9 @@ from bench.common import (
     Recorded,
     bench_settings,
     corpus_services,
+    draw_outcomes,
     machine,
+    outcome_shares,
     record_raw_text,
     replay_counts,
     sync_index,
@@ -307,15 +309,6 @@ def _portion_of(result: dict[str, Any]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _shares(figure: str) -> tuple[list[float], float]:
-    """ "18/18 · 0 · 0 · 2/3 · …" -> the answerable questions' shares (right and cited, false refusals, wrong)
-    and the unanswerable ones' share refused."""
-    right, refusals, wrong, unanswerable = figure.split(" · ")[:4]
-    got, asked = (int(x) for x in right.split("/"))
-    refused, of = (int(x) for x in unanswerable.split("/"))
-    return [got / asked, int(refusals) / asked, int(wrong) / asked], refused / of if of else 0.0
-
-
 def _plot(lines: list[tuple[str, str, str, str]], path: Path) -> None:
     """Before and now, per set and portion: what became of the answerable questions, and how many of the
     unanswerable ones were refused."""
@@ -331,19 +324,9 @@ def _plot(lines: list[tuple[str, str, str, str]], path: Path) -> None:
         if figure
     ]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.6 * len(bars) + 1.5), gridspec_kw={"width_ratios": [3, 1]})
-    y = list(range(len(bars)))[::-1]
-    start = [0.0] * len(bars)
-    for i, (label, colour) in enumerate(
-        (("right and cited", "tab:green"), ("false refusal", "tab:gray"), ("wrong", "tab:red"))
-    ):
-        widths = [_shares(figure)[0][i] for _, figure in bars]
-        left.barh(y, widths, left=start, color=colour, label=label)
-        start = [a + b for a, b in zip(start, widths, strict=True)]
-    left.set_yticks(y, [label for label, _ in bars], fontsize=8)
-    left.set_xlim(0, 1)
+    y = draw_outcomes(left, bars)
     left.set_title("answerable questions", fontsize=9)
-    left.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
-    right.barh(y, [_shares(figure)[1] for _, figure in bars], color="tab:blue")
+    right.barh(y, [outcome_shares(figure)[1] for _, figure in bars], color="tab:blue")
     right.set_yticks(y, [])
     right.set_xlim(0, 1)
     right.set_title("unanswerable: refused", fontsize=9)

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.bm25 import tokenize
 from qa.about import MIN_ABOUT, RANK_PENALTY, covered
 from qa.acronyms import abbreviated_by, acronyms
 from qa.candidates import (
@@ -124,13 +123,19 @@ class ExtractiveGenerator:
         load_tagger()  # with the reader, so that the first who-question doesn't wait for it
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
-        # Without a model to rewrite it, a follow-up that leans on the conversation ("what did he say?",
-        # "and in 2023?") is searched together with the previous question; a self-contained one alone,
-        # so changing the subject doesn't drag the old topic along.
-        previous = [m.content for m in history if m.role == "user"]
-        if not previous or not _depends_on_context(question):
+        # Without a model to rewrite it, a follow-up is searched together with the questions before it, back to
+        # the one that opened its subject: "Up by how much?" after "What were analysts expecting?" is still about
+        # Heliant's profit, asked before that. One that names a new subject ("Who is Craig Fuller?") is searched
+        # alone, so changing the subject doesn't drag the old topic along.
+        turns = [m for m in history if m.role in ("user", "assistant")]
+        asked = [i for i, m in enumerate(turns) if m.role == "user"]
+        if not asked or not _depends_on_context(question, turns):
             return question
-        return f"{previous[-1]} {question}"
+        opened = next(i for i in reversed(asked) if not _depends_on_context(turns[i].content, turns[:i]))
+        # The question that opened the subject, and the last few since (a long conversation would drown the
+        # follow-up's own words).
+        since = [i for i in asked if i > opened][-_RECENT_QUESTIONS:]
+        return " ".join([*(turns[i].content for i in [opened, *since]), question])
 
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
         yield self.answer(self.condense(question, history), passages)
@@ -168,7 +173,12 @@ class ExtractiveGenerator:
         closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
         if closed:
             scope.add(q.target_stem or "")  # "What nationality is Radescu?": "the Romanian" says it without the word
-        weights = {f: self.idf(f) for f in q.focus if f not in scope}
+        # A follow-up's own words ("Which judge ruled?") are what a sentence must be about; the question before it
+        # found the article (retrieval searched both) and needn't be said again, unless the follow-up says nothing
+        # of its own ("Over how long?").
+        weights = {f: self.idf(f) for f in q.focus if f not in scope and f not in q.earlier}
+        if sum(weights.values()) <= 0:
+            weights = {f: self.idf(f) for f in q.focus if f not in scope}
         total = sum(weights.values())
         if total <= 0:
             return None
@@ -183,8 +193,6 @@ class ExtractiveGenerator:
         years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
         light = light_words(q)
         content = [f for f in weights if f not in name_stems and f not in q.described and f not in light]
-        # A follow-up's own words say what is asked now; the question before it only what the talk is about.
-        content = [f for f in content if f not in q.earlier] or content
         eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []
@@ -849,8 +857,17 @@ def _gap(first: int, last: int, i: int) -> int:
 _ANAPHORA = re.compile(
     r"\b(he|she|it|its|they|them|their|his|her|him|this|that|these|those|there|then|the same|also|too)\b", re.IGNORECASE
 )
-_SELF_CONTAINED_TERMS = 4
+# How many of the questions since the one that opened the subject a follow-up is searched with, at most.
+_RECENT_QUESTIONS = 2
 
 
-def _depends_on_context(question: str) -> bool:
-    return bool(_ANAPHORA.search(question)) or len(set(tokenize([question])[0])) < _SELF_CONTAINED_TERMS
+def _depends_on_context(question: str, before: Sequence[Message]) -> bool:
+    """Whether ``question`` goes on with the conversation ``before`` it: it points back ("what did he say?"), or
+    it names nothing the conversation hasn't ("How many people were injured?", "How old is Radescu?" after an
+    answer naming him). A question naming someone or something new opens a subject of its own."""
+    if not before:
+        return False
+    if _ANAPHORA.search(question):
+        return True
+    said = {w.lower() for m in before for w in words(m.content)}
+    return all(w.lower() in said for name in analyse(question).names for w in words(name))

@@ -14,6 +14,7 @@ from qa.candidates import find, looks_like_person, names_in_title, states, title
 from qa.extractive import ExtractiveGenerator
 from qa.passage import Passage
 from qa.places import place_of_people
+from qa.prompt import Message
 from qa.question import QUANTITY_KINDS, Kind, analyse
 from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER
@@ -852,6 +853,40 @@ def test_the_lead_is_the_candidate_asked_for(
 ) -> None:
     answer = reader.answer(question, passages(*articles))
     assert lead_and_marker(answer) == (lead, marker), answer
+
+
+def talk(*turns: str) -> list[Message]:
+    return [Message("user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(turns)]
+
+
+def test_a_follow_up_is_searched_with_the_question_that_opened_its_subject(reader: ExtractiveGenerator) -> None:
+    history = talk(
+        "How much net profit did Heliant make in the first quarter?",
+        "1.27 billion dollars — “The chipmaker Heliant reported a first-quarter net profit…” [1]",
+        "What were analysts expecting?",
+        "The indexed articles do not answer this question.",
+        "Up by how much from last year?",
+        "18 percent — “…up 18 percent from a year earlier.” [1]",
+        "Who wrote the article?",
+        "Amara Quist [1]",
+    )
+    # "What drove it?" names nothing new: Heliant's profit is still the subject, four questions on.
+    standalone = reader.condense("What drove it?", history)
+    assert standalone.startswith("How much net profit did Heliant make") and standalone.endswith("What drove it?")
+    assert "analysts" not in standalone  # the opening question and the last two, not the whole conversation
+    # Short but naming a new subject, it is searched alone; and a name an answer gave is no new subject.
+    assert reader.condense("Who is Emil Radescu?", history) == "Who is Emil Radescu?"
+    assert reader.condense("Is Amara Quist a reporter?", history).startswith("How much net profit")
+
+
+def test_a_follow_up_is_read_as_the_question_asked_now(reader: ExtractiveGenerator) -> None:
+    """Searched with the question before it, "Who runs the grid?" still wants a name, not another count."""
+    history = talk(
+        "How many homes lost power in Storm Halvard?", "about 95,000 — “…cutting power to about 95,000…” [1]"
+    )
+    question = reader.condense("Who is the grid operator?", history)
+    answer = reader.answer(question, passages("storm"))
+    assert lead_and_marker(answer) == ("Northline Energy", "[1]"), answer
 
 
 def test_a_cause_given_as_what_something_responds_to_answers_why(reader: ExtractiveGenerator) -> None:
