@@ -17,7 +17,8 @@ right and cited · false refusals · wrong · unanswerable refused, as in bench/
 found the conversation's article first.
 
     python bench/conversation.py                       # writes bench/results/conversation.json and .png
-    python bench/conversation.py --llm llamacpp:/path/model.gguf --portion held-out   # a model (it condenses too)
+    python bench/conversation.py --llm llamacpp:/path/model.gguf --portion held-out --in-conversation-only
+                                                       # a model (it condenses follow-ups too): some 30 s a turn
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def figure(rows: list[dict[str, Any]]) -> str:
     return f"{right}/{len(answerable)} · {refused} · {wrong} · {declined}/{len(unanswerable)} · {first}/{len(rows)}"
 
 
-def converse(answerer: Any, conversation: dict[str, Any], show: bool) -> list[dict[str, Any]]:
+def converse(answerer: Any, conversation: dict[str, Any], show: bool, alone: bool = True) -> list[dict[str, Any]]:
     """Each turn of ``conversation`` asked with the turns before it as history (and, a follow-up, alone too)."""
     from qa.evaluation import EvalQuestion, Evaluator
     from qa.prompt import Message
@@ -93,7 +94,7 @@ def converse(answerer: Any, conversation: dict[str, Any], show: bool) -> list[di
             "standalone": answer.standalone_question,
             **judged(q, answer),
         }
-        if n > 1:
+        if n > 1 and alone:
             row["alone"] = judged(q, answerer.ask(q.question))
         rows.append(row)
         if show:  # held-out turns are counted, not read
@@ -109,7 +110,7 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, str]:
     return {
         "first turns": figure([r for r in rows if r["turn"] == 1]),
         "follow-ups in conversation": figure(follow),
-        "follow-ups alone": figure([{**r, **r["alone"]} for r in follow]),
+        "follow-ups alone": figure([{**r, **r["alone"]} for r in follow]) if all("alone" in r for r in follow) else "",
     }
 
 
@@ -117,6 +118,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--llm", default="extractive", help="NEWSQA_LLM spec (default: extractive)")
     parser.add_argument("--portion", choices=PORTIONS, help="only the tuned or only the held-out conversations")
+    parser.add_argument(
+        "--in-conversation-only", action="store_true", help="don't also ask each follow-up alone (halves a model's run)"
+    )
     args = parser.parse_args()
     if not SHARED.exists():
         raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
@@ -133,7 +137,8 @@ def main() -> None:
         # The reader takes seconds for a set; a model minutes a conversation: the bar says how far it is.
         bar = tqdm(conversations, desc=name, unit="conversation", file=sys.stderr, disable=args.llm == "extractive")
         for conversation in bar:
-            rows += converse(answerer, conversation, show=conversation["type"] != "held-out")
+            show = conversation["type"] != "held-out"
+            rows += converse(answerer, conversation, show, alone=not args.in_conversation_only)
         portions = {
             p: figures([r for r in rows if r["type"] == p]) for p in PORTIONS if any(r["type"] == p for r in rows)
         }
@@ -159,7 +164,7 @@ def _plot(lines: list[tuple[str, ...]], path: Path, model: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    bars = [(f"{line[0]}\n{s}", line[1 + i]) for line in lines for i, s in enumerate(SETTINGS)]
+    bars = [(f"{line[0]}\n{s}", line[1 + i]) for line in lines for i, s in enumerate(SETTINGS) if line[1 + i]]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(bars) + 1.6))
     draw_outcomes(ax, bars, fontsize=7, legend_y=-0.16)
     ax.set_xlabel("share of answerable turns", fontsize=8)
