@@ -96,6 +96,8 @@ _EXTREMES = _set("record high low peak maximum minimum limit level")
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
 _MONEY_ITSELF = _set("money cash")
 _MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold fine fined")
+# Verbs whose object, asked last with "what", is a sum: "What did the court order Orrin to pay?"
+_PRICE_VERBS = _set("pay cost spend charge earn owe")
 _GAIN_VERBS = _set("get gets got receive receives received award awarded win won")
 _META_OBJECTS = _set("story article piece report news item coverage report post column")
 _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
@@ -426,6 +428,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could", "has", "have", "had"):
                 if "call" in rest:
                     return Kind.NAME, None  # "What do you call a group of witches?": a name, written in lower case
+                if any(v in _PRICE_VERBS and rest[j + 1 : j + 2] in ([], ["for"], ["on"]) for j, v in enumerate(rest)):
+                    return Kind.MONEY, None  # "What did Tavros pay for Radescu?", "What did it cost?": a sum of money
                 return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not
             phrase = _noun_phrase(rest)
             if not phrase:  # "what is X's profit?", "what was the cost?"

@@ -521,6 +521,8 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("court", "storm"), "Who is the grid operator?", Kind.PERSON, "Northline Energy", "[2]"),
         (("court", "storm"), "Where did the wall collapse?", Kind.PLACE, "Brask", "[2]"),
         (("deal", "storm"), "How much will Carrow pay for Deltane?", Kind.MONEY, "4.2 billion euros", "[1]"),
+        # "What did … pay / cost?" asks for the sum as "How much…?" does.
+        (("deal", "storm"), "What will Carrow pay for Deltane?", Kind.MONEY, "4.2 billion euros", "[1]"),
         (("deal", "storm"), "Who is the CEO of Carrow Mining?", Kind.PERSON, "Mara Ilves", "[1]"),
         (("deal", "storm"), "When will the deal close?", Kind.DATE, "March 2027", "[1]"),
         (("deal", "storm"), "How many people does Deltane employ?", Kind.COUNT, "3,400", "[1]"),
