@@ -92,7 +92,7 @@ _ONE_WORD_PLACES = sorted((p for p in US_STATES | COUNTRIES if " " not in p and 
 
 # Cities as people type them and news seldom writes them: "Philly's fireworks" are Philadelphia's.
 CITY_NICKNAMES = {
-    "philly": "philadelphia", "nola": "orleans", "vegas": "vegas", "frisco": "francisco", "beantown": "boston",
+    "philly": "philadelphia", "nola": "orleans", "frisco": "francisco", "beantown": "boston",
     "chi-town": "chicago", "big apple": "york", "motor city": "detroit", "windy city": "chicago",
 }  # fmt: skip
 
