@@ -28,7 +28,9 @@ question and of RealTime QA dev; written by a helper told to write as people typ
 and nat-rtqa-678 to 702 (seed 20261211, drawn and written the same way, shown to us by counts only: 5/20 at
 0794d3a, 8/20 at cfc76c3, the first figure taken on it) are held out now. nat-rtqa-703 to 727 (seed 20261212,
 drawn and written the same way, shown to us by counts only: 11/20 at 0794d3a and at 896ffa5, the first figure taken
-on it) were held out until eaa34f1 and are tuned on since; nat-rtqa-728 to 752 were written in their place.
+on it) were held out until eaa34f1 and are tuned on since; nat-rtqa-728 to 752 (seed 20261213, drawn and written
+the same way, shown to us by counts only: 10/20 at 0794d3a, 13/20 at eaa34f1, the first figure taken on it) were
+written in their place and are held out.
 nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
