@@ -654,6 +654,7 @@ _SAME_WORDS = (
     "sue sued lawsuit suit complaint",  # the stemmer leaves "sue" but cuts "sued" to "su"; "filed her complaint"
     "lead leader led head",  # "Who leads US Southern Command?": "the head of US Southern Command"
     "marriage married wedding",
+    "run operate operator",  # "Who runs the grid?": "the grid operator"
     "rain rainfall",  # "Keldry's rainfall" is the rain it recorded
     "snow snowfall",
 )

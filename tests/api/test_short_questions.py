@@ -109,6 +109,7 @@ def test_a_conversation_of_short_follow_ups_answers_each_one_asked(short_client:
         ("How many homes lost power in the Brannock storm?", ["210,000"]),
         ("How many people died?", ["Two"]),
         ("Who is the grid operator?", ["Westmark Power"]),
+        ("Who runs the grid?", ["Westmark Power"]),  # the operator is the one who runs it
         ("When will power be back?", ["Thursday evening"]),
     ):
         body = short_client.post("/ask", json={"question": question, "history": history}).json()
