@@ -12,6 +12,7 @@ from ingest.settings import Settings
 from qa.about import covered
 from qa.candidates import states
 from qa.citations import Citation, check_citations
+from qa.conversation import searched_with
 from qa.generation import Generator
 from qa.metadata import metadata_answer
 from qa.passage import Passage
@@ -105,7 +106,11 @@ class Answerer:
             # asked as of a date is about the news then: an article from a season before tells of something else.
             days = self.as_of_window_days if asked.anchored else self.as_of_horizon_days
             filters = (filters or Filters()).around(as_of, days, _REPORTED_WITHIN_DAYS)
-        retrieval = self.retriever.retrieve(standalone, top_k or self.top_k, filters, as_of)
+        # A model's rewrite may drop the subject a follow-up goes on from: the search keeps the conversation's
+        # (qa.conversation), which the extractive reader's condensing already is.
+        searched = searched_with(question, history)
+        query = searched if standalone in (question, searched) else f"{searched} {standalone}"
+        retrieval = self.retriever.retrieve(query, top_k or self.top_k, filters, as_of)
         retrieved = time.perf_counter()
         timings = {"retrieve": _ms(retrieved - started)}
 

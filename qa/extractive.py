@@ -35,6 +35,7 @@ from qa.candidates import (
     title_case,
 )
 from qa.classes import members, members_pattern
+from qa.conversation import searched_with
 from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks_of
 from qa.description import description
 from qa.entities import labels_at, load_tagger
@@ -123,19 +124,8 @@ class ExtractiveGenerator:
         load_tagger()  # with the reader, so that the first who-question doesn't wait for it
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
-        # Without a model to rewrite it, a follow-up is searched together with the questions before it, back to
-        # the one that opened its subject: "Up by how much?" after "What were analysts expecting?" is still about
-        # Heliant's profit, asked before that. One that names a new subject ("Who is Craig Fuller?") is searched
-        # alone, so changing the subject doesn't drag the old topic along.
-        turns = [m for m in history if m.role in ("user", "assistant")]
-        asked = [i for i, m in enumerate(turns) if m.role == "user"]
-        if not asked or not _depends_on_context(question, turns):
-            return question
-        opened = next(i for i in reversed(asked) if not _depends_on_context(turns[i].content, turns[:i]))
-        # The question that opened the subject, and the last few since (a long conversation would drown the
-        # follow-up's own words).
-        since = [i for i in asked if i > opened][-_RECENT_QUESTIONS:]
-        return " ".join([*(turns[i].content for i in [opened, *since]), question])
+        # Without a model to rewrite it, a follow-up is read as searched: with the questions it goes on from.
+        return searched_with(question, history)
 
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
         yield self.answer(self.condense(question, history), passages)
@@ -852,22 +842,3 @@ def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bo
 
 def _gap(first: int, last: int, i: int) -> int:
     return 0 if first <= i <= last else (first - i if i < first else i - last)
-
-
-_ANAPHORA = re.compile(
-    r"\b(he|she|it|its|they|them|their|his|her|him|this|that|these|those|there|then|the same|also|too)\b", re.IGNORECASE
-)
-# How many of the questions since the one that opened the subject a follow-up is searched with, at most.
-_RECENT_QUESTIONS = 2
-
-
-def _depends_on_context(question: str, before: Sequence[Message]) -> bool:
-    """Whether ``question`` goes on with the conversation ``before`` it: it points back ("what did he say?"), or
-    it names nothing the conversation hasn't ("How many people were injured?", "How old is Radescu?" after an
-    answer naming him). A question naming someone or something new opens a subject of its own."""
-    if not before:
-        return False
-    if _ANAPHORA.search(question):
-        return True
-    said = {w.lower() for m in before for w in words(m.content)}
-    return all(w.lower() in said for name in analyse(question).names for w in words(name))

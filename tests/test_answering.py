@@ -546,3 +546,34 @@ def test_unreachable_openai_server_fails_clearly_and_quickly(index: Index) -> No
     # The stream fails the same way, before any token.
     with pytest.raises(ModelUnavailable):
         next(iter(answerer.stream(SEED_QUESTION)))
+
+
+class RewritingGenerator(ScriptedGenerator):
+    """An LLM whose rewrite of a follow-up drops its subject, as a small model's often does."""
+
+    def __init__(self, rewrite: str, reply: str) -> None:
+        super().__init__(reply)
+        self.rewrite = rewrite
+        self.asked: list[str] = []
+
+    def condense(self, question: str, history: Sequence[Message]) -> str:
+        return self.rewrite
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
+        self.asked.append(question)
+        return super().stream(question, passages, history)
+
+
+def test_a_model_s_rewrite_that_drops_the_subject_is_still_searched_with_the_conversation(index: Index) -> None:
+    history = [
+        Message("user", "Is Iran sending weapons to Venezuela?"),
+        Message("assistant", "The US military says Iran is sending weapons and operatives to Venezuela [1]."),
+    ]
+    rewrite = "Who made the claim?"
+    model = RewritingGenerator(rewrite, "Adm. Craig Fuller made the accusation [1].")
+    answer = Answerer(index.retriever, model, index.services.settings).ask("And who said so?", history=history)
+    assert model.asked == [rewrite]  # the model answers its own rewrite
+    assert answer.standalone_question == rewrite
+    # Searched alone, the rewrite finds another story first; with the question it goes on from, the seed.
+    assert index.retriever.retrieve(rewrite, index.answerer.top_k).passages[0].doc_id != index.seed_doc_id()
+    assert answer.passages[0].doc_id == index.seed_doc_id()

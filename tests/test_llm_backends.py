@@ -154,7 +154,8 @@ def test_llamacpp_follow_up_is_condensed_by_the_model(llamacpp_services: Service
     answer = llamacpp_services.answerer().ask(FOLLOW_UP, history=HISTORY)
     assert isinstance(answer.standalone_question, str) and answer.standalone_question.strip()
     assert answer.question == FOLLOW_UP
-    # Retrieval ran on the model's rewrite and the answer went through the same checks.
+    # Retrieval ran on the model's rewrite (with the question it goes on from) and the answer went through the same
+    # checks.
     assert answer.passages
     assert answer.model == f"llamacpp:{gguf.name}"
     # Grounded: it cites, and no sentence the model wrote was dropped as unsupported.
