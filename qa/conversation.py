@@ -10,7 +10,7 @@ the last of several joined questions as the one asked).
 The extractive reader, which has no model to rewrite a follow-up, searches and reads this text. With a model, the
 model's rewrite is what it answers, but the search keeps this context too: on the held-out conversations of
 bench/conversation.py, Qwen2.5-Coder-1.5B's rewrites alone found the conversation's article first for 17 of 40
-turns; the extractive reader, searching with this context, for 34.
+follow-ups and answered 7 of 30 right (16 wrong); searched with this context as well, 32 of 40 and 13 right (6 wrong).
 """
 
 from __future__ import annotations
