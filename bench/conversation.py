@@ -75,7 +75,7 @@ def converse(answerer: Any, conversation: dict[str, Any], show: bool, alone: boo
     evidence = {d.doc_id for d in documents if Path(d.path).name in conversation["evidence_files"]}
 
     def judged(q: Any, answer: Any) -> dict[str, Any]:
-        row = Evaluator._judge(q, answer)
+        row = Evaluator.judge(q, answer)
         # Whether the conversation's article came first: a follow-up alone often finds another story.
         row["article_first"] = bool(answer.passages) and answer.passages[0].doc_id in evidence
         return {k: row[k] for k in ("answer", "abstained", "reason", "right_and_cited", "article_first")}

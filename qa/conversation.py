@@ -31,22 +31,29 @@ RECENT_QUESTIONS = 2
 
 def searched_with(question: str, history: Sequence[Message]) -> str:
     """``question`` with the conversation's questions it goes on from, joined, or ``question`` alone."""
-    turns = [m for m in history if m.role in ("user", "assistant")]
-    asked = [i for i, m in enumerate(turns) if m.role == "user"]
-    if not asked or not goes_on(question, turns):
+    said: set[str] = set()  # every word of the conversation so far, grown turn by turn (read once)
+    opened: str | None = None
+    since: list[str] = []
+    for m in history:
+        if m.role not in ("user", "assistant"):
+            continue
+        if m.role == "user":
+            if opened is None or not goes_on(m.content, said):
+                opened, since = m.content, []
+            else:
+                since.append(m.content)
+        said |= {w.lower() for w in words(m.content)}
+    if opened is None or not goes_on(question, said):
         return question
-    opened = next(i for i in reversed(asked) if not goes_on(turns[i].content, turns[:i]))
-    since = [i for i in asked if i > opened][-RECENT_QUESTIONS:]
-    return " ".join([*(turns[i].content for i in [opened, *since]), question])
+    return " ".join([opened, *since[-RECENT_QUESTIONS:], question])
 
 
-def goes_on(question: str, before: Sequence[Message]) -> bool:
-    """Whether ``question`` goes on with the conversation ``before`` it: it points back ("what did he say?"), or
-    it names nothing the conversation hasn't ("How many people were injured?", "How old is Radescu?" after an
-    answer naming him). A question naming someone or something new opens a subject of its own."""
-    if not before:
+def goes_on(question: str, said: set[str]) -> bool:
+    """Whether ``question`` goes on with a conversation whose words (lower case) are ``said``: it points back
+    ("what did he say?"), or it names nothing the conversation hasn't ("How many people were injured?", "How old is
+    Radescu?" after an answer naming him). A question naming someone or something new opens a subject of its own."""
+    if not said:
         return False
     if _ANAPHORA.search(question):
         return True
-    said = {w.lower() for m in before for w in words(m.content)}
     return all(w.lower() in said for name in analyse(question).names for w in words(name))

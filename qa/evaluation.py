@@ -243,7 +243,7 @@ class Evaluator:
                     wanted = {f for f in baseline_files if _names_file(q.evidence_files, f)}
                     row["ranks"][BASELINE] = rank_of_evidence(self.baseline.search(q.question, K), wanted)
             answer = self.answerer.ask(q.question, as_of=q.as_of)
-            row.update(self._judge(q, answer))
+            row.update(self.judge(q, answer))
             if on_answer is not None:
                 on_answer(q, answer, row)
             rows.append(row)
@@ -300,7 +300,7 @@ class Evaluator:
         }
 
     @staticmethod
-    def _judge(q: EvalQuestion, answer: Answer) -> dict[str, Any]:
+    def judge(q: EvalQuestion, answer: Answer) -> dict[str, Any]:
         row: dict[str, Any] = {
             "answer": answer.answer,
             "abstained": answer.abstained,

@@ -128,7 +128,9 @@ class ExtractiveGenerator:
         return searched_with(question, history)
 
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Message]) -> Iterator[str]:
-        yield self.answer(self.condense(question, history), passages)
+        # ``question`` is already condensed (the Answerer asked ``condense`` first): condensing it again would
+        # join the conversation's questions to it a second time.
+        yield self.answer(question, passages)
 
     def answer(self, question: str, passages: Sequence[Passage]) -> str:
         q = analyse(question)
