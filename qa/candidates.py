@@ -142,6 +142,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "cause": re.compile(
         r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since"
         r"|in (?:response|reaction) to|blamed on|attributed to|(?:driven|fuell?ed|prompted|triggered|sparked) by"
+        # What moved a figure, as business news writes it: "…rises 18 percent on strong chip demand", "helped by
+        # orders for its Arc-7 processors", "hurt by a weaker yen".
+        r"|(?:helped|boosted|lifted|hit|hurt|weighed down|dragged down) by|on the back of"
+        r"|on(?=\s+(?:strong|stronger|weak|weaker|robust|solid|soft|softer|higher|lower|rising|falling|record|surging"
+        r"|slowing|slower|booming|sluggish)\b)"
         r"|over(?=\s+(?:concerns?|fears?|worries)\b)"
         # What it is done for: "striking to protest the retaliation".
         r"|to protest|in protest (?:of|against|at)|in order to"

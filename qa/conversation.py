@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.candidates import looks_like_person
 from qa.prompt import Message
-from qa.question import analyse, words
+from qa.question import Kind, analyse, words
 
 _ANAPHORA = re.compile(
     r"\b(he|she|it|its|they|them|their|his|her|him|this|that|these|those|there|then|the same|also|too)\b", re.IGNORECASE
@@ -45,7 +46,46 @@ def searched_with(question: str, history: Sequence[Message]) -> str:
         said |= {w.lower() for w in words(m.content)}
     if opened is None or not goes_on(question, said):
         return question
-    return " ".join([opened, *since[-RECENT_QUESTIONS:], question])
+    return " ".join([opened, *since[-RECENT_QUESTIONS:], with_person(question, history)])
+
+
+# A person spoken of as "he" or "she"; "her" before a word is whose ("her salary"), at the end whom ("wanted her").
+_PERSONAL = re.compile(r"\b(?:(he|she|him)|(his)|(her)(?=\s+\w))\b|\bher\b", re.IGNORECASE)
+
+
+def with_person(question: str, history: Sequence[Message]) -> str:
+    """``question`` with "he", "she", "his", "her" read as the person the conversation last named.
+
+    "How old is he?", after "Who have Tavros United signed?" was answered "Emil Radescu — …", asks how old Emil
+    Radescu is: the sentence that answers ("The 24-year-old Romanian…") is found by his name (qa.coreference), and
+    the conversation's other questions ("Which club was he at?") say nothing of his age.
+    """
+    if not _PERSONAL.search(question):
+        return question
+    person = last_person(history)
+    if person is None:
+        return question
+
+    def named(m: re.Match[str]) -> str:
+        return f"{person}'s" if m.group(2) or m.group(3) else person
+
+    return _PERSONAL.sub(named, question)
+
+
+def last_person(history: Sequence[Message]) -> str | None:
+    """The person the conversation named last: a who-question's short answer, or a full name a question said."""
+    asked: str | None = None  # the question a reply answers (replies come after it)
+    person: str | None = None
+    for m in history:
+        if m.role == "user":
+            asked = m.content
+            people = [n for n in analyse(m.content).names if looks_like_person(n)]
+            person = people[-1] if people else person
+        elif m.role == "assistant" and asked is not None and " — " in m.content:
+            lead = m.content.split(" — ", 1)[0].strip()
+            if analyse(asked).kind is Kind.PERSON and looks_like_person(lead):
+                person = lead
+    return person
 
 
 def goes_on(question: str, said: set[str]) -> bool:
@@ -54,6 +94,11 @@ def goes_on(question: str, said: set[str]) -> bool:
     Radescu?" after an answer naming him). A question naming someone or something new opens a subject of its own."""
     if not said:
         return False
-    if _ANAPHORA.search(question):
+    if points_back(question):
         return True
     return all(w.lower() in said for name in analyse(question).names for w in words(name))
+
+
+def points_back(question: str) -> bool:
+    """Whether ``question`` speaks of something said before ("he", "it", "that", "then")."""
+    return bool(_ANAPHORA.search(question))

@@ -35,7 +35,7 @@ from qa.candidates import (
     title_case,
 )
 from qa.classes import members, members_pattern
-from qa.conversation import searched_with
+from qa.conversation import points_back, searched_with
 from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks_of
 from qa.description import description
 from qa.entities import labels_at, load_tagger
@@ -53,6 +53,7 @@ from qa.question import (
     alternatives,
     analyse,
     focus_stems,
+    last_question,
     light_words,
     stem,
     word_spans,
@@ -100,6 +101,7 @@ _SALIENT_VOTES = 0.3  # its votes (summed "about", less the rank penalty)
 _HEADLINE_SIMILARITY = 0.5  # the story's cosine with a long question whose headline answers it
 _HEADLINE_STORY = 0.3  # and the share of the question's focus weight the story (with its title) holds
 _HEADLINE_FIGURE = 0.1  # a headline's number or date counts for less than the story's own sentences
+_OPENING_WEIGHT = 0.5  # a focus word of the question a follow-up's "it" points back to
 _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
 
 
@@ -166,11 +168,14 @@ class ExtractiveGenerator:
         if closed:
             scope.add(q.target_stem or "")  # "What nationality is Radescu?": "the Romanian" says it without the word
         # A follow-up's own words ("Which judge ruled?") are what a sentence must be about; the question before it
-        # found the article (retrieval searched both) and needn't be said again, unless the follow-up says nothing
-        # of its own ("Over how long?").
+        # found the article (retrieval searched both) and needn't be said again.
         weights = {f: self.idf(f) for f in q.focus if f not in scope and f not in q.earlier}
         if sum(weights.values()) <= 0:
-            weights = {f: self.idf(f) for f in q.focus if f not in scope}
+            # Nothing of its own ("Over how long?", "What drove it?"): about what the conversation opened with.
+            weights = {f: self.idf(f) for f in q.opening or q.focus if f not in scope}
+        elif q.opening and points_back(last_question(q.text)):
+            # "Who announced it?": "it" is what the conversation opened with (the new plant), in part.
+            weights |= {f: _OPENING_WEIGHT * self.idf(f) for f in q.opening if f not in scope and f not in weights}
         total = sum(weights.values())
         if total <= 0:
             return None

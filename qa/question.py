@@ -56,7 +56,8 @@ _STOP = (
     _set(
         "what which who whom whose when where why how much many long old big the a an of in on at for to from by with "
         "is are was were be been do does did will would can could should must may might has have had and or it its "
-        "this that these those his her their he she they there then than about into after before over under up down "
+        "this that these those his her their he she they them him we you me our your my there then than about into "
+        "after before over under up down "
         "out so not no yes also just now recently week year day today called name named "
         # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
         # shares them, and the answer sentence seldom repeats them.
@@ -133,6 +134,13 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "cfo": ("financial",),
     "ceo": ("executive",),
     "coo": ("operating",),
+    # How someone responded is what they said or did next ("Orrin Chemicals said it would appeal"); how a
+    # stock or a market reacted, which way it moved ("The shares rose 6 percent").
+    "respond": ("said", "say", "repli", "react", "vow", "announc", "statement"),
+    "react": (
+        *("respond", "said", "say", "statement"),
+        *("rose", "rise", "fell", "fall", "jump", "drop", "gain", "slid", "climb", "plung", "soar"),
+    ),
     "revenu": ("sale", "turnov"),
     "profit": ("earn", "net", "incom"),
     "earn": ("profit", "revenu", "quarter", "result", "incom"),
@@ -213,6 +221,9 @@ class Question:
     # Focus stems only the question before it gives, when a follow-up is searched with that question ("How many
     # people died? Who is the grid operator?"): what the conversation is about, not what is asked now.
     earlier: tuple[str, ...] = ()
+    # Of those, the stems of the question that opened the conversation's subject (the first joined): what a
+    # follow-up saying nothing of its own ("What drove it?") is about.
+    opening: tuple[str, ...] = ()
 
     @property
     def target_stem(self) -> str | None:
@@ -267,14 +278,24 @@ def analyse(text: str) -> Question:
         }
         focus = tuple(dict.fromkeys(stem(w) for w in tokens if w not in _STOP and w not in ignore))
     else:
-        focus = tuple(dict.fromkeys(focus_stems(_EVENT_VERB.sub(" ", text) if kind in _WHEN_WHERE else text)))
+        if kind in _WHEN_WHERE:
+            text_read = _EVENT_VERB.sub(" ", text)
+        elif kind is Kind.CAUSE:
+            # "What drove it?": the article says what did, not "drove" ("…rises 18 percent on strong chip demand").
+            text_read = _CAUSE_ASKED.sub(" ", text)
+        else:
+            text_read = text
+        focus = tuple(dict.fromkeys(focus_stems(text_read)))
     described = _described(text, names)
-    now = _last_question(text)
+    now = last_question(text)
     earlier = tuple(f for f in focus if f not in set(focus_stems(now))) if now != text else ()
-    return Question(text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described, earlier)
+    opening = tuple(f for f in earlier if f in set(focus_stems(text[: text.find("?") + 1])))
+    return Question(
+        text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described, earlier, opening
+    )
 
 
-def _last_question(text: str) -> str:
+def last_question(text: str) -> str:
     """Of two questions ("How many people died? Who is the grid operator?"), the last, the one being asked."""
     asked = text.rstrip().rstrip("?")
     return asked[asked.rindex("?") + 1 :] if "?" in asked else text
@@ -349,7 +370,7 @@ def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
     # the question word nearest the end is the one being asked; a relative "…, who died aged 40," is not one.
     # Of two questions (a follow-up searched with the question before it), the last is the one being asked: the
     # scan below would take the "who" of "How many people died? Who is the grid operator?" for a relative clause.
-    if (last := _last_question(text)) != text:
+    if (last := last_question(text)) != text:
         text, tokens = last, words(last)
     relative = {len(words(text[: m.start()])) for m in re.finditer(r",\s*(who|which|whose|whom)\b", text, re.I)}
     found = _asked(text, tokens, relative)
@@ -410,8 +431,12 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.CAUSE, None
         if w == "what" and tokens[-2:] in (["die", "of"], ["die", "from"], ["died", "of"], ["died", "from"]):
             return Kind.CAUSE, None  # "What did Greenspan die of?"
-        if w == "what" and nxt in _CAUSE_VERBS:
-            return Kind.CAUSE, None  # "What caused the crash?"
+        if w == "what" and nxt in _CAUSE_VERBS and (nxt not in _LED or tokens[i + 2 : i + 3] == ["to"]):
+            return Kind.CAUSE, None  # "What caused the crash?", "What led to the fall?" (not "what led the team")
+        if w == "what" and (
+            nxt == "behind" or (nxt in ("is", "was", "are", "were") and tokens[i + 2 : i + 3] == ["behind"])
+        ):
+            return Kind.CAUSE, None  # "What is behind the delay?"
         if w == "what" and _EVENT_VERB.fullmatch(nxt):
             return Kind.ANY, None  # "What happened in Ossery?": the event, in whatever words
         if w in ("who", "whom", "whose"):
@@ -506,7 +531,14 @@ def _named_noun(rest: list[str]) -> str | None:
 
 
 _SINCE = _set("since ago after before until till")
-_CAUSE_VERBS = _set("caused causes cause sparked sparks triggered triggers prompted prompts")
+# "What drove the rise?", "What led to the fall?", "What is behind the delay?": what brought it about.
+_CAUSE_VERBS = _set(
+    "caused causes cause sparked sparks triggered triggers prompted prompts drove drives fuelled fueled fuels led leads"
+)
+_LED = _set("led leads")
+_CAUSE_ASKED = re.compile(
+    rf"(?<=\bwhat)(?:'s|’s|\s+(?:is|was|are|were))?\s+(?:{'|'.join(_CAUSE_VERBS)}|behind)\b", re.I
+)
 _RELATIVES = _set("who whom whose which that where when")
 _PREPOSITIONS = _set(
     "in on at for with from by to of about over after before during amid among against despite through toward "
@@ -657,6 +689,13 @@ _SAME_WORDS = (
     "run operate operator",  # "Who runs the grid?": "the grid operator"
     "rain rainfall",  # "Keldry's rainfall" is the rain it recorded
     "snow snowfall",
+    # What people type and what articles write: "the new plant" is "a new factory", "the stock" its "shares",
+    # "the rail line" a "railway", "the cleanup" the "cleaning", "dumped" solvents were "discharged".
+    "plant factory facility",
+    "stock share",
+    "rail railway",
+    "cleanup clean",
+    "dump discharge spill",
 )
 _IRREGULAR_VERBS = (
     "say said says",

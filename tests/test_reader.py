@@ -200,6 +200,15 @@ ARTICLES = {
         "Heliant reported a record profit on Thursday. Chief financial officer Jonas Pereira said the company would "
         "open a new factory in Lisbrook.",
     ),
+    "orders": (
+        "Arvel sales climb",
+        "Arvel's sales rose 9 percent in the quarter, helped by orders for its processors from data centre operators. "
+        "The company also named a new chairman.",
+    ),
+    "railway": (
+        "Storm closes schools",
+        "Schools stayed closed on Wednesday, and the coastal railway between Holm and Brask was suspended.",
+    ),
     "counties": (
         "Hurricane death toll rises",
         "Twenty-four deaths were recorded in Charlotte County, officials said on Tuesday.",
@@ -879,6 +888,78 @@ def test_a_follow_up_is_searched_with_the_question_that_opened_its_subject(reade
     # Short but naming a new subject, it is searched alone; and a name an answer gave is no new subject.
     assert reader.condense("Who is Emil Radescu?", history) == "Who is Emil Radescu?"
     assert reader.condense("Is Amara Quist a reporter?", history).startswith("How much net profit")
+
+
+def test_he_in_a_follow_up_is_the_person_the_conversation_named_last(reader: ExtractiveGenerator) -> None:
+    history = talk(
+        "Who have Tavros United signed?",
+        "Emil Radescu — “Tavros United signed the striker Emil Radescu from Dorvik Athletic on Monday.” [1]",
+        "Which club was he at?",
+        "Dorvik Athletic — “…from Dorvik Athletic on Monday.” [1]",  # no person: a club answers a which-question
+    )
+    question = reader.condense("How old is he?", history)
+    assert question.endswith(" How old is Emil Radescu?"), question
+    # The other questions say nothing of his age; "The 24-year-old Romanian" is who he is, the passage says.
+    answer = reader.answer(question, passages("transfer"))
+    assert "The 24-year-old Romanian" in answer and answer.endswith("[1]"), answer
+    assert reader.condense("What is his shirt number?", history).endswith(" What is Emil Radescu's shirt number?")
+    # Nobody named yet: "he" is left as typed, for the search and the reader to make what they can of it.
+    club = talk("Which club did Tavros sign a striker from?", "Dorvik Athletic — “…from Dorvik Athletic…” [1]")
+    assert reader.condense("How old is he?", club).endswith(" How old is he?")
+
+
+def test_a_follow_up_saying_nothing_of_its_own_is_about_what_the_conversation_opened_with(
+    reader: ExtractiveGenerator,
+) -> None:
+    history = talk(
+        "How much did Arvel's sales rise?",
+        "9 percent — “Arvel's sales rose 9 percent in the quarter…” [1]",
+        "Who is the new chairman?",
+        "The indexed articles do not answer this question.",
+    )
+    question = reader.condense("What drove it?", history)
+    answer = reader.answer(question, passages("orders"))
+    # The sales rose, helped by orders: not the chairman, whom the question just before was about.
+    assert answer.startswith("Arvel's sales rose 9 percent") and answer.endswith("[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("What drove the rise in Arvel's sales?", ("rise", "arvel", "sale")),
+        ("What led to the rise in Arvel's sales?", ("rise", "arvel", "sale")),
+        ("What's behind the rise in Arvel's sales?", ("rise", "arvel", "sale")),
+        ("What drove it?", ()),  # a follow-up: what "it" is, the conversation says
+    ],
+)
+def test_what_drove_or_led_to_something_asks_for_its_cause(question: str, focus: tuple[str, ...]) -> None:
+    # The article says what did it ("helped by orders", "on strong demand"), seldom that it "drove" it.
+    assert (analyse(question).kind, analyse(question).focus) == (Kind.CAUSE, focus)
+    assert analyse("What led the team?").kind is not Kind.CAUSE
+
+
+def test_what_moved_a_figure_is_its_cause() -> None:
+    causes = [c.text for c in find(Kind.CAUSE, ARTICLES["orders"][1])]
+    assert causes == ["orders for its processors from data centre operators"]
+    assert [c.text for c in find(Kind.CAUSE, "Heliant profit rises 18 percent on strong chip demand")] == [
+        "strong chip demand"
+    ]
+    assert find(Kind.CAUSE, "The talks went on through the night.") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "said"),
+    [
+        ("How did Velora respond?", "court", "Velora said it would appeal."),
+        ("How did the markets react to the tariffs?", "tariffs", "Markets fell in Tokyo."),
+        ("Which rail line was suspended?", "railway", "the coastal railway between Holm and Brask"),
+    ],
+)
+def test_a_question_in_other_words_than_the_article_s(
+    reader: ExtractiveGenerator, question: str, key: str, said: str
+) -> None:
+    answer = reader.answer(question, passages(key, "chipmaker"))
+    assert said in answer.splitlines()[0] and answer.splitlines()[0].endswith("[1]"), answer
 
 
 def test_a_follow_up_is_read_as_the_question_asked_now(reader: ExtractiveGenerator) -> None:
