@@ -36,6 +36,7 @@ _UNITS_OF: dict[str, tuple[str, ...]] = {
     "mass": ("kilograms?", "kg", "grams?", "tonnes?", "tons?", "pounds?", "lbs?", "ounces?"),
     "volume": ("litres?", "liters?", "gallons?", "barrels?"),
     "power": ("megawatts?", "gigawatts?", "MW", "GW"),
+    "magnitude": ("magnitude",),  # "a 7.2-magnitude temblor", "a magnitude 6.3 earthquake"
     "length": (
         *("kilomet(?:re|er)s?", "km", "miles?", "met(?:re|er)s?", "m", "feet", "foot", "ft", "inch(?:es)?"),
         *(r"in(?=\.)", "centimet(?:re|er)s?", "cm", "millimet(?:re|er)s?", "mm", "yards?"),
@@ -79,6 +80,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"{_QUALIFIER}?(?:{_NUM}){_SCALE}?\s?{_UNITS}\b(?:\s(?:per|an|a)\s(?:hour|second|day|year))?"
         # As an adjective: "the 14-foot-tall Nova-C lander", "a 300-mile trip".
         rf"|\b(?:{_NUM})-{_UNITS}(?:-(?:tall|high|long|wide|deep|thick))?\b"
+        r"|\bmagnitude[- ]\d(?:\.\d)?\b"
     ),
     "count": re.compile(rf"\b{_QUALIFIER}?(?:{_NUM}){_SCALE}?\b"),
     # "about half of Twitter's staff", "two-thirds of voters": a share written in words.
@@ -420,6 +422,9 @@ def _spans(family: str, sentence: str, context: str = "") -> list[Candidate]:
     return spans
 
 
+_DAY_OF = re.compile(rf"\b{MONTH}\s$")
+
+
 def _is_count(sentence: str, m: re.Match[str]) -> bool:
     # A bare number that is really a year, a money or measure amount, an ordinal or part of a name is no count.
     text = m.group().strip()
@@ -428,6 +433,8 @@ def _is_count(sentence: str, m: re.Match[str]) -> bool:
         return False
     if m.start() > 0 and sentence[m.start() - 1] in "$£€¥":
         return False
+    if _DAY_OF.search(sentence[: m.start()]) and re.fullmatch(r"\d\d?", text):
+        return False  # "the eight local Jan. 6 defendants": a day of the month
     return not re.match(rf"\s?(?:{_CURRENCY_WORDS}|{_UNITS})\b", sentence[m.end() :])
 
 

@@ -163,6 +163,20 @@ class ExtractiveGenerator:
     # --- reading ------------------------------------------------------------------------------------------
     def pick(self, q: Question, passages: Sequence[Passage]) -> Pick | None:
         """The sentence that answers ``q`` and its short answer, or None when no retrieved sentence does."""
+        found = self._pick(q, passages, q)
+        whole = any(not p.ranked for p in passages)
+        if found is None and whole and (last := last_question(q.text)) != q.text:
+            # A follow-up no sentence answers naming what the whole conversation named ("How many have ended up in
+            # hospital?", after "How many people have caught measles in Texas?") may be answered by one naming
+            # what the follow-up itself names, in a passage naming the conversation's ("Twenty-two people…").
+            # Only once the top article has been read whole (see Answerer.stream): a sentence there naming the
+            # conversation's place ("Saturday's quake has left at least 1,297 dead… reported Haiti's…") is the
+            # likelier answer than one in the ranked passages that doesn't ("It killed an estimated 200,000").
+            found = self._pick(q, passages, analyse(last))
+        return found
+
+    def _pick(self, q: Question, passages: Sequence[Passage], now: Question) -> Pick | None:
+        """:meth:`pick`, a sentence naming what ``now`` names (the question itself, or the follow-up asked last)."""
         scope = {stem(w) for n in q.names if n in HOME_COUNTRY for w in words(n)}
         closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
         if closed:
@@ -181,13 +195,16 @@ class ExtractiveGenerator:
             return None
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
-        required = required_names(q)
-        owners = owners_named(q)
-        places = places_asked(q)
-        counted_in = places_counted_in(q)
+        required = required_names(now)
+        # The names and places only earlier questions said are the story's: a follow-up naming no one is answered
+        # from a passage (or an article titled) naming one of them.
+        setting = (required_names(q) | places_counted_in(q)) - required - places_counted_in(now)
+        owners = owners_named(now)
+        places = places_asked(now)
+        counted_in = places_counted_in(now)
         # A year the question names, when it asks for something else: the sentence that names another year
         # tells of another one.
-        years = set(_YEAR_IN.findall(q.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
+        years = set(_YEAR_IN.findall(now.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
         light = light_words(q)
         content = [f for f in weights if f not in name_stems and f not in q.described and f not in light]
         eligible: list[tuple[float, Sentence]] = []
@@ -198,6 +215,12 @@ class ExtractiveGenerator:
             about = self._about(sentence, weights, total)
             if about < MIN_ABOUT or not names_present(q, sentence, required):
                 continue
+            if (
+                setting
+                and not required
+                and not setting & (set(sentence.stems) | sentence.context_stems | sentence.title_stems)
+            ):
+                continue  # "How many people were killed?", in a talk about Haiti's quake: not Turkey's
             if not ordinal_present(places, sentence) or not place_present(counted_in, sentence):
                 continue
             # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
@@ -407,7 +430,8 @@ class ExtractiveGenerator:
         untagged = False
         for cand in _candidates(q, sentence):
             first, last = _word_range(spans, cand)
-            cand_stems = set(sentence.stems[first : last + 1])
+            # (A one-character candidate, "the number 9 shirt", holds no word: the slot is the word after it.)
+            cand_stems = set(sentence.stems[first : last + 1]) if _holds_word(spans, first, cand) else set()
             # The answer is not what the question already says ("Which club did Radescu leave?" is not Radescu).
             # (By all its words and numbers: "Category 4" is not "category", whatever the index keeps of "4".)
             # (Nor a question word in the sentence's form: "Led by Jared Isaacman…" for "Who leads…?".)
@@ -630,7 +654,7 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     if any(abbreviated_by(cand.text, a) for a in acronyms(q.names)):
         return False  # "New York City" for "…launched from in NYC?": the question's own place, spelled out
-    if all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
+    if cand_stems and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
     if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or place_kind(cand.text) or _VENUE.search(cand.text)):
         return False  # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio"
@@ -836,6 +860,10 @@ def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int
         return inside[0], inside[-1]
     before = sum(1 for s, _ in spans if s < cand.start)  # a one-letter candidate: the word slot it sits in
     return before, before
+
+
+def _holds_word(spans: list[tuple[int, int]], i: int, cand: Candidate) -> bool:
+    return i < len(spans) and spans[i][0] < cand.end and spans[i][1] > cand.start
 
 
 def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bool:

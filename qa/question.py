@@ -141,6 +141,9 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
         *("respond", "said", "say", "statement"),
         *("rose", "rise", "fell", "fall", "jump", "drop", "gain", "slid", "climb", "plung", "soar"),
     ),
+    # Someone caught by the police was arrested; someone who caught a disease is one of its cases.
+    "catch": ("arrest", "captur", "detain", "infect", "case"),
+    "caught": ("arrest", "captur", "detain", "infect", "case"),
     "revenu": ("sale", "turnov"),
     "profit": ("earn", "net", "incom"),
     "earn": ("profit", "revenu", "quarter", "result", "incom"),
@@ -201,7 +204,14 @@ def dimension_asked(q: Question) -> str | None:
     """The kind of measure an amount question asks for, by its words, or None ("How big…?" may be any)."""
     if q.kind is not Kind.AMOUNT:
         return None
-    return next((_DIMENSION_ASKED[w] for w in words(q.text) if w in _DIMENSION_ASKED), None)
+    asked = words(q.text)
+    if "magnitude" in asked or (_QUAKES.intersection(asked) and _STRENGTH.intersection(asked)):
+        return "magnitude"  # "How strong was the earthquake?": its magnitude, not how far away it struck
+    return next((_DIMENSION_ASKED[w] for w in asked if w in _DIMENSION_ASKED), None)
+
+
+_QUAKES = frozenset({"earthquake", "earthquakes", "quake", "quakes", "temblor", "tremor", "aftershock"})
+_STRENGTH = frozenset({"strong", "big", "powerful", "large", "magnitude"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,13 +381,22 @@ def _kind_and_target(text: str, tokens: list[str]) -> tuple[Kind, str | None]:
     # Of two questions (a follow-up searched with the question before it), the last is the one being asked: the
     # scan below would take the "who" of "How many people died? Who is the grid operator?" for a relative clause.
     if (last := last_question(text)) != text:
-        text, tokens = last, words(last)
+        opener = _ELLIPSIS.match(last)
+        if opener and _asked(last[opener.end() :], words(last[opener.end() :]), set())[0] is Kind.ANY:
+            # "How many people were killed? And the injured?", "What about in Texas?": asked as the one before.
+            before = text.rstrip().rstrip("?")
+            before = before[: before.rindex("?") + 1]
+            return _kind_and_target(before, words(before))
+        return _kind_and_target(last, words(last))
     relative = {len(words(text[: m.start()])) for m in re.finditer(r",\s*(who|which|whose|whom)\b", text, re.I)}
     found = _asked(text, tokens, relative)
     if found[0] is Kind.ANY and relative:
         # No other question word: the comma opened the question ("As of this week, which item can…?").
         found = _asked(text, tokens, set())
     return found
+
+
+_ELLIPSIS = re.compile(r"\s*(?:and|(?:and )?(?:what|how) about)\b", re.IGNORECASE)
 
 
 def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str | None]:
@@ -696,6 +715,7 @@ _SAME_WORDS = (
     "rail railway",
     "cleanup clean",
     "dump discharge spill",
+    "earthquake quake temblor tremor",
 )
 _IRREGULAR_VERBS = (
     "say said says",

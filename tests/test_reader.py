@@ -7,6 +7,7 @@ keeps these cases about the reading rules rather than a corpus's statistics.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -208,6 +209,20 @@ ARTICLES = {
     "railway": (
         "Storm closes schools",
         "Schools stayed closed on Wednesday, and the coastal railway between Holm and Brask was suspended.",
+    ),
+    "measles": (
+        "Measles cases rise after first death",
+        "Texas reported 159 measles cases in its outbreak, most of them in Gaines County. Twenty-two people have "
+        "been hospitalized as of Tuesday.",
+    ),
+    "measles-rest": (
+        "Measles cases rise after first death",
+        "About 1 in 5 children who fall ill end up in hospital, the CDC says.",
+    ),
+    "quake": (
+        "Haiti earthquake",
+        "On Saturday, the island was hit by a temblor two times larger than the one in 2010. The 7.2-magnitude "
+        "temblor struck about 78 miles from the capital.",
     ),
     "counties": (
         "Hurricane death toll rises",
@@ -960,6 +975,50 @@ def test_a_question_in_other_words_than_the_article_s(
 ) -> None:
     answer = reader.answer(question, passages(key, "chipmaker"))
     assert said in answer.splitlines()[0] and answer.splitlines()[0].endswith("[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("conversation", "kind", "target"),
+    [
+        ("How many people were killed? And the injured?", Kind.COUNT, "people"),
+        ("How many people died? What about in Texas?", Kind.COUNT, "people"),
+        ("How much did it cost? And how long did it take?", Kind.DURATION, None),  # a question of its own
+        ("Who won the race? And who came second?", Kind.PERSON, None),
+    ],
+)
+def test_and_the_injured_is_asked_as_the_question_before_it(conversation: str, kind: Kind, target: str | None) -> None:
+    asked = analyse(conversation)
+    assert (asked.kind, asked.target) == (kind, target)
+
+
+def test_a_follow_up_s_sentence_needn_t_name_what_only_earlier_questions_named(reader: ExtractiveGenerator) -> None:
+    history = talk("How many people have caught measles in Texas?", "159 — “Texas reported 159 measles cases…” [1]")
+    question = reader.condense("How many have ended up in hospital?", history)
+    ranked = passages("measles", "measles-rest")
+    # Read as the whole conversation names things, no sentence about hospital names Texas: refused, and the top
+    # article is read whole (Answerer.stream). Only then is the follow-up's own naming enough, in a passage naming
+    # Texas: "Twenty-two people…", not the CDC's nationwide sentence, more about "end up in hospital" as it is.
+    assert reader.answer(question, ranked) == CANNOT_ANSWER
+    whole = [ranked[0], replace(ranked[1], ranked=False)]
+    answer = reader.answer(question, whole)
+    assert answer == "Twenty-two people have been hospitalized as of Tuesday. [1]", answer
+
+
+def test_how_strong_an_earthquake_was_is_its_magnitude(reader: ExtractiveGenerator) -> None:
+    assert [c.text for c in find(Kind.AMOUNT, "A magnitude 6.3 earthquake struck Hatay.")] == ["magnitude 6.3"]
+    answer = reader.answer("How strong was the earthquake in Haiti?", passages("quake"))
+    assert lead_and_marker(answer) == ("7.2-magnitude", "[1]"), answer  # not "two" (times larger), not "78 miles"
+
+
+def test_a_day_of_the_month_is_no_count() -> None:
+    sentence = "The party does not view the eight local Jan. 6 defendants as patriots."
+    assert [c.text for c in find(Kind.COUNT, sentence)] == ["eight"]
+
+
+def test_a_one_character_number_is_not_taken_for_the_word_after_it(reader: ExtractiveGenerator) -> None:
+    # "the number 9 shirt": the "9" is no word of the question, though "shirt", the word after it, is.
+    answer = reader.answer("What shirt number will Radescu wear?", passages("transfer"))
+    assert lead_and_marker(answer) == ("9", "[1]"), answer
 
 
 def test_a_follow_up_is_read_as_the_question_asked_now(reader: ExtractiveGenerator) -> None:
