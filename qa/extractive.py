@@ -671,6 +671,8 @@ def _tagged_as_asked(q: Question, sentence: str, cand: Candidate) -> bool:
     if q.kind is Kind.PLACE and sentence[cand.end :].startswith("-based"):
         return True  # "a Lewes-based nonprofit": the tagger takes "Lewes" for a people; "-based" says a place
     labels = labels_at(sentence, cand.start, cand.end)
+    if q.kind is Kind.PLACE and "PERSON" in labels and not labels & _PLACE_TAGS and looks_like_person(cand.text):
+        return False  # "Olivia Pollock and Hutchinson were arrested…": people, though the tagger half sees a body
     refused = _TAGS_REFUSED[q.kind]
     if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
         refused = refused | {"ORG", "NORP"}  # "Which doctor…?" wants a person, not a clinic
@@ -696,6 +698,7 @@ _TAGS_REFUSED = {
     Kind.PLACE: _NOT_NAMES_OF_ANY | {"PERSON", "NORP", "EVENT", "PRODUCT"},
     Kind.NAME: frozenset(),  # a thing may be a number ("780-72" for the vote) or a date; see _tagged_as_asked
 }
+_PLACE_TAGS = frozenset({"GPE", "LOC", "FAC"})
 _AGENT_NOUN = re.compile(r"(?:ist|ian|er|or|ant|ent)s?$")
 _WORKS = frozenset(
     [

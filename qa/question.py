@@ -142,8 +142,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
         *("rose", "rise", "fell", "fall", "jump", "drop", "gain", "slid", "climb", "plung", "soar"),
     ),
     # Someone caught by the police was arrested; someone who caught a disease is one of its cases.
-    "catch": ("arrest", "captur", "detain", "infect", "case"),
-    "caught": ("arrest", "captur", "detain", "infect", "case"),
+    "catch": ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill"),
+    "caught": ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill"),
     "revenu": ("sale", "turnov"),
     "profit": ("earn", "net", "incom"),
     "earn": ("profit", "revenu", "quarter", "result", "incom"),
@@ -570,6 +570,8 @@ def _typed(noun: str | None) -> tuple[Kind, str | None]:
     needs none: its unit says what it is ("15 percent" is the share, "164 kilometres per hour" the speed)."""
     if noun in _MEASURE_NOUNS:
         return Kind.AMOUNT, None
+    if noun == "toll":
+        return Kind.COUNT, None  # "What's the death toll?": how many died, however the article words it
     kind = _kind_of_noun(noun)
     return kind, None if kind is Kind.PERCENT else noun
 
@@ -700,7 +702,8 @@ def _names(text: str) -> list[str]:
 # answered by "…, Fuller said."; every form of one verb stands for the others.
 # Words that stand for one another every way round (each is an alternative of every other in its group).
 _SAME_WORDS = (
-    "die kill death dead fatal",
+    "die kill death dead fatal toll",
+    "research study",  # "Who led the research?": "Ian Cousins, lead author of the study"
     "probe investigation inquiry",
     "sue sued lawsuit suit complaint",  # the stemmer leaves "sue" but cuts "sued" to "su"; "filed her complaint"
     "lead leader led head",  # "Who leads US Southern Command?": "the head of US Southern Command"

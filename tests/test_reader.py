@@ -224,6 +224,15 @@ ARTICLES = {
         "On Saturday, the island was hit by a temblor two times larger than the one in 2010. The 7.2-magnitude "
         "temblor struck about 78 miles from the capital.",
     ),
+    "study": (
+        "Rainwater unsafe to drink",
+        "The research was paid for by the Swedish Research Council, said Martin Scheringer. Rainwater everywhere "
+        "would be judged unsafe to drink, said Ian Cousins, lead author of the study.",
+    ),
+    "arrests": (
+        "Polk sheriff on the pardons",
+        "Olivia Pollock and Hutchinson were arrested in 2021 and released on bond.",
+    ),
     "counties": (
         "Hurricane death toll rises",
         "Twenty-four deaths were recorded in Charlotte County, officials said on Tuesday.",
@@ -1008,6 +1017,30 @@ def test_how_strong_an_earthquake_was_is_its_magnitude(reader: ExtractiveGenerat
     assert [c.text for c in find(Kind.AMOUNT, "A magnitude 6.3 earthquake struck Hatay.")] == ["magnitude 6.3"]
     answer = reader.answer("How strong was the earthquake in Haiti?", passages("quake"))
     assert lead_and_marker(answer) == ("7.2-magnitude", "[1]"), answer  # not "two" (times larger), not "78 miles"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "said"),
+    [
+        # "What's the death toll?" asks how many died, in the article's words for dying.
+        ("What's the death toll in the storm?", Kind.COUNT, "Three people were killed"),
+        # Research is a study; one led it as its lead author.
+        ("Who led the research?", Kind.PERSON, "Ian Cousins"),
+    ],
+)
+def test_what_people_type_is_read_in_the_article_s_words(
+    reader: ExtractiveGenerator, question: str, kind: Kind, said: str
+) -> None:
+    assert analyse(question).kind is kind
+    key = {"storm": "storm", "research": "study"}
+    answer = reader.answer(question, passages(next(v for k, v in key.items() if k in question)))
+    assert said in answer.splitlines()[0] and answer.endswith("[1]"), answer
+
+
+def test_where_is_not_answered_by_people(reader: ExtractiveGenerator) -> None:
+    # The small tagger sees a body in "Olivia Pollock and Hutchinson" as well as people: people are no place.
+    answer = reader.answer("Where were they arrested?", passages("arrests"))
+    assert not answer.startswith("Olivia Pollock and Hutchinson —"), answer
 
 
 def test_a_day_of_the_month_is_no_count() -> None:
