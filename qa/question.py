@@ -702,7 +702,7 @@ def _names(text: str) -> list[str]:
 # answered by "…, Fuller said."; every form of one verb stands for the others.
 # Words that stand for one another every way round (each is an alternative of every other in its group).
 _SAME_WORDS = (
-    "die kill death dead fatal toll",
+    "die kill death dead fatal",
     "research study",  # "Who led the research?": "Ian Cousins, lead author of the study"
     "probe investigation inquiry",
     "sue sued lawsuit suit complaint",  # the stemmer leaves "sue" but cuts "sued" to "su"; "filed her complaint"
