@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from qa.candidates import looks_like_person
+from qa.places import place_kind
 from qa.prompt import Message
 from qa.question import Kind, analyse, words
 
@@ -91,12 +92,18 @@ def last_person(history: Sequence[Message]) -> str | None:
 def goes_on(question: str, said: set[str]) -> bool:
     """Whether ``question`` goes on with a conversation whose words (lower case) are ``said``: it points back
     ("what did he say?"), or it names nothing the conversation hasn't ("How many people were injured?", "How old is
-    Radescu?" after an answer naming him). A question naming someone or something new opens a subject of its own."""
+    Radescu?" after an answer naming him). A question naming someone or something new opens a subject of its own; a
+    country or a state alone does not ("How much aid has the US sent?", in a talk about Haiti's earthquake)."""
     if not said:
         return False
     if points_back(question):
         return True
-    return all(w.lower() in said for name in analyse(question).names for w in words(name))
+    # A country or a state is no new subject: "How much aid has the US sent?" still asks about Haiti's quake.
+    names = [n for n in analyse(question).names if place_kind(n) not in _COUNTRY_OR_STATE]
+    return all(w.lower() in said for name in names for w in words(name))
+
+
+_COUNTRY_OR_STATE = frozenset({"country", "state"})
 
 
 def points_back(question: str) -> bool:

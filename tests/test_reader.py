@@ -932,6 +932,13 @@ def test_he_in_a_follow_up_is_the_person_the_conversation_named_last(reader: Ext
     assert reader.condense("How old is he?", club).endswith(" How old is he?")
 
 
+def test_a_country_named_in_a_follow_up_opens_no_subject_of_its_own(reader: ExtractiveGenerator) -> None:
+    history = talk("How strong was the earthquake in Haiti?", "7.2-magnitude — “The 7.2-magnitude temblor…” [1]")
+    # Searched alone, "the US" and "aid" find another story (Ukraine's); the talk is still of Haiti's quake.
+    assert reader.condense("How much aid has the US sent?", history).startswith("How strong was the earthquake")
+    assert reader.condense("How much aid has Heliant sent?", history) == "How much aid has Heliant sent?"
+
+
 def test_a_follow_up_saying_nothing_of_its_own_is_about_what_the_conversation_opened_with(
     reader: ExtractiveGenerator,
 ) -> None:
