@@ -144,6 +144,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # Someone caught by the police was arrested; someone who caught a disease is one of its cases.
     "catch": ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill"),
     "caught": ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill"),
+    "number": ("no",),  # "What number did Franco Harris wear?": "his No. 32 jersey"
     "revenu": ("sale", "turnov"),
     "profit": ("earn", "net", "incom"),
     "earn": ("profit", "revenu", "quarter", "result", "incom"),

@@ -233,6 +233,11 @@ ARTICLES = {
         "Polk sheriff on the pardons",
         "Olivia Pollock and Hutchinson were arrested in 2021 and released on bond.",
     ),
+    "jersey": (
+        "Franco Harris dies at 72",
+        "Harris ran 42 yards for the touchdown in 1972. The Steelers had planned to retire his No. 32 jersey on "
+        "Saturday.",
+    ),
     "counties": (
         "Hurricane death toll rises",
         "Twenty-four deaths were recorded in Charlotte County, officials said on Tuesday.",
@@ -1053,6 +1058,11 @@ def test_where_is_not_answered_by_people(reader: ExtractiveGenerator) -> None:
 def test_a_day_of_the_month_is_no_count() -> None:
     sentence = "The party does not view the eight local Jan. 6 defendants as patriots."
     assert [c.text for c in find(Kind.COUNT, sentence)] == ["eight"]
+
+
+def test_a_number_asked_for_may_be_written_no(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("What number did Franco Harris wear?", passages("jersey"))
+    assert lead_and_marker(answer) == ("32", "[1]"), answer
 
 
 def test_a_one_character_number_is_not_taken_for_the_word_after_it(reader: ExtractiveGenerator) -> None:
