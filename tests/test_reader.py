@@ -238,6 +238,11 @@ ARTICLES = {
         "Harris ran 42 yards for the touchdown in 1972. The Steelers had planned to retire his No. 32 jersey on "
         "Saturday.",
     ),
+    "march": (
+        "March of the Mummies",
+        "The former chancellor once told MPs that mums were owed a debt of thanks. Thousands of mothers marched "
+        "through London on Saturday to demonstrate against the cost of childcare.",
+    ),
     "counties": (
         "Hurricane death toll rises",
         "Twenty-four deaths were recorded in Charlotte County, officials said on Tuesday.",
@@ -1058,6 +1063,15 @@ def test_where_is_not_answered_by_people(reader: ExtractiveGenerator) -> None:
 def test_a_day_of_the_month_is_no_count() -> None:
     sentence = "The party does not view the eight local Jan. 6 defendants as patriots."
     assert [c.text for c in find(Kind.COUNT, sentence)] == ["eight"]
+
+
+def test_what_people_protest_about_is_a_matter_not_a_name(reader: ExtractiveGenerator) -> None:
+    assert analyse("What were the mums protesting about?").kind is Kind.ANY
+    assert analyse("What is the lawsuit about?").kind is Kind.ANY
+    assert analyse("What about the injured?").kind is not Kind.ANY  # an ellipsis, asked as the question before
+    # Mums are mothers, and they protested by demonstrating: not "MPs", the one name near "mums".
+    answer = reader.answer("What were the mums protesting about?", passages("march"))
+    assert answer.startswith("Thousands of mothers marched") and answer.endswith("[1]"), answer
 
 
 def test_a_number_asked_for_may_be_written_no(reader: ExtractiveGenerator) -> None:
