@@ -4,8 +4,10 @@ People chat in follow-ups ("How many people died?", "Who runs the grid?", "And t
 searched alone, they find whatever other story shares their few words. A follow-up is therefore searched together
 with the question that opened the subject of the conversation (the last one that named someone or something the
 conversation hadn't) and the two questions since, unless it names something new itself, which opens a subject of
-its own. The words are only searched with: what the follow-up asks is read from the follow-up (qa.question reads
-the last of several joined questions as the one asked).
+its own (a country or a state alone does not). The words are only searched with: what the follow-up asks is read
+from the follow-up (qa.question reads the last of several joined questions as the one asked, and "And the injured?"
+as the one before it was). "He" or "she" in the follow-up is read as the person the conversation named last ("How old
+is he?" as "How old is Emil Radescu?").
 
 The extractive reader, which has no model to rewrite a follow-up, searches and reads this text. With a model, the
 model's rewrite is what it answers, but the search keeps this context too: on the held-out conversations of
