@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -22,6 +23,13 @@ class Document:
     url: str = ""
     author: str = ""
     path: str = ""  # where it was loaded from, relative to the documents folder when inside it
+
+    def __post_init__(self) -> None:
+        # One spelling of "González" (NFC, as keyboards type it), whatever the file had: written with a combining
+        # accent, its BM25 tokens were "gonza" and "lez", and a question naming her matched neither.
+        self.title, self.text, self.author, self.source = (
+            unicodedata.normalize("NFC", x) for x in (self.title, self.text, self.author, self.source)
+        )
 
     @property
     def content_hash(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,6 +99,9 @@ class Answerer:
         passages (:mod:`qa.support`) and yielded with the markers of the passages that support it, or dropped.
         """
         started = time.perf_counter()
+        # The index holds text in NFC (ingest.document): a question typed with a combining accent is read alike.
+        question = unicodedata.normalize("NFC", question)
+        history = [Message(m.role, unicodedata.normalize("NFC", m.content)) for m in history]
         standalone = self.generator.condense(question, history) if history else question
         asked = analyse(standalone)  # read once: the time window, the gate and the check of numbers use it
         if as_of is not None and (asked.anchored or self.as_of_horizon_days):

@@ -577,3 +577,32 @@ def test_a_model_s_rewrite_that_drops_the_subject_is_still_searched_with_the_con
     # Searched alone, the rewrite finds another story first; with the question it goes on from, the seed.
     assert index.retriever.retrieve(rewrite, index.answerer.top_k).passages[0].doc_id != index.seed_doc_id()
     assert answer.passages[0].doc_id == index.seed_doc_id()
+
+
+# --- one spelling of an accented name -----------------------------------------------------------------------
+
+
+def test_a_name_written_with_a_combining_accent_is_found_as_typed(
+    tmp_path: Path, settings_factory: Callable[..., Settings], services_factory: Callable[..., Services]
+) -> None:
+    # A real corpus article spells "González" with a combining accent (NFD); people type the precomposed "á" (NFC).
+    nfd = "Gonza\u0301lez"
+    (tmp_path / "gotham.txt").write_text(
+        f"Gotham striker leads the scoring\n\nPublished: 2025-08-01\n\nEsther {nfd} has a league-leading 10 goals "
+        f"in 13 games this season. {nfd} joined Gotham FC in 2023.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "orlando.txt").write_text(
+        "Orlando striker scores twice\n\nPublished: 2025-08-01\n\nBarbra Banda scored twice, taking her goals this "
+        "season to 8, and the league's goals scored record is in reach, her coach said.\n",
+        encoding="utf-8",
+    )
+    services = services_factory(settings_factory(tmp_path))
+    services.indexer.reindex()
+    [doc] = [d for d in services.store.manifest.documents.values() if d.path == "gotham.txt"]
+    for typed in ("How many goals has González scored?", f"How many goals has {nfd} scored?"):
+        answer = services.answerer().ask(typed)
+        assert answer.question == "How many goals has González scored?"  # read in one spelling
+        top = answer.passages[0]
+        assert top.doc_id == doc.doc_id and top.bm25_rank == 1, [(p.doc_id, p.bm25_rank) for p in answer.passages]
+        assert answer.answer.startswith("10 goals — ") or answer.answer.startswith("10 — "), answer.answer

@@ -461,3 +461,12 @@ def test_doc_id_is_stable(tmp_path: Path) -> None:
     assert outside.path == one.resolve().as_posix()
     assert outside.doc_id != first.doc_id
     assert load_file(one)[0].path == outside.path
+
+
+def test_text_is_read_in_one_unicode_spelling(tmp_path: Path) -> None:
+    # "González" with a combining accent (NFD) is stored as keyboards type it (NFC): one token for BM25, not two.
+    f = write(
+        tmp_path / "a.txt", "Esther Gonza\u0301lez scores\n\nAuthor: Jose\u0301 Marti\u0301\n\nGonza\u0301lez scored.\n"
+    )
+    [doc] = load_file(f, root=tmp_path)
+    assert (doc.title, doc.author, doc.text) == ("Esther González scores", "José Martí", "González scored.")
