@@ -18,7 +18,7 @@ from tqdm import tqdm
 from ingest.chunking import Chunker
 from ingest.document import Chunk, Document
 from ingest.embedding import Embedder
-from ingest.loading import LoadError, iter_files, load_file
+from ingest.loading import LOADER_VERSION, LoadError, iter_files, load_file
 from ingest.store import DocumentRecord, FileRecord, IndexStore
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,11 @@ class IndexReport:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    # With the loader's version: a newsqa that reads files otherwise reads every file again once (cheap), and embeds
+    # again only the documents whose text came out different.
+    digest = hashlib.sha256(f"loader {LOADER_VERSION}\n".encode())
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class Indexer:

@@ -46,6 +46,9 @@ LOADERS: dict[str, Loader] = {
 }
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(LOADERS)
+# Bumped whenever loading the same file yields other documents (2: text in NFC, ingest.document): the indexer then
+# reads every file again once.
+LOADER_VERSION = 2
 
 
 def iter_files(paths: Iterable[Path]) -> list[Path]:
