@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from qa.candidates import looks_like_person
 from qa.places import place_kind
 from qa.prompt import Message
-from qa.question import Kind, analyse, words
+from qa.question import Kind, Question, analyse, words
 
 _ANAPHORA = re.compile(
     r"\b(he|she|it|its|they|them|their|his|her|him|this|that|these|those|there|then|the same|also|too)\b", re.IGNORECASE
@@ -77,17 +77,16 @@ def with_person(question: str, history: Sequence[Message]) -> str:
 
 def last_person(history: Sequence[Message]) -> str | None:
     """The person the conversation named last: a who-question's short answer, or a full name a question said."""
-    asked: str | None = None  # the question a reply answers (replies come after it)
+    asked: Question | None = None  # the question a reply answers (replies come after it), read once
     person: str | None = None
     for m in history:
         if m.role == "user":
-            asked = m.content
-            people = [n for n in analyse(m.content).names if looks_like_person(n)]
+            asked = analyse(m.content)
+            people = [n for n in asked.names if looks_like_person(n)]
             person = people[-1] if people else person
-        elif m.role == "assistant" and asked is not None and " — " in m.content:
+        elif m.role == "assistant" and asked is not None and asked.kind is Kind.PERSON and " — " in m.content:
             lead = m.content.split(" — ", 1)[0].strip()
-            if analyse(asked).kind is Kind.PERSON and looks_like_person(lead):
-                person = lead
+            person = lead if looks_like_person(lead) else person
     return person
 
 

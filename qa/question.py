@@ -459,7 +459,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             return Kind.CAUSE, None  # "What is behind the delay?"
         if w == "what" and _EVENT_VERB.fullmatch(nxt):
             return Kind.ANY, None  # "What happened in Ossery?": the event, in whatever words
-        if w == "what" and tokens[-1] in ("about", "against") and _AUX_OR_BE.intersection(rest):
+        if w == "what" and tokens[-1] in ("about", "against") and _AUX.intersection(rest):
             # "What were they protesting about?", "What will they talk about?": a matter, in whatever words.
             return Kind.ANY, None
         if w in ("who", "whom", "whose"):
@@ -559,7 +559,6 @@ _CAUSE_VERBS = _set(
     "caused causes cause sparked sparks triggered triggers prompted prompts drove drives fuelled fueled fuels led leads"
 )
 _LED = _set("led leads")
-_AUX_OR_BE = _set("is are was were do does did will would can could has have had")
 _CAUSE_ASKED = re.compile(
     rf"(?<=\bwhat)(?:'s|’s|\s+(?:is|was|are|were))?\s+(?:{'|'.join(_CAUSE_VERBS)}|behind)\b", re.I
 )
