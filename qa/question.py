@@ -165,6 +165,13 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "won": ("win", "victori", "beat", "champion", "winner"),
     "announce": ("confirm", "reveal"),
     "regroup": ("reconven", "reunit", "reunion"),
+    # Whom a player plays for, an article says by the team ("Gotham FC teammates Esther González and…").
+    "play": ("player", "teammat"),
+    "club": ("team", "fc", "teammat"),
+    # Who stands in for someone represents them ("Putin will be represented by…").
+    "stand": ("represent", "substitut", "deputi"),
+    "castl": ("fortress", "fort", "citadel"),
+    "seiz": ("captur", "took", "take", "control"),
     "strike": ("airstrik",),
     "big": ("size", "worth"),
     "power": ("electr", "outag", "reconnect", "custom"),

@@ -1004,6 +1004,35 @@ def test_a_question_in_other_words_than_the_article_s(
 
 
 @pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        (
+            "What club does Esther González play for?",
+            "Gotham FC teammates Esther González and Jess Carter played for Spain and England at the Euros.",
+            "Gotham FC",
+        ),
+        (
+            "Who will stand in for Putin at the G20?",
+            "Putin will be represented by Foreign Minister Sergey Lavrov, the embassy said.",
+            "Sergey Lavrov",
+        ),
+        (
+            "How old is the castle Israel seized?",
+            "Israel captured a 900-year-old fortress in southern Lebanon on Sunday.",
+            "900-year-old",
+        ),
+    ],
+)
+def test_a_short_question_in_other_words_than_the_sentence_that_answers_it(
+    reader: ExtractiveGenerator, question: str, text: str, lead: str
+) -> None:
+    # Each was refused: the sentence holds none of the question's own words but its names ("play"/"teammates",
+    # "stand in for"/"represented by", "castle seized"/"captured fortress").
+    answer = reader.answer(question, story(text))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+@pytest.mark.parametrize(
     ("conversation", "kind", "target"),
     [
         ("How many people were killed? And the injured?", Kind.COUNT, "people"),
