@@ -424,7 +424,10 @@ class ExtractiveGenerator:
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
         who = name_stems.union(q.described)
         content_at = [i for i in focus_at if sentence.stems[i] not in who]
-        asks_change = q.kind is Kind.AMOUNT and bool(_CHANGE.intersection(q.focus))  # "how much did it grow?"
+        # "How much did it grow?", "Up by how much?"
+        asks_change = q.kind is Kind.AMOUNT and (
+            bool(_CHANGE.intersection(q.focus)) or bool(_UP_BY.search(last_question(q.text)))
+        )
         best: tuple[Candidate | None, float] | None = None
         closest = 0.0
         untagged = False
@@ -761,6 +764,7 @@ _CHANGED_BY = re.compile(
 )
 # Or the noun after it: "representing a 14% jump from 2008", "a 65% drop in cases".
 _CHANGE_NOUN = re.compile(rf"\s+(?:{'|'.join(_CHANGE_NOUNS)})s?\b", re.I)
+_UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?how\s+much\b", re.I)
 _CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5

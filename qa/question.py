@@ -165,6 +165,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "won": ("win", "victori", "beat", "champion", "winner"),
     "announce": ("confirm", "reveal"),
     "regroup": ("reconven", "reunit", "reunion"),
+    "case": ("lawsuit", "suit", "sued"),  # "Who brought the case?": "The lawsuit was brought by 1,400 residents…"
     # Whom a player plays for, an article says by the team ("Gotham FC teammates Esther González and…").
     "play": ("player", "teammat"),
     "club": ("team", "fc", "teammat"),
@@ -303,6 +304,8 @@ def analyse(text: str) -> Question:
             text_read = _CAUSE_ASKED.sub(" ", text)
         else:
             text_read = text
+        # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
+        text_read = _LAST_TIME.sub(" ", text_read)
         focus = tuple(dict.fromkeys(focus_stems(text_read)))
     described = _described(text, names)
     now = last_question(text)
@@ -311,6 +314,9 @@ def analyse(text: str) -> Question:
     return Question(
         text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described, earlier, opening
     )
+
+
+_LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)
 
 
 def last_question(text: str) -> str:

@@ -942,6 +942,24 @@ def test_he_in_a_follow_up_is_the_person_the_conversation_named_last(reader: Ext
     assert reader.condense("How old is he?", club).endswith(" How old is he?")
 
 
+def test_up_by_how_much_asks_for_the_change_from_last_year(reader: ExtractiveGenerator) -> None:
+    history = talk(
+        "How much net profit did Arvel make?",
+        "1.2 billion dollars — “The chipmaker Arvel reported a net profit of 1.2 billion dollars, up 18 percent.” [1]",
+    )
+    # "last year" says when, like "year": the follow-up has no words of its own and is about the profit.
+    question = reader.condense("Up by how much from last year?", history)
+    assert analyse(question).earlier and "last" not in analyse(question).focus
+    answer = reader.answer(question, passages("chipmaker"))
+    assert lead_and_marker(answer) == ("18 percent", "[1]"), answer
+
+
+def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
+    text = "A court fined Velora Foods on Monday. The lawsuit was brought by 1,400 residents of the town of Wyle."
+    answer = reader.answer("Who brought the case against Velora Foods?", story(text))
+    assert answer == "The lawsuit was brought by 1,400 residents of the town of Wyle. [1]", answer
+
+
 def test_a_country_named_in_a_follow_up_opens_no_subject_of_its_own(reader: ExtractiveGenerator) -> None:
     history = talk("How strong was the earthquake in Haiti?", "7.2-magnitude — “The 7.2-magnitude temblor…” [1]")
     # Searched alone, "the US" and "aid" find another story (Ukraine's); the talk is still of Haiti's quake.
