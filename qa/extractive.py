@@ -63,6 +63,7 @@ from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER, NO_SUPPORTING_SENTENCE
 from qa.relative_dates import dates_named, spelled
 from qa.requirements import (
+    GENERIC_HEAD_STEMS,
     HOME_COUNTRY,
     names_present,
     ordinal_present,
@@ -653,7 +654,7 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
 
 def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], names: set[str]) -> bool:
     """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked."""
-    if cand_stems & names:
+    if cand_stems & (names - GENERIC_HEAD_STEMS):
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     if any(abbreviated_by(cand.text, a) for a in acronyms(q.names)):
         return False  # "New York City" for "…launched from in NYC?": the question's own place, spelled out

@@ -22,6 +22,8 @@ HOME_COUNTRY = frozenset(["United States", "US", "USA", "America"])
 
 # The heads of names of places and bodies: "Lee County" and "Charlotte County" differ by "Lee".
 _GENERIC_HEADS = PLACE_HEADS | BODY_WORDS
+# Their stems: "Lake County" shares only "county" with "Polk County", and is another place.
+GENERIC_HEAD_STEMS = frozenset(stem(w) for w in _GENERIC_HEADS)
 
 
 def required_names(q: Question) -> set[str]:

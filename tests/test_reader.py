@@ -954,6 +954,16 @@ def test_up_by_how_much_asks_for_the_change_from_last_year(reader: ExtractiveGen
     assert lead_and_marker(answer) == ("18 percent", "[1]"), answer
 
 
+def test_a_place_sharing_only_its_kind_with_a_place_the_question_names_is_another_place(
+    reader: ExtractiveGenerator,
+) -> None:
+    text = "FBI agents captured all three on Jan. 6, 2024, at a ranch in southern Lake County."
+    question = "How many Polk County people were charged? Where did the FBI finally catch them?"
+    # "Lake County" shares "County" with "Polk County", which the question names: it is still no name it says.
+    assert lead_and_marker(reader.answer(question, story(text))) == ("Lake County", "[1]")
+    assert reader.answer("Where did the FBI catch the Lake County residents?", story(text)) == CANNOT_ANSWER
+
+
 def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
     text = "A court fined Velora Foods on Monday. The lawsuit was brought by 1,400 residents of the town of Wyle."
     answer = reader.answer("Who brought the case against Velora Foods?", story(text))
