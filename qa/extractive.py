@@ -656,7 +656,10 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
     """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked."""
     if cand_stems & (names - GENERIC_HEAD_STEMS):
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
-    if any(abbreviated_by(cand.text, a) for a in acronyms(q.names)):
+    # (A kind of place or body it shares is no name: "Lake County" is not "Polk County"; but "Screen Actors Guild
+    # Awards" is "the SAG Awards", its initials spelled out.)
+    own = " ".join(w for w in cand.text.split() if stem(w.lower()) not in names)
+    if any(abbreviated_by(cand.text, a) or abbreviated_by(own, a) for a in acronyms(q.names)):
         return False  # "New York City" for "…launched from in NYC?": the question's own place, spelled out
     if cand_stems and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")

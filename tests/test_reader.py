@@ -962,6 +962,9 @@ def test_a_place_sharing_only_its_kind_with_a_place_the_question_names_is_anothe
     # "Lake County" shares "County" with "Polk County", which the question names: it is still no name it says.
     assert lead_and_marker(reader.answer(question, story(text))) == ("Lake County", "[1]")
     assert reader.answer("Where did the FBI catch the Lake County residents?", story(text)) == CANNOT_ANSWER
+    # But a body's initials spelled out are the question's own name, whatever kind of body it shares.
+    awards = story("Demi Moore won best actress at the Screen Actors Guild Awards on Sunday.")
+    assert lead_and_marker(reader.answer("Who won best actress at the SAG Awards?", awards)) == ("Demi Moore", "[1]")
 
 
 def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
