@@ -769,6 +769,7 @@ _CHANGED_BY = re.compile(
 # Or the noun after it: "representing a 14% jump from 2008", "a 65% drop in cases".
 _CHANGE_NOUN = re.compile(rf"\s+(?:{'|'.join(_CHANGE_NOUNS)})s?\b", re.I)
 _UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?how\s+much\b", re.I)
+_WHERE_IN = re.compile(r"\b[Ww]here\s+in\s+[A-Z]")
 _CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5
 _PERSON_BONUS = 0.5
@@ -853,6 +854,8 @@ def _place_fit(q: Question, cand: Candidate, near: float, locative: bool = False
     named = place_kind(cand.text)
     if q.target in _LOCAL_TARGETS and named in ("state", "country"):
         return None  # "Which city elected its first female mayor?" is not answered by "Florida"
+    if named in ("state", "country") and _WHERE_IN.search(last_question(q.text)):
+        return None  # "Where in Bali is the summit being held?": somewhere inside it, not "Ukraine"
     if q.target is None and named in ("state", "country") and any(place_kind(n) == named for n in q.names):
         return None  # "Where did the UK's first womb transplant take place?": somewhere in the UK, not Sweden
     wanted = _PLACE_TARGETS.get(q.target or "")

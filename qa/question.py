@@ -96,7 +96,10 @@ _MEASURE_NOUNS = _set(
 _EXTREMES = _set("record high low peak maximum minimum limit level")
 _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide hot cold expensive")
 _MONEY_ITSELF = _set("money cash")
-_MONEY_VERBS = _set("pay paid cost costs spend spent raise raised earn earned charge charged sell sold fine fined")
+_MONEY_VERBS = _set(
+    "pay paid paying cost costs costing spend spent spending raise raised raising earn earned earning charge charged "
+    "charging sell sold selling fine fined"
+)
 # Verbs whose object, asked last with "what", is a sum: "What did the court order Orrin to pay?"
 _PRICE_VERBS = _set("pay cost spend charge earn owe")
 _GAIN_VERBS = _set("get gets got receive receives received award awarded win won")

@@ -967,6 +967,19 @@ def test_a_place_sharing_only_its_kind_with_a_place_the_question_names_is_anothe
     assert lead_and_marker(reader.answer("Who won best actress at the SAG Awards?", awards)) == ("Demi Moore", "[1]")
 
 
+def test_how_much_is_it_costing_asks_for_money(reader: ExtractiveGenerator) -> None:
+    assert analyse("How much is the study costing?").kind is Kind.MONEY
+    assert analyse("How much are they paying him?").kind is Kind.MONEY
+    # A sentence whose only figure is a headcount doesn't say what the study costs.
+    text = "NASA's 16-person team will study UFOs. The study will report in July."
+    assert reader.answer("How much is the NASA study costing?", story(text)) == CANNOT_ANSWER
+
+
+def test_where_in_a_place_is_not_answered_by_a_country(reader: ExtractiveGenerator) -> None:
+    text = "Putin will not attend the G20 summit in Bali. Putin's war in Ukraine will be discussed at the summit."
+    assert not reader.answer("Where in Bali is the G20 summit being held?", story(text)).startswith("Ukraine")
+
+
 def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
     text = "A court fined Velora Foods on Monday. The lawsuit was brought by 1,400 residents of the town of Wyle."
     answer = reader.answer("Who brought the case against Velora Foods?", story(text))
