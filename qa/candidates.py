@@ -238,6 +238,10 @@ _NOT_NAMES = frozenset(
         "caption",
         "hide",
         "read",
+        # A headline's imperative after its colon ("…first death: See which states have…"), no one's name.
+        "see",
+        "watch",
+        "listen",
         "more",
         "updated",
         "neither",

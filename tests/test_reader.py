@@ -980,6 +980,12 @@ def test_where_in_a_place_is_not_answered_by_a_country(reader: ExtractiveGenerat
     assert not reader.answer("Where in Bali is the G20 summit being held?", story(text)).startswith("Ukraine")
 
 
+def test_a_headlines_imperative_is_no_ones_name(reader: ExtractiveGenerator) -> None:
+    title = "Measles cases rise after first death: See which"
+    passages = story("Twenty-two people have been hospitalized.", title=title)
+    assert reader.answer("Who died of measles?", passages) == CANNOT_ANSWER  # not "See"
+
+
 def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
     text = "A court fined Velora Foods on Monday. The lawsuit was brought by 1,400 residents of the town of Wyle."
     answer = reader.answer("Who brought the case against Velora Foods?", story(text))
