@@ -9,9 +9,10 @@ the article doesn't answer; every gold answer is verbatim in its article:
   changed), asked over short-dev and the seed as bench/natural.py asks its short-dev questions;
 - ``realtimeqa.jsonl``: conversations about RealTime QA articles drawn at random from those no other question
   uses, each written by a helper: 12 ``tuned`` ones (``conv-rtqa-t…``, seed 20261215, read while the reader was
-  changed) and 20 ``held-out`` ones shown to us as counts only, in two batches (``conv-rtqa-01…10``, seed 20261214;
-  ``conv-rtqa-h11…h20``, seed 20261216, written after the reader's changes of the session that wrote them). Asked
-  over the whole 1,248-article index, with no as-of date.
+  changed) and 30 ``held-out`` ones shown to us as counts only, in three batches (``conv-rtqa-01…10``, seed 20261214;
+  ``conv-rtqa-h11…h20``, seed 20261216, written after the reader's changes of the session that wrote them;
+  ``conv-rtqa-h21…h30``, seed 20261217, written during the next session and measured at its start and its end).
+  Asked over the whole 1,248-article index, with no as-of date.
 
 Every follow-up is asked twice in the same run: in its conversation, and alone (as typed, with no history: what a
 service that keeps no conversation would answer). First turns are asked once, alone being the same. Each figure:

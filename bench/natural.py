@@ -30,7 +30,8 @@ and nat-rtqa-678 to 702 (seed 20261211, drawn and written the same way, shown to
 drawn and written the same way, shown to us by counts only: 11/20 at 0794d3a and at 896ffa5, the first figure taken
 on it) were held out until eaa34f1 and are tuned on since; nat-rtqa-728 to 752 (seed 20261213, drawn and written
 the same way, shown to us by counts only: 10/20 at 0794d3a, 13/20 at eaa34f1, the first figure taken on it) were
-written in their place and are held out.
+written in their place and are held out, and so are nat-rtqa-753 to 777 (seed 20261218, five more articles drawn the
+same way, written by a helper and shown to us by counts only: 14/20 at 227613f, the first figure taken on it).
 nat-rtqa-328 to 407 are tuned from the start:
 questions typed, as a new user would, about twelve articles no earlier question used (drawn at random), to probe the
 reader, which was then changed for some of them; their answers were written afterwards by a helper, verbatim from the
