@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+import unicodedata
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -45,7 +46,11 @@ STOPWORDS = frozenset(STOPWORDS_EN)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased words of two or more characters, English stop words left out, stemmed (Snowball)."""
+    """Lower-cased words of two or more characters, English stop words left out, stemmed (Snowball).
+
+    In NFC, whoever calls: "González" written with a combining accent is one token, as a keyboard types it, not
+    "gonza" and "lez" (the loader stores NFC text, but a query may come from anywhere: the eval, a benchmark)."""
+    texts = [t if unicodedata.is_normalized("NFC", t) else unicodedata.normalize("NFC", t) for t in texts]
     split = [[t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS] for text in texts]
     unique = list({t for tokens in split for t in tokens})
     stems = dict(zip(unique, _STEMMER.stemWords(unique), strict=True))

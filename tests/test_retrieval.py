@@ -14,6 +14,7 @@ import pytest
 from support import doc_id_of
 
 from api.services import Services
+from ingest.bm25 import tokenize
 from ingest.settings import Settings
 from ingest.store import StoreError
 from qa.retrieval import Filters, Retrieval, Retriever
@@ -420,3 +421,8 @@ def test_delete_and_restart_keep_bm25_and_chroma_in_step(
     assert report.added == 0 and report.updated == 0, report.summary()
     assert chroma_ids(restarted, gone) == set()
     assert_consistent(restarted)
+
+
+def test_bm25_reads_a_combining_accent_as_the_precomposed_letter() -> None:
+    # The shared tokenizer, whoever calls it (index, Answerer, eval): one token for "González" either way.
+    assert tokenize(["Gonza\u0301lez scored", "González scored"]) == [["gonzález", "score"], ["gonzález", "score"]]
