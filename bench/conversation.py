@@ -11,8 +11,9 @@ the article doesn't answer; every gold answer is verbatim in its article:
   uses, each written by a helper: 12 ``tuned`` ones (``conv-rtqa-t…``, seed 20261215, read while the reader was
   changed) and 30 ``held-out`` ones shown to us as counts only, in three batches (``conv-rtqa-01…10``, seed 20261214;
   ``conv-rtqa-h11…h20``, seed 20261216, written after the reader's changes of the session that wrote them;
-  ``conv-rtqa-h21…h30``, seed 20261217, written during the next session and measured at its start and its end).
-  Asked over the whole 1,248-article index, with no as-of date.
+  ``conv-rtqa-h21…h30``, seed 20261217, written during the next session and measured at its start and its end),
+  each conversation marked with its ``batch``; the table shows each batch alone below the portions. Asked over the
+  whole 1,248-article index, with no as-of date.
 
 Every follow-up is asked twice in the same run: in its conversation, and alone (as typed, with no history: what a
 service that keeps no conversation would answer). First turns are asked once, alone being the same. Each figure:
@@ -91,6 +92,7 @@ def converse(answerer: Any, conversation: dict[str, Any], show: bool, alone: boo
         row: dict[str, Any] = {
             "id": q.id,
             "type": conversation["type"],
+            "batch": conversation.get("batch"),
             "turn": n,
             "question": q.question,
             "answers": list(q.answers),
@@ -129,6 +131,7 @@ def main() -> None:
         raise SystemExit(f"no {SHARED}: this benchmark reads the articles from ../shared beside the checkout")
     result: dict[str, Any] = {"machine": machine(), "llm": args.llm, "sets": {}}
     lines = [("set / portion", *SETTINGS)]
+    batch_lines: list[tuple[str, ...]] = []
     model = "extractive"
     for name in SETS:
         conversations = [c for c in load(name) if args.portion in (None, c["type"])]
@@ -145,8 +148,13 @@ def main() -> None:
         portions = {
             p: figures([r for r in rows if r["type"] == p]) for p in PORTIONS if any(r["type"] == p for r in rows)
         }
-        result["sets"][name] = {"portions": portions, "rows": rows}
+        # Each held-out batch alone too: a batch written after a change is the honest figure for it.
+        held = [r for r in rows if r["type"] == "held-out" and r["batch"]]
+        batches = {b: figures([r for r in held if r["batch"] == b]) for b in sorted({r["batch"] for r in held})}
+        result["sets"][name] = {"portions": portions, "held-out batches": batches, "rows": rows}
         lines += [(f"{name} / {p}", *(f[s] for s in SETTINGS)) for p, f in portions.items()]
+        if len(batches) > 1:
+            batch_lines += [(f"{name} / held-out batch {b}", *(f[s] for s in SETTINGS)) for b, f in batches.items()]
     extractive = args.llm == "extractive"
     suffix = f"-{args.portion}" if args.portion else ""
     safe = re.sub(r"[^\w.-]+", "_", model)
@@ -154,7 +162,7 @@ def main() -> None:
     path = write_json(f"{stem}{suffix}.json", result)
     if not args.portion:
         _plot(lines[1:], RESULTS / f"{stem}.png", model)
-    print(table(lines))
+    print(table(lines + batch_lines))
     print("each: right and cited · false refusals · wrong · unanswerable refused · the conversation's article first")
     print(f"machine: {result['machine']}")
     print(f"wrote {path}")

@@ -40,3 +40,10 @@ def test_a_figure_counts_turns_as_the_natural_benchmark_counts_questions() -> No
         turn([], None, False, False),  # unanswerable, answered
     ]
     assert figure(rows) == "1/3 · 1 · 1 · 1/2 · 3/5"
+
+
+def test_every_held_out_conversation_says_its_batch() -> None:
+    # The benchmark shows each held-out batch alone: a batch written after a change is that change's honest figure.
+    held = [c for name in SETS for c in load(name) if c["type"] == "held-out"]
+    assert held and all(isinstance(c.get("batch"), int) and c["batch"] >= 1 for c in held)
+    assert all("batch" not in c for name in SETS for c in load(name) if c["type"] != "held-out")
