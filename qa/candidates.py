@@ -71,9 +71,14 @@ _NOT_CALLED = (
     r"(?:him|her|them|it|us|me|you|his|its|their|by|for|in|on|at|and|or|to|of|the|a|an|as|after|because|which|that|"
     r"who|is|was|off|out|up|well|upon|into|back)"
 )
+# Bare "pounds" is money where a price is said of it: "repairs that cost 54 million pounds", "paid 2 million pounds".
+_PRICE_SAID = ("cost", "costs", "costing", "paid", "pay", "pays", "spent", "spend", "worth", "fined")
+# (One fixed-width look-behind a verb: Python's look-behinds can't vary in width.)
+_PRICED = "|".join(f"(?<=\\b{verb} )" for verb in _PRICE_SAID)
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         rf"{_QUALIFIER}?(?:[$£€¥]\s?(?:{_DIGITS}){_SCALE}?|(?:{_DIGITS}){_SCALE}?\s?{_CURRENCY_WORDS}\b)"
+        rf"|(?:{_PRICED})(?:{_QUALIFIER}?(?:{_DIGITS}){_SCALE}?\s?pounds\b)"
     ),
     "percent": re.compile(rf"{_QUALIFIER}?(?:{_DIGITS})\s?(?:%|percent\b|per cent\b|percentage points?\b)"),
     "quantity": re.compile(

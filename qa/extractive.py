@@ -185,6 +185,7 @@ class ExtractiveGenerator:
         # A follow-up's own words ("Which judge ruled?") are what a sentence must be about; the question before it
         # found the article (retrieval searched both) and needn't be said again.
         weights = {f: self.idf(f) for f in q.focus if f not in scope and f not in q.earlier}
+        own = set(weights)
         if sum(weights.values()) <= 0:
             # Nothing of its own ("Over how long?", "What drove it?"): about what the conversation opened with.
             weights = {f: self.idf(f) for f in q.opening or q.focus if f not in scope}
@@ -208,6 +209,11 @@ class ExtractiveGenerator:
         years = set(_YEAR_IN.findall(now.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
         light = light_words(q)
         content = [f for f in weights if f not in name_stems and f not in q.described and f not in light]
+        # What the sentence must say of its own: a follow-up's own words when it has some ("Why was it closed?" is
+        # not answered by the sentence that the bridge reopened, however much of the opening question it holds).
+        # (Not a verb of saying alone: "Who announced it?" is answered by "Pereira said the company would open…".)
+        told = [f for f in content if f in own and f not in _REPORTING] if q.earlier else []
+        told = told or content
         eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []
@@ -240,7 +246,7 @@ class ExtractiveGenerator:
             # Names alone don't make a sentence about the question: "When did Velora say it would appeal?" is not
             # answered by "A court on Monday fined Velora Foods…". One of its other words must be there too.
             # (Or "He suffered an infection…", after the sentence that says he died: the cause of death.)
-            said = any(set(sentence.stems).intersection(alternatives(f)) for f in content)
+            said = any(set(sentence.stems).intersection(alternatives(f)) for f in told)
             if content and not said and not _tells_ailment(q, sentence) and not _gives_name(q, sentence):
                 continue
             if not content and not set(sentence.stems).intersection(weights) and not speaks_of(q, sentence):
@@ -769,6 +775,9 @@ _CHANGED_BY = re.compile(
 # Or the noun after it: "representing a 14% jump from 2008", "a 65% drop in cases".
 _CHANGE_NOUN = re.compile(rf"\s+(?:{'|'.join(_CHANGE_NOUNS)})s?\b", re.I)
 _UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?how\s+much\b", re.I)
+_REPORTING = frozenset(
+    stem(w) for w in ("announce", "announced", "say", "said", "confirm", "report", "reveal", "tell", "told", "state")
+)
 _WHERE_IN = re.compile(r"\b[Ww]here\s+in\s+[A-Z]")
 _CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5

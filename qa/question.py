@@ -168,6 +168,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "won": ("win", "victori", "beat", "champion", "winner"),
     "announce": ("confirm", "reveal"),
     "regroup": ("reconven", "reunit", "reunion"),
+    "car": ("vehicl", "motorist"),  # "How many cars used it?": "About 40,000 vehicles crossed…"
     "case": ("lawsuit", "suit", "sued"),  # "Who brought the case?": "The lawsuit was brought by 1,400 residents…"
     # Whom a player plays for, an article says by the team ("Gotham FC teammates Esther González and…").
     "play": ("player", "teammat"),

@@ -986,6 +986,31 @@ def test_a_headlines_imperative_is_no_ones_name(reader: ExtractiveGenerator) -> 
     assert reader.answer("Who died of measles?", passages) == CANNOT_ANSWER  # not "See"
 
 
+BRIDGE = (
+    "The Harbour Bridge in Kestrel reopened to traffic on Monday after eight months of repairs that cost 54 million "
+    "pounds, the city council said. The bridge was closed in March after inspectors found cracks in two of its steel "
+    "cables. About 40,000 vehicles crossed the bridge each day before it closed."
+)
+BRIDGE_TITLE = "Harbour Bridge in Kestrel reopens after repairs"
+
+
+def test_a_follow_up_is_answered_by_a_sentence_saying_its_own_words(reader: ExtractiveGenerator) -> None:
+    history = talk("When did the Harbour Bridge reopen?", "The Harbour Bridge in Kestrel reopened to traffic… [1]")
+    # The reopening sentence holds more of the conversation's words, and "after eight months of repairs" reads as
+    # a cause; but the follow-up asks why it was closed.
+    answer = reader.answer(reader.condense("Why was it closed?", history), story(BRIDGE, BRIDGE_TITLE))
+    assert answer == "The bridge was closed in March after inspectors found cracks in two of its steel cables. [1]"
+    answer = reader.answer(reader.condense("How many cars used it a day?", history), story(BRIDGE, BRIDGE_TITLE))
+    assert lead_and_marker(answer) == ("40,000", "[1]"), answer  # cars are vehicles
+
+
+def test_bare_pounds_are_money_where_a_price_is_said_of_them(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How much did the Harbour Bridge repairs cost?", story(BRIDGE, BRIDGE_TITLE))
+    assert lead_and_marker(answer) == ("54 million pounds", "[1]"), answer
+    assert find(Kind.MONEY, "Some 2 million pounds of beef were recalled.") == []  # a weight
+    assert find(Kind.MONEY, "The lander weighs 150 pounds.") == []
+
+
 def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
     text = "A court fined Velora Foods on Monday. The lawsuit was brought by 1,400 residents of the town of Wyle."
     answer = reader.answer("Who brought the case against Velora Foods?", story(text))
