@@ -474,6 +474,10 @@ class ExtractiveGenerator:
                 # alleged…" is not when she sued.
                 anchors = content_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
+            if q.kind in (Kind.DATE, Kind.PLACE) and anchors:
+                # When or where attaches to its verb across small words: "reopened to traffic on Monday" says
+                # when it reopened as closely as "reopened on Monday" (the words between, not their count).
+                distance = min(_gap(first, last, i) - _small_between(sentence.stems, first, last, i) for i in anchors)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if one_of or said_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
@@ -896,6 +900,15 @@ def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bo
         return False
     between = [text[s:e] for s, e in spans[last + 1 : i]]
     return all(w.isalpha() and w.islower() for w in between) and len(focus_stems(" ".join(between))) == len(between)
+
+
+_SMALL_WORDS = frozenset(["to", "on", "in", "at", "the", "a", "an", "of", "for", "its", "their", "his", "her"])
+
+
+def _small_between(stems: list[str], first: int, last: int, i: int) -> int:
+    """How many of the words between word ``i`` and a candidate's words are small ones ("to", "on", "the")."""
+    between = stems[i + 1 : first] if i < first else stems[last + 1 : i]
+    return sum(w in _SMALL_WORDS for w in between)
 
 
 def _gap(first: int, last: int, i: int) -> int:

@@ -1004,6 +1004,12 @@ def test_a_follow_up_is_answered_by_a_sentence_saying_its_own_words(reader: Extr
     assert lead_and_marker(answer) == ("40,000", "[1]"), answer  # cars are vehicles
 
 
+def test_when_attaches_to_its_verb_across_small_words(reader: ExtractiveGenerator) -> None:
+    # "reopened to traffic on Monday": three words apart, but only "traffic" among them says anything.
+    answer = reader.answer("When did the Harbour Bridge reopen?", story(BRIDGE, BRIDGE_TITLE))
+    assert lead_and_marker(answer) == ("Monday (March 2, 2026)", "[1]"), answer
+
+
 def test_bare_pounds_are_money_where_a_price_is_said_of_them(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the Harbour Bridge repairs cost?", story(BRIDGE, BRIDGE_TITLE))
     assert lead_and_marker(answer) == ("54 million pounds", "[1]"), answer
