@@ -152,6 +152,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         # What moved a figure, as business news writes it: "…rises 18 percent on strong chip demand", "helped by
         # orders for its Arc-7 processors", "hurt by a weaker yen".
         r"|(?:helped|boosted|lifted|hit|hurt|weighed down|dragged down) by|on the back of"
+        # Whom or what a company points to: "…will cut 1,200 jobs, blaming weaker demand", "citing rising costs".
+        r"|blaming|citing"
         r"|on(?=\s+(?:strong|stronger|weak|weaker|robust|solid|soft|softer|higher|lower|rising|falling|record|surging"
         r"|slowing|slower|booming|sluggish)\b)"
         r"|over(?=\s+(?:concerns?|fears?|worries)\b)"

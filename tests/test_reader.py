@@ -1010,6 +1010,13 @@ def test_when_attaches_to_its_verb_across_small_words(reader: ExtractiveGenerato
     assert lead_and_marker(answer) == ("Monday (March 2, 2026)", "[1]"), answer
 
 
+def test_what_a_company_blames_or_cites_is_a_cause(reader: ExtractiveGenerator) -> None:
+    text = "Veldt Motors will cut 1,200 jobs at its Rosmere plant, blaming weaker demand for its electric models."
+    assert [c.text for c in find(Kind.CAUSE, text)] == ["weaker demand for its electric models"]
+    assert [c.text for c in find(Kind.CAUSE, "Arvel closed two stores, citing rising rents.")] == ["rising rents"]
+    assert reader.answer("Why is Veldt Motors cutting jobs?", story(text)) == f"{text} [1]"
+
+
 def test_bare_pounds_are_money_where_a_price_is_said_of_them(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the Harbour Bridge repairs cost?", story(BRIDGE, BRIDGE_TITLE))
     assert lead_and_marker(answer) == ("54 million pounds", "[1]"), answer
