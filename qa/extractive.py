@@ -671,7 +671,14 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
     own = " ".join(w for w in cand.text.split() if stem(w.lower()) not in names)
     if any(abbreviated_by(cand.text, a) or abbreviated_by(own, a) for a in acronyms(q.names)):
         return False  # "New York City" for "…launched from in NYC?": the question's own place, spelled out
-    if cand_stems and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems):
+    # (A number the question doesn't say is news, whatever words come with it: "4 percent" answers "What
+    # percentage…?", though one-digit numbers are no word the index keeps.)
+    new_number = bool(set(_NUMBER_IN.findall(cand.text)) - set(_NUMBER_IN.findall(q.text)))
+    if (
+        cand_stems
+        and not new_number
+        and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems)
+    ):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
     if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or place_kind(cand.text) or _VENUE.search(cand.text)):
         return False  # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio"
@@ -902,6 +909,7 @@ def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bo
     return all(w.isalpha() and w.islower() for w in between) and len(focus_stems(" ".join(between))) == len(between)
 
 
+_NUMBER_IN = re.compile(r"\d+")
 _SMALL_WORDS = frozenset(["to", "on", "in", "at", "the", "a", "an", "of", "for", "its", "their", "his", "her"])
 
 

@@ -1017,6 +1017,13 @@ def test_what_a_company_blames_or_cites_is_a_cause(reader: ExtractiveGenerator) 
     assert reader.answer("Why is Veldt Motors cutting jobs?", story(text)) == f"{text} [1]"
 
 
+def test_a_one_digit_percentage_answers_what_percentage(reader: ExtractiveGenerator) -> None:
+    # "4" is no word the index keeps, so "4 percent" looked like nothing but the question's own "percentage".
+    text = "Sales of the Arden fell 22 percent in the quarter. Shares in Veldt fell 4 percent in early trading."
+    answer = reader.answer("What percentage did Veldt shares fall?", story(text))
+    assert lead_and_marker(answer) == ("4 percent", "[1]"), answer
+
+
 def test_bare_pounds_are_money_where_a_price_is_said_of_them(reader: ExtractiveGenerator) -> None:
     answer = reader.answer("How much did the Harbour Bridge repairs cost?", story(BRIDGE, BRIDGE_TITLE))
     assert lead_and_marker(answer) == ("54 million pounds", "[1]"), answer
