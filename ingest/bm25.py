@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import time
-import unicodedata
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,8 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from scipy.sparse import csc_matrix
+
+from ingest.document import nfc
 
 _STEMMER = Stemmer.Stemmer("english")
 _FORMAT_VERSION = 3  # 2: article entries; 3: the header holds each document's chunk version too (and may
@@ -50,7 +51,7 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 
     In NFC, whoever calls: "González" written with a combining accent is one token, as a keyboard types it, not
     "gonza" and "lez" (the loader stores NFC text, but a query may come from anywhere: the eval, a benchmark)."""
-    texts = [t if unicodedata.is_normalized("NFC", t) else unicodedata.normalize("NFC", t) for t in texts]
+    texts = [nfc(t) for t in texts]
     split = [[t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS] for text in texts]
     unique = list({t for tokens in split for t in tokens})
     stems = dict(zip(unique, _STEMMER.stemWords(unique), strict=True))

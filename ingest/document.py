@@ -11,6 +11,12 @@ def short_hash(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+def nfc(text: str) -> str:
+    """``text`` in NFC, the one form the index holds and questions are read in: "González" written with a combining
+    accent gave the BM25 tokens "gonza" and "lez", and a question typed with a keyboard's "á" matched neither."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 @dataclass(slots=True)
 class Document:
     """One article. ``doc_id`` is stable: derived from its path under the documents folder or its URL."""
@@ -25,11 +31,7 @@ class Document:
     path: str = ""  # where it was loaded from, relative to the documents folder when inside it
 
     def __post_init__(self) -> None:
-        # One spelling of "González" (NFC, as keyboards type it), whatever the file had: written with a combining
-        # accent, its BM25 tokens were "gonza" and "lez", and a question naming her matched neither.
-        self.title, self.text, self.author, self.source = (
-            unicodedata.normalize("NFC", x) for x in (self.title, self.text, self.author, self.source)
-        )
+        self.title, self.text, self.author, self.source = map(nfc, (self.title, self.text, self.author, self.source))
 
     @property
     def content_hash(self) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from ingest.bm25 import tokenize
+from ingest.document import nfc
 from ingest.settings import Settings
 from qa.about import covered
 from qa.candidates import states
@@ -100,8 +100,8 @@ class Answerer:
         """
         started = time.perf_counter()
         # The index holds text in NFC (ingest.document): a question typed with a combining accent is read alike.
-        question = unicodedata.normalize("NFC", question)
-        history = [Message(m.role, unicodedata.normalize("NFC", m.content)) for m in history]
+        question = nfc(question)
+        history = [Message(m.role, nfc(m.content)) for m in history]
         standalone = self.generator.condense(question, history) if history else question
         asked = analyse(standalone)  # read once: the time window, the gate and the check of numbers use it
         if as_of is not None and (asked.anchored or self.as_of_horizon_days):

@@ -109,6 +109,8 @@ _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
 
 # Words a question uses for what an article says otherwise (stems are compared). Hand-written for news;
 # checked on short-dev, whose questions were written to share few words with their answers.
+# Someone caught by the police was arrested; someone who caught a disease is one of its cases.
+_CAUGHT = ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill")
 _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "assassin": ("kill", "shot", "slay", "slain", "murder"),  # "What year was Malcolm X assassinated?": "killed"
     "get": ("receiv", "award"),  # "How much did the schools get?": "the district has been awarded…"
@@ -144,9 +146,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
         *("respond", "said", "say", "statement"),
         *("rose", "rise", "fell", "fall", "jump", "drop", "gain", "slid", "climb", "plung", "soar"),
     ),
-    # Someone caught by the police was arrested; someone who caught a disease is one of its cases.
-    "catch": ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill"),
-    "caught": ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill"),
+    "catch": _CAUGHT,
+    "caught": _CAUGHT,
     "number": ("no",),  # "What number did Franco Harris wear?": "his No. 32 jersey"
     "revenu": ("sale", "turnov"),
     "profit": ("earn", "net", "incom"),
