@@ -178,7 +178,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "stand": ("represent", "substitut", "deputi"),
     "castl": ("fortress", "fort", "citadel"),
     "seiz": ("captur", "took", "take", "control"),
-    "strike": ("airstrik",),
+    "strike": ("airstrik", "struck", "hit"),
+    "hit": ("struck", "strike"),  # "Where did the quake hit?": "A magnitude 6.4 earthquake struck northern Talvia"
     "big": ("size", "worth"),
     "power": ("electr", "outag", "reconnect", "custom"),
     "compani": ("firm", "group", "maker", "chipmak"),
@@ -192,6 +193,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # "How fast were the winds?": the unit says it ("164 kilometres per hour"), not the adjective.
     "fast": ("speed", "mph", "hour", "knots", "kph"),
     "tall": ("height", "metres", "meters", "feet"),
+    "strong": ("strength", "magnitud"),  # "How strong was the earthquake?": "a magnitude 6.4 earthquake"
     "deep": ("depth", "metres", "meters", "feet"),
     "far": ("distance", "miles", "kilometres", "kilometers"),
     "heavy": ("weight", "kilograms", "tonnes", "tons", "pounds"),
