@@ -17,6 +17,10 @@ _NUMBER_WORDS = (
 )
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?:{_DIGITS}|(?i:{_NUMBER_WORDS})(?:[- ](?i:one|two|three|four|five|six|seven|eight|nine))?)"
+# "three of its eleven branches": the first number counts the part the sentence tells of, the second the whole
+# ("one of the 17 amendments" is another thing: the one is what the sentence is about, and 17 counts them).
+PART_OF = re.compile(rf"^ of (?:its|the|their|his|her|our)\s+(?={_NUM}\b)", re.I)
+WHOLE_OF = re.compile(rf"\b(?!one\b){_NUM} of (?:its|the|their|his|her|our)\s+$", re.I)
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|mn|bn|m|b|k)\b|(?:M|B|K|bn|mn)\b)"
 _QUALIFIER = (
     r"(?:(?:about|around|nearly|almost|roughly|approximately|some|over|under|more than|less than|fewer than|"

@@ -25,6 +25,8 @@ from functools import lru_cache
 from qa.about import MIN_ABOUT, RANK_PENALTY, covered
 from qa.acronyms import abbreviated_by, acronyms
 from qa.candidates import (
+    PART_OF,
+    WHOLE_OF,
     Candidate,
     find,
     find_ailments,
@@ -459,6 +461,10 @@ class ExtractiveGenerator:
                 counted = target_at + (content_at if q.target in PEOPLE_NOUNS else [])
                 # "This amendment is one of only 17 made": the count counts the noun the sentence began with.
                 one_of = bool(_ONE_OF.search(sentence.text[: cand.start])) and any(i < first for i in target_at)
+                if WHOLE_OF.search(sentence.text[: cand.start]) and not _ASKS_WHOLE.search(q.text):
+                    continue  # "How many branches will it close?": "three of its eleven branches", not eleven
+                # (And the part counts what the whole does, however many words later: "three of its eleven branches".)
+                one_of = one_of or bool(PART_OF.match(sentence.text[cand.end :]))
                 if not one_of and not any(last < i <= last + _TARGET_WINDOW or i == first - 1 for i in counted):
                     continue
                 # "four student draft deferments": words describing what is counted keep it next to its count.
@@ -557,6 +563,8 @@ _LOCATIVE = re.compile(
 _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION})
 
 
+# "How many branches does the library have?" asks for the whole of "three of its eleven branches".
+_ASKS_WHOLE = re.compile(r"\b(?:have|has|had|own|owns|operates?|total|in all|altogether)\b", re.I)
 _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
 
 

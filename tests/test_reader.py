@@ -2126,3 +2126,33 @@ def test_a_passage_names_whom_the_question_names_by_name_people_or_initials(
 ) -> None:
     q = analyse(question)
     assert passage_names(q, story(text)[0], required_names(q)) is named
+
+
+QUAKE = (
+    "A magnitude 6.4 earthquake struck northern Talvia early on Sunday, killing at least 12 people and injuring more "
+    "than 300, the country's interior ministry said. Schools in the province will stay closed until Wednesday."
+)
+
+
+def small_index_idf(present: set[str]) -> ExtractiveGenerator:
+    """A reader weighing words as BM25 does over an index of a few articles: a word none holds weighs most."""
+    return ExtractiveGenerator(idf=lambda term: 1.67 if term in present else 2.77)
+
+
+def test_how_strong_and_where_it_hit_are_said_in_an_earthquakes_own_words() -> None:
+    reader = small_index_idf({"earthquak", "quak", "struck", "magnitud", "school"})
+    answer = reader.answer("How strong was the earthquake?", story(QUAKE))
+    assert lead_and_marker(answer) == ("magnitude 6.4", "[1]"), answer
+    answer = reader.answer("Where did the earthquake hit?", story(QUAKE))
+    assert lead_and_marker(answer) == ("Talvia", "[1]"), answer
+
+
+def test_the_part_a_sentence_counts_answers_how_many_not_the_whole(reader: ExtractiveGenerator) -> None:
+    text = "Orrin's public library will close three of its eleven branches in January, the committee decided."
+    answer = reader.answer("How many branches will the library close?", story(text))
+    assert lead_and_marker(answer) == ("three", "[1]"), answer
+    answer = reader.answer("How many branches does the library have?", story(text))
+    assert lead_and_marker(answer) == ("eleven", "[1]"), answer
+    # "One of the 17" is what the sentence is about, one of them all: 17 still counts them.
+    answer = reader.answer("How many amendments were made?", story("It is one of the 17 amendments made."))
+    assert lead_and_marker(answer) == ("17", "[1]"), answer
