@@ -277,6 +277,8 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if cand and near >= _LEAD_NEAR else ""
+                    if lead and cand and q.kind in NAME_KINDS and _plural(q.target):
+                        lead = _with_rest_of_list(cand, sentence.text)  # "Which branches…?": all those it names
                 elif q.kind is Kind.PERSON and (pointed := pointed_to(sentence, q)):
                     lead = pointed  # "She's also serving as mission commander": who she is, the sentences before say
                 elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
@@ -566,6 +568,21 @@ _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT,
 # "How many branches does the library have?" asks for the whole of "three of its eleven branches".
 _ASKS_WHOLE = re.compile(r"\b(?:have|has|had|own|owns|operates?|total|in all|altogether)\b", re.I)
 _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
+
+
+def _plural(noun: str | None) -> bool:
+    return bool(noun) and len(noun) > 3 and noun.endswith("s") and not noun.endswith("ss") and stem(noun) != noun
+
+
+def _with_rest_of_list(cand: Candidate, sentence: str) -> str:
+    """The candidate and the names listed after it: "Millbank, Crossway and Eastgate", verbatim."""
+    listed = _LIST_AFTER.match(sentence, cand.end)
+    return sentence[cand.start : listed.end()] if listed else cand.text
+
+
+_NAME_IN_LIST = r"[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*"
+# A list closes with "and" or "or": "Millbank, the city's oldest" is no list, but an apposition.
+_LIST_AFTER = re.compile(rf"(?:,\s+{_NAME_IN_LIST})*,?\s+(?:and|or)\s+{_NAME_IN_LIST}")
 
 
 def _with_region(lead: str, sentence: str) -> str:

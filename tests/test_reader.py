@@ -2156,3 +2156,22 @@ def test_the_part_a_sentence_counts_answers_how_many_not_the_whole(reader: Extra
     # "One of the 17" is what the sentence is about, one of them all: 17 still counts them.
     answer = reader.answer("How many amendments were made?", story("It is one of the 17 amendments made."))
     assert lead_and_marker(answer) == ("17", "[1]"), answer
+
+
+def test_which_plural_is_answered_by_every_name_the_sentence_lists(reader: ExtractiveGenerator) -> None:
+    text = "The branches at Millbank, Crossway and Eastgate will shut on January 15."
+    answer = reader.answer("Which branches will shut?", story(text))
+    assert lead_and_marker(answer) == ("Millbank, Crossway and Eastgate", "[1]"), answer
+    answer = reader.answer("Which branch will shut first?", story(text))
+    assert lead_and_marker(answer) == ("Millbank", "[1]"), answer  # one asked, one given
+    # An apposition is no list: "Millbank, the oldest" names one branch.
+    answer = reader.answer("Which branches will shut?", story("The branch at Millbank, the oldest, will shut."))
+    assert lead_and_marker(answer) == ("Millbank", "[1]"), answer
+
+
+def test_what_closes_may_be_said_to_shut(reader: ExtractiveGenerator) -> None:
+    text = "The branches at Millbank, Crossway and Eastgate will shut on January 15."
+    title = "Orrin library to close three branches"
+    # The headline, holding "close", was added as a second sentence: it says nothing of which branches.
+    answer = reader.answer("Which branches are closing?", story(text, title))
+    assert answer == f"Millbank, Crossway and Eastgate — “{text}” [1]", answer
