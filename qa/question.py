@@ -159,6 +159,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "schedule": ("set", "slated", "due"),  # "The show, originally set for Tuesday, Dec. 17…"
     "replace": ("succeed", "successor", "succeeds"),
     "end": ("finish", "close", "conclud"),
+    "close": ("shut",),  # "Which branches are closing?": "The branches at Millbank… will shut"
     "sick": ("ill", "sicken", "illness"),  # "How many people got sick?": "13 illnesses"
     "ill": ("sick", "sicken"),
     "fire": ("blaze", "wildfir"),
