@@ -383,7 +383,12 @@ class ExtractiveGenerator:
         """Sentences that state more of what the question asks about: a long question names several facts,
         and one sentence seldom holds them all. Each must cover question words (other than names: a name
         again is no new fact) that the answer so far doesn't."""
-        covered = {f for f in weights if best.stems.intersection(alternatives(f))}
+        # A sentence answering with no short answer says it with its headline: "Do cyclists pay to cross the
+        # bridge?", answered from the story headlined "Harbour Bridge…reopens", needs no second sentence for
+        # "bridge". (Where a short answer leads, the headline added may name what the sentence didn't: kept.)
+        headline = [s.title_stems for _, s in eligible if s.passage is best.passage and not best.lead]
+        said = best.stems.union(*headline)
+        covered = {f for f in weights if said.intersection(alternatives(f))}
         out: list[Sentence] = []
         for _, sentence in sorted(eligible, key=lambda e: -e[0]):
             if len(out) == _MAX_FURTHER:

@@ -115,7 +115,10 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "assassin": ("kill", "shot", "slay", "slain", "murder"),  # "What year was Malcolm X assassinated?": "killed"
     "get": ("receiv", "award"),  # "How much did the schools get?": "the district has been awarded…"
     "receiv": ("get", "got", "award"),
-    "pay": ("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
+    "pay": (
+        *("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
+        *("toll", "charg", "fare"),  # "Do cyclists pay to cross?": "Tolls will stay at 1.50 pounds for cars…"
+    ),
     "leave": ("from", "quit", "depart", "exit", "left"),
     "left": ("from", "quit", "depart", "exit", "leave"),
     "back": ("reconnect", "restor", "return", "resum", "reopen"),

@@ -2175,3 +2175,11 @@ def test_what_closes_may_be_said_to_shut(reader: ExtractiveGenerator) -> None:
     # The headline, holding "close", was added as a second sentence: it says nothing of which branches.
     answer = reader.answer("Which branches are closing?", story(text, title))
     assert answer == f"Millbank, Crossway and Eastgate — “{text}” [1]", answer
+
+
+def test_a_yes_no_question_is_answered_by_the_sentence_that_says_it_alone(reader: ExtractiveGenerator) -> None:
+    tolls = "Tolls will stay at 1.50 pounds for cars, and cyclists will cross free of charge."
+    # A toll is paid ("pay" had only "cost": the repairs' 54 million pounds), and the headline already says
+    # "bridge": no second sentence is needed for it.
+    answer = reader.answer("Do cyclists pay to cross the bridge?", story(f"{BRIDGE} {tolls}", BRIDGE_TITLE))
+    assert answer == f"{tolls} [1]", answer
