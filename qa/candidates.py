@@ -448,6 +448,8 @@ def _is_count(sentence: str, m: re.Match[str]) -> bool:
         return False
     if m.start() > 0 and sentence[m.start() - 1] in "$£€¥":
         return False
+    if re.search(r"\bmagnitude\s+$", sentence[: m.start()], re.I):
+        return False  # "a magnitude 6.4 earthquake": a measure with its unit before it, as "6.4-magnitude" after
     if _DAY_OF.search(sentence[: m.start()]) and re.fullmatch(r"\d\d?", text):
         return False  # "the eight local Jan. 6 defendants": a day of the month
     return not re.match(rf"\s?(?:{_CURRENCY_WORDS}|{_UNITS})\b", sentence[m.end() :])

@@ -169,6 +169,11 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "storm": ("hurrican", "cyclon", "typhoon", "gust", "wind"),
     # A marriage is announced as confirmed or revealed; a band regroups as it reconvenes; a strike from the air.
     "die": ("perish",),
+    "hurt": ("injur", "wound"),  # "How many were hurt?": "…injuring more than 300"
+    "injur": ("hurt", "wound"),
+    # Who "the boss" is, an article writes by the post: "Chief executive Hanna Lind said…"
+    "boss": ("chief", "ceo", "head", "execut", "leader", "chairman", "director"),
+    "come": ("launch", "releas", "arriv", "out"),  # "When will the Arden come out?": "…would launch it in 2027"
     "win": ("won", "victori", "beat", "champion", "winner"),
     "won": ("win", "victori", "beat", "champion", "winner"),
     "announce": ("confirm", "reveal"),

@@ -2183,3 +2183,11 @@ def test_a_yes_no_question_is_answered_by_the_sentence_that_says_it_alone(reader
     # "bridge": no second sentence is needed for it.
     answer = reader.answer("Do cyclists pay to cross the bridge?", story(f"{BRIDGE} {tolls}", BRIDGE_TITLE))
     assert answer == f"{tolls} [1]", answer
+
+
+def test_the_hurt_the_boss_and_what_comes_out_are_said_otherwise(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("How many were hurt in the earthquake?", story(QUAKE))
+    assert lead_and_marker(answer) == ("more than 300", "[1]"), answer
+    text = "Chief executive Hanna Lind said Veldt would still launch its new Arden hatchback in 2027."
+    assert lead_and_marker(reader.answer("Who is Veldt's boss?", story(text))) == ("Hanna Lind", "[1]")
+    assert reader.answer("When will the Arden come out?", story(text)) == f"{text} [1]"
