@@ -214,8 +214,10 @@ class ExtractiveGenerator:
         # What the sentence must say of its own: a follow-up's own words when it has some ("Why was it closed?" is
         # not answered by the sentence that the bridge reopened, however much of the opening question it holds).
         # (Not a verb of saying alone: "Who announced it?" is answered by "Pereira said the company would open…".)
-        told = [f for f in content if f in own and f not in _REPORTING] if q.earlier else []
-        told = told or content
+        told = [f for f in content if f in own and f not in _REPORTING] if q.earlier else content
+        # How someone reacted may be anything they said; which "said" answers, who said it decides: "How did
+        # residents react?" is not answered by "…the library's director, Colin Barr, said."
+        told = [f for f in told if f not in _RESPONSES] or told or content
         eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []
@@ -819,6 +821,7 @@ _UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?how\s+much\b", re.I)
 _REPORTING = frozenset(
     stem(w) for w in ("announce", "announced", "say", "said", "confirm", "report", "reveal", "tell", "told", "state")
 )
+_RESPONSES = frozenset(stem(w) for w in ("react", "respond"))
 _WHERE_IN = re.compile(r"\b[Ww]here\s+in\s+[A-Z]")
 _CHANGE_BONUS = 0.5
 _PLACE_BONUS = 0.5

@@ -2191,3 +2191,16 @@ def test_the_hurt_the_boss_and_what_comes_out_are_said_otherwise(reader: Extract
     text = "Chief executive Hanna Lind said Veldt would still launch its new Arden hatchback in 2027."
     assert lead_and_marker(reader.answer("Who is Veldt's boss?", story(text))) == ("Hanna Lind", "[1]")
     assert reader.answer("When will the Arden come out?", story(text)) == f"{text} [1]"
+
+
+def test_how_someone_reacted_is_what_they_said_or_did_not_what_another_said(reader: ExtractiveGenerator) -> None:
+    text = (
+        "About 18 staff will lose their jobs, the library's director, Colin Barr, said. "
+        "Residents collected 9,000 signatures in a petition against the closures."
+    )
+    assert reader.answer("How did residents react?", story(text)) == (
+        "Residents collected 9,000 signatures in a petition against the closures. [1]"
+    )
+    history = talk("Which branches are closing?", "Millbank — “The branches at Millbank…” [1]")
+    question = reader.condense("How did residents react?", history)
+    assert reader.answer(question, story(text)).startswith("Residents collected"), question
