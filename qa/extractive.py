@@ -218,6 +218,9 @@ class ExtractiveGenerator:
         # How someone reacted may be anything they said; which "said" answers, who said it decides: "How did
         # residents react?" is not answered by "…the library's director, Colin Barr, said."
         told = [f for f in told if f not in _RESPONSES] or told or content
+        # (Not "What is the event called?": the thing named may be written only by its name.)
+        subject = _subject(now) if not q.earlier and q.kind not in NAME_KINDS else None
+        subject = subject if subject in weights else None
         eligible: list[tuple[float, Sentence]] = []
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []
@@ -234,6 +237,10 @@ class ExtractiveGenerator:
                 continue  # "How many people were killed?", in a talk about Haiti's quake: not Turkey's
             if not ordinal_present(places, sentence) or not place_present(counted_in, sentence):
                 continue
+            if subject and not (set(sentence.stems) | sentence.context_stems | sentence.title_stems).intersection(
+                alternatives(subject)
+            ):
+                continue  # "When will schools reopen?" is not answered by a story that never speaks of schools
             # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
             stated = set(_YEAR_IN.findall(_BASELINE_YEAR.sub("", sentence.text))) if years else set()
             if stated and not years & stated:
@@ -575,6 +582,19 @@ _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT,
 # "How many branches does the library have?" asks for the whole of "three of its eleven branches".
 _ASKS_WHOLE = re.compile(r"\b(?:have|has|had|own|owns|operates?|total|in all|altogether)\b", re.I)
 _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
+
+
+def _subject(q: Question) -> str | None:
+    """The stem of the common noun a question asks about, as its grammatical subject ("When will schools
+    reopen?", "How long was the bridge shut?"), or None (a name, a pronoun, or no such clause)."""
+    m = _SUBJECT.search(last_question(q.text))
+    return stem(m.group(1)) if m and m.group(1).islower() else None
+
+
+_SUBJECT = re.compile(
+    r"\b(?:will|did|does|do|is|was|are|were|has|have|had|can|could|would)\s+(?:the\s+|a\s+|an\s+)?([a-z][\w-]+)"
+    r"\s+(?!of\b)[a-z]+\w*\s*\??$"
+)
 
 
 def _plural(noun: str | None) -> bool:

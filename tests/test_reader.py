@@ -2204,3 +2204,12 @@ def test_how_someone_reacted_is_what_they_said_or_did_not_what_another_said(read
     history = talk("Which branches are closing?", "Millbank — “The branches at Millbank…” [1]")
     question = reader.condense("How did residents react?", history)
     assert reader.answer(question, story(text)).startswith("Residents collected"), question
+
+
+def test_a_story_that_never_speaks_of_what_is_asked_about_does_not_answer(reader: ExtractiveGenerator) -> None:
+    bridge = story(BRIDGE, BRIDGE_TITLE)[0]
+    quake = Passage(2, "q:0", "q", "Earthquake shakes northern Talvia", QUAKE, "", "2026-03-01", "News Test", 0.9, 0.5)
+    # The bridge "reopened… on Monday": not when the schools, which only the quake story speaks of, reopen.
+    answer = reader.answer("When will schools reopen?", [bridge, quake])
+    assert "[1]" not in answer, answer
+    assert lead_and_marker(reader.answer("When did the bridge reopen?", [bridge, quake]))[1] == "[1]"
