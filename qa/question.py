@@ -177,6 +177,12 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "win": ("won", "victori", "beat", "champion", "winner"),
     "won": ("win", "victori", "beat", "champion", "winner"),
     "announce": ("confirm", "reveal"),
+    # Sport as it is reported: a coach is the manager, a crowd the fans, a team beaten is defeated.
+    "coach": ("manag", "manager", "boss"),
+    "crowd": ("fan", "fans", "spectat", "attend", "audienc"),
+    "beat": ("defeat", "won", "win"),
+    "game": ("match", "fixtur"),
+    "offic": ("sworn", "inaugur"),  # "When does the new mayor take office?": "Whitcombe will be sworn in on Jan. 5"
     "regroup": ("reconven", "reunit", "reunion"),
     "car": ("vehicl", "motorist"),  # "How many cars used it?": "About 40,000 vehicles crossed…"
     "case": ("lawsuit", "suit", "sued"),  # "Who brought the case?": "The lawsuit was brought by 1,400 residents…"
@@ -322,6 +328,7 @@ def analyse(text: str) -> Question:
             text_read = text
         # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
         text_read = _LAST_TIME.sub(" ", text_read)
+        text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
         focus = tuple(dict.fromkeys(focus_stems(text_read)))
     described = _described(text, names)
     now = last_question(text)
@@ -332,6 +339,7 @@ def analyse(text: str) -> Question:
     )
 
 
+_TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)
 
 

@@ -2213,3 +2213,24 @@ def test_a_story_that_never_speaks_of_what_is_asked_about_does_not_answer(reader
     answer = reader.answer("When will schools reopen?", [bridge, quake])
     assert "[1]" not in answer, answer
     assert lead_and_marker(reader.answer("When did the bridge reopen?", [bridge, quake]))[1] == "[1]"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        ("Who coaches Harbourton Rovers?", "“We've waited 22 years,” Rovers manager Greta Holm said.", "Greta Holm"),
+        ("How big was the crowd?", "Rovers won 3-1 in front of 18,400 fans at Quayside Park.", "18,400"),
+        ("Who did Whitcombe beat?", "Ana Whitcombe won, defeating Gerald Fink by 412 votes.", "Gerald Fink"),
+        (
+            "When does the new mayor take office?",
+            "Whitcombe was elected mayor on Tuesday. Whitcombe will be sworn in on Jan. 5.",
+            "Jan. 5",
+        ),
+    ],
+)
+def test_sport_and_politics_in_the_words_they_are_reported_in(question: str, text: str, lead: str) -> None:
+    # Weighed as over a few articles, where the question's own word ("coach", "crowd", "beat", "office"),
+    # which no article holds, weighs most.
+    reader = small_index_idf({"rover", "harbourton", "manag", "fan", "whitcomb", "defeat", "mayor", "sworn"})
+    answer = reader.answer(question, story(text, "A story"))
+    assert lead_and_marker(answer) == (lead, "[1]"), answer
