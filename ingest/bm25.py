@@ -236,8 +236,13 @@ class BM25Index:
         return len(self.entries)
 
     def idf(self, term: str) -> float:
-        """BM25's inverse document frequency of a (stemmed) term over all chunks."""
-        return self._chunks.idf(self._chunks.df(term))
+        """BM25's inverse document frequency of a (stemmed) term over all chunks.
+
+        A term no chunk holds weighs as one a single chunk holds, not more: in an index of a few articles, absence
+        says nothing of rarity (over six articles, "game", "crowd" and "coach", which the articles write as
+        "match", "fans" and "manager", outweighed every word they share with the question), and in a large one
+        the two weigh almost the same anyway."""
+        return self._chunks.idf(max(self._chunks.df(term), 1))
 
     @property
     def chunk_ids(self) -> set[str]:

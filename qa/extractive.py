@@ -218,6 +218,10 @@ class ExtractiveGenerator:
         # How someone reacted may be anything they said; which "said" answers, who said it decides: "How did
         # residents react?" is not answered by "…the library's director, Colin Barr, said."
         told = [f for f in told if f not in _RESPONSES] or told or content
+        if q.kind is Kind.COUNT and q.target in PEOPLE_NOUNS:
+            # "People" are named next to any number; what befell them is what the sentence must tell: "How many
+            # people were injured?" is not answered by "Two people were killed…"
+            told = [f for f in told if f not in alternatives(q.target_stem or "")] or told
         # (Not "What is the event called?": the thing named may be written only by its name.)
         subject = _subject(now) if not q.earlier and q.kind not in NAME_KINDS else None
         subject = subject if subject in weights else None
@@ -444,7 +448,18 @@ class ExtractiveGenerator:
         spans = word_spans(sentence.text)
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
-        target_at = [i for i, s in enumerate(sentence.stems) if s in targets]
+        # (The noun asked, not a word of another kind stemmed alike: "the fishing cooperative" holds no fish,
+        # though "polluting the river" is pollution.)
+        target_at = [
+            i
+            for i, s in enumerate(sentence.stems)
+            if s in targets
+            and not (
+                _GERUND.search(sentence.text[: spans[i][1]])
+                and _MODIFIES.match(sentence.text, spans[i][1])
+                and not _GERUND.search(q.target or "")  # "How long is the basic training?"
+            )
+        ]
         focus = {a for f in weights for a in alternatives(f)}
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
         who = name_stems.union(q.described)
@@ -840,6 +855,12 @@ _CHANGE_NOUN = re.compile(rf"\s+(?:{'|'.join(_CHANGE_NOUNS)})s?\b", re.I)
 _UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?how\s+much\b", re.I)
 _REPORTING = frozenset(
     stem(w) for w in ("announce", "announced", "say", "said", "confirm", "report", "reveal", "tell", "told", "state")
+)
+# A word in "-ing" before a noun it describes ("fishing cooperative"), not a verb before its object or clause.
+_GERUND = re.compile(r"\w\wing$", re.I)
+_MODIFIES = re.compile(
+    r"\s+(?!(?:the|a|an|its|his|her|their|this|that|these|those|in|on|at|of|to|for|with|by|from|and|or|into|over|"
+    r"up|out|off|down|is|was|are|were|has|had|will|would)\b)[a-z]"
 )
 _RESPONSES = frozenset(stem(w) for w in ("react", "respond"))
 _WHERE_IN = re.compile(r"\b[Ww]here\s+in\s+[A-Z]")

@@ -169,6 +169,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "storm": ("hurrican", "cyclon", "typhoon", "gust", "wind"),
     # A marriage is announced as confirmed or revealed; a band regroups as it reconvenes; a strike from the air.
     "die": ("perish",),
+    "live": ("resid", "popul", "inhabit"),  # "How many people live in Nome?": "…with about 10,000 residents"
     "hurt": ("injur", "wound"),  # "How many were hurt?": "…injuring more than 300"
     "injur": ("hurt", "wound"),
     # Who "the boss" is, an article writes by the post: "Chief executive Hanna Lind said…"

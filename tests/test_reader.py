@@ -2234,3 +2234,19 @@ def test_sport_and_politics_in_the_words_they_are_reported_in(question: str, tex
     reader = small_index_idf({"rover", "harbourton", "manag", "fan", "whitcomb", "defeat", "mayor", "sworn"})
     answer = reader.answer(question, story(text, "A story"))
     assert lead_and_marker(answer) == (lead, "[1]"), answer
+
+
+def test_how_many_people_asks_what_befell_them(reader: ExtractiveGenerator) -> None:
+    # "People" stand next to any number; what the sentence must tell is what the question says befell them.
+    killed = story("Two people were killed when a tree fell on their car near the village of Ossery.")
+    assert reader.answer("How many people were injured?", killed) == CANNOT_ANSWER
+    assert lead_and_marker(reader.answer("How many people were killed?", killed)) == ("Two", "[1]")
+    nome = story("Officials in the Nome area, with about 10,000 residents, have urged people to prepare.")
+    assert reader.answer("How many people live in Nome?", nome) == f"{nome[0].text} [1]"  # residents live there
+
+
+def test_a_word_stemmed_like_the_noun_counted_is_not_it(reader: ExtractiveGenerator) -> None:
+    text = "The lawsuit was brought by 1,400 residents and the fishing cooperative of the town of Wyle."
+    assert reader.answer("How many fish died?", story(text)) == CANNOT_ANSWER
+    training = story("Basic training lasts 10 weeks at Fort Jackson.")  # a noun asked in "-ing" is itself
+    assert lead_and_marker(reader.answer("How long is the basic training?", training)) == ("10 weeks", "[1]")
