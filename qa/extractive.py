@@ -218,10 +218,10 @@ class ExtractiveGenerator:
         # How someone reacted may be anything they said; which "said" answers, who said it decides: "How did
         # residents react?" is not answered by "…the library's director, Colin Barr, said."
         told = [f for f in told if f not in _RESPONSES] or told or content
-        if q.kind is Kind.COUNT and q.target in PEOPLE_NOUNS:
-            # "People" are named next to any number; what befell them is what the sentence must tell: "How many
-            # people were injured?" is not answered by "Two people were killed…"
-            told = [f for f in told if f not in alternatives(q.target_stem or "")] or told
+        # "How many people were injured?" is not answered by "Two people were killed…", nor "How many died?" by
+        # "four people remained in serious condition": of the tolls news counts side by side, the one asked must
+        # be the sentence's.
+        toll = next((t for t in _TOLLS if t.intersection(q.focus)), None) if q.kind is Kind.COUNT else None
         # (Not "What is the event called?": the thing named may be written only by its name.)
         subject = _subject(now) if not q.earlier and q.kind not in NAME_KINDS else None
         subject = subject if subject in weights else None
@@ -262,6 +262,8 @@ class ExtractiveGenerator:
             # answered by "A court on Monday fined Velora Foods…". One of its other words must be there too.
             # (Or "He suffered an infection…", after the sentence that says he died: the cause of death.)
             said = any(set(sentence.stems).intersection(alternatives(f)) for f in told)
+            if toll and not toll.intersection(sentence.stems):
+                continue
             if content and not said and not _tells_ailment(q, sentence) and not _gives_name(q, sentence):
                 continue
             if not content and not set(sentence.stems).intersection(weights) and not speaks_of(q, sentence):
@@ -857,6 +859,17 @@ _REPORTING = frozenset(
     stem(w) for w in ("announce", "announced", "say", "said", "confirm", "report", "reveal", "tell", "told", "state")
 )
 # A word in "-ing" before a noun it describes ("fishing cooperative"), not a verb before its object or clause.
+_TOLLS = tuple(
+    frozenset(stem(w) for w in toll.split())
+    for toll in (
+        "kill killed die died dead death deaths perish fatal",
+        "injure injured injuring injuries hurt wounded wounding",
+        "missing",
+        "rescued rescue",
+        "arrested arrest detained",
+        "evacuated evacuate",
+    )
+)
 _GERUND = re.compile(r"\w\wing$", re.I)
 _MODIFIES = re.compile(
     r"\s+(?!(?:the|a|an|its|his|her|their|this|that|these|those|in|on|at|of|to|for|with|by|from|and|or|into|over|"

@@ -117,7 +117,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "receiv": ("get", "got", "award"),
     "pay": (
         *("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
-        *("toll", "charg", "fare"),  # "Do cyclists pay to cross?": "Tolls will stay at 1.50 pounds for cars…"
+        *("toll", "fare"),  # "Do cyclists pay to cross?": "Tolls will stay at 1.50 pounds for cars…"
     ),
     "leave": ("from", "quit", "depart", "exit", "left"),
     "left": ("from", "quit", "depart", "exit", "leave"),

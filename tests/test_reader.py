@@ -2236,11 +2236,15 @@ def test_sport_and_politics_in_the_words_they_are_reported_in(question: str, tex
     assert lead_and_marker(answer) == (lead, "[1]"), answer
 
 
-def test_how_many_people_asks_what_befell_them(reader: ExtractiveGenerator) -> None:
-    # "People" stand next to any number; what the sentence must tell is what the question says befell them.
+def test_a_toll_asked_is_the_toll_the_sentence_counts(reader: ExtractiveGenerator) -> None:
+    # "People" stand next to any number; deaths, injuries, rescues are counted side by side in the news.
     killed = story("Two people were killed when a tree fell on their car near the village of Ossery.")
     assert reader.answer("How many people were injured?", killed) == CANNOT_ANSWER
     assert lead_and_marker(reader.answer("How many people were killed?", killed)) == ("Two", "[1]")
+    assert lead_and_marker(reader.answer("How many people died?", killed)) == ("Two", "[1]")
+    serious = story("Most were released, though four people remained in serious condition on Tuesday.")
+    assert reader.answer("How many people died?", serious) == CANNOT_ANSWER
+    # Other counts of people are not held to a toll: residents live somewhere.
     nome = story("Officials in the Nome area, with about 10,000 residents, have urged people to prepare.")
     assert reader.answer("How many people live in Nome?", nome) == f"{nome[0].text} [1]"  # residents live there
 
