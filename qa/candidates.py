@@ -713,6 +713,13 @@ _TITLES = frozenset(
         "cosmonaut",
         "captain",
         "pilot",
+        # A player's position, written before the name as an office is: "Striker Tomas Brennick scored twice".
+        "striker",
+        "defender",
+        "midfielder",
+        "goalkeeper",
+        "winger",
+        "substitute",
     ]
 )
 

@@ -35,6 +35,7 @@ from qa.candidates import (
     names_in_title,
     person_after_title,
     title_case,
+    without_title,
 )
 from qa.classes import members, members_pattern
 from qa.conversation import points_back, searched_with
@@ -186,6 +187,11 @@ class ExtractiveGenerator:
             scope.add(q.target_stem or "")  # "What nationality is Radescu?": "the Romanian" says it without the word
         # A follow-up's own words ("Which judge ruled?") are what a sentence must be about; the question before it
         # found the article (retrieval searched both) and needn't be said again.
+        # A person is named in full once and by surname after: "Brennick, 24, has now scored…" is about Tomas
+        # Brennick whole, so the first name weighs nothing of its own.
+        # (In a follow-up, where the name stands for "he" or "she": one typed in full may be meant in full.)
+        if q.earlier:
+            scope |= {stem(first) for name in _people_named(now) for first in words(name)[:-1]}
         weights = {f: self.idf(f) for f in q.focus if f not in scope and f not in q.earlier}
         own = set(weights)
         if sum(weights.values()) <= 0:
@@ -221,7 +227,8 @@ class ExtractiveGenerator:
         # "How many people were injured?" is not answered by "Two people were killed…", nor "How many died?" by
         # "four people remained in serious condition": of the tolls news counts side by side, the one asked must
         # be the sentence's.
-        toll = next((t for t in _TOLLS if t.intersection(q.focus)), None) if q.kind is Kind.COUNT else None
+        asked_now = set(focus_stems(last_question(q.text)))  # a follow-up's toll, not the conversation's
+        toll = next((t for t in _TOLLS if t.intersection(asked_now)), None) if q.kind is Kind.COUNT else None
         # (Not "What is the event called?": the thing named may be written only by its name.)
         subject = _subject(now) if not q.earlier and q.kind not in NAME_KINDS else None
         subject = subject if subject in weights else None
@@ -292,6 +299,8 @@ class ExtractiveGenerator:
                     score += _NEAR * near
                     # Only a candidate right next to what the question asks about is stated as the answer.
                     lead = cand.text if cand and near >= _LEAD_NEAR else ""
+                    if lead and q.kind is Kind.PERSON:
+                        lead = without_title(lead)  # "Who scored twice?": Tomas Brennick, not "Striker Tomas Brennick"
                     if lead and cand and q.kind in NAME_KINDS and _plural(q.target):
                         lead = _with_rest_of_list(cand, sentence.text)  # "Which branches…?": all those it names
                 elif q.kind is Kind.PERSON and (pointed := pointed_to(sentence, q)):
@@ -599,6 +608,16 @@ _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT,
 # "How many branches does the library have?" asks for the whole of "three of its eleven branches".
 _ASKS_WHOLE = re.compile(r"\b(?:have|has|had|own|owns|operates?|total|in all|altogether)\b", re.I)
 _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
+
+
+def _people_named(q: Question) -> list[str]:
+    """The people ``q`` names in full, by the tagger ("How old is Tomas Brennick?"), not a body named alike."""
+    people = []
+    for name in q.names:
+        start = q.text.find(name)
+        if len(words(name)) > 1 and start >= 0 and "PERSON" in labels_at(q.text, start, start + len(name)):
+            people.append(name)
+    return people
 
 
 def _subject(q: Question) -> str | None:

@@ -2254,3 +2254,34 @@ def test_a_word_stemmed_like_the_noun_counted_is_not_it(reader: ExtractiveGenera
     assert reader.answer("How many fish died?", story(text)) == CANNOT_ANSWER
     training = story("Basic training lasts 10 weeks at Fort Jackson.")  # a noun asked in "-ing" is itself
     assert lead_and_marker(reader.answer("How long is the basic training?", training)) == ("10 weeks", "[1]")
+
+
+SEMI = (
+    "Striker Tomas Brennick scored twice for Rovers, heading in the opener in the 12th minute. "
+    "Kelvale finished the match with 10 men. Brennick, 24, has now scored nine goals in the competition."
+)
+
+
+def test_who_scored_is_the_player_not_his_position(reader: ExtractiveGenerator) -> None:
+    answer = reader.answer("Who scored twice for Rovers?", story(SEMI))
+    assert lead_and_marker(answer) == ("Tomas Brennick", "[1]"), answer
+
+
+def test_a_player_named_in_full_is_then_named_by_surname() -> None:
+    # In a few articles, "Tomas" (said once) weighs more than "Brennick": the sentence saying his age names only
+    # the surname, as news does after the first mention.
+    reader = small_index_idf({"brennick", "score", "twice", "rover", "kelval", "match"})
+    history = talk("Who scored twice for Rovers?", "Tomas Brennick — “Striker Tomas Brennick scored twice…” [1]")
+    question = reader.condense("How old is he?", history)
+    assert "Tomas Brennick" in question, question
+    first, rest = SEMI.split(". ", 1)
+    chunks = [replace(story(first)[0]), replace(story(rest)[0], n=2, chunk_id="s:1")]  # two passages of it
+    answer = reader.answer(question, chunks)
+    assert lead_and_marker(answer) == ("24", "[2]"), answer
+
+
+def test_a_toll_asked_in_a_follow_up_is_its_own_not_the_conversations(reader: ExtractiveGenerator) -> None:
+    text = "Two people died after Storm Petra hit the valley. Storm Petra forced crews to rescue around 240 residents."
+    history = talk("How many people died in Storm Petra?", "Two — “Two people died after Storm Petra…” [1]")
+    answer = reader.answer(reader.condense("How many people had to be rescued?", history), story(text))
+    assert lead_and_marker(answer) == ("around 240", "[1]"), answer
