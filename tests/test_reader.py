@@ -1316,7 +1316,7 @@ def test_which_player_is_answered_by_a_person_not_by_an_event(reader: Extractive
         # A party is what someone is, not who; a state is not a chain.
         ("primary", "Who did Maryland Democrats nominate?", "Angela Alsobrooks"),
         # A role before a name doesn't make it any less a person's; a people's adjective is not a name to repeat.
-        ("honour", "Which political figure received the courage award?", "Former Vice President Mike Pence"),
+        ("honour", "Which political figure received the courage award?", "Mike Pence"),  # the person, not the office
         ("retailer", "Which home goods chain says it has substantial doubt it can stay open?", "Bed Bath & Beyond"),
     ],
 )
