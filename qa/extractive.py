@@ -290,6 +290,10 @@ class ExtractiveGenerator:
             elif q.kind is Kind.CAUSE:
                 if not find(Kind.CAUSE, sentence.text) and not _tells_ailment(q, sentence):
                     continue
+                if _SAYS_CAUSE.search(sentence.text):
+                    # "…was caused by a faulty software update", not "…restored service after an outage": "after"
+                    # and "following" are more often when than why.
+                    score += _NEAR
             elif q.kind is not Kind.ANY:
                 found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
                 if found is not None and found[0] is None and q.kind is Kind.NAME:
@@ -888,6 +892,9 @@ _TOLLS = tuple(
         "arrested arrest detained",
         "evacuated evacuate",
     )
+)
+_SAYS_CAUSE = re.compile(
+    r"\b(?:because|due to|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by)\b", re.I
 )
 _GERUND = re.compile(r"\w\wing$", re.I)
 _MODIFIES = re.compile(

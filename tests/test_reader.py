@@ -2285,3 +2285,12 @@ def test_a_toll_asked_in_a_follow_up_is_its_own_not_the_conversations(reader: Ex
     history = talk("How many people died in Storm Petra?", "Two — “Two people died after Storm Petra…” [1]")
     answer = reader.answer(reader.condense("How many people had to be rescued?", history), story(text))
     assert lead_and_marker(answer) == ("around 240", "[1]"), answer
+
+
+def test_what_caused_something_is_what_the_article_says_caused_it(reader: ExtractiveGenerator) -> None:
+    text = (
+        "Payments app Tillo restored service on Wednesday evening after an outage lasting nine hours. "
+        "Raghavan said the outage was caused by a faulty software update, not by a cyberattack."
+    )
+    answer = reader.answer("What caused the Tillo outage?", story(text, "Payments app Tillo back online after outage"))
+    assert answer.startswith("Raghavan said the outage was caused by"), answer
