@@ -58,7 +58,7 @@ _STOP = (
         "is are was were be been do does did will would can could should must may might has have had and or it its "
         "this that these those his her their he she they them him we you me our your my there then than about into "
         "after before over under up down "
-        "out so not no yes also just now recently week year day today called name named "
+        "out so not no yes also just now recently week year day today called name named any some "
         # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
         # shares them, and the answer sentence seldom repeats them.
         "past weekend recent earlier currently latest according likely"

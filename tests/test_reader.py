@@ -2294,3 +2294,8 @@ def test_what_caused_something_is_what_the_article_says_caused_it(reader: Extrac
     )
     answer = reader.answer("What caused the Tillo outage?", story(text, "Payments app Tillo back online after outage"))
     assert answer.startswith("Raghavan said the outage was caused by"), answer
+
+
+def test_any_and_some_say_nothing_a_sentence_must_share(reader: ExtractiveGenerator) -> None:
+    text = "Tillo said it would refund any fees charged for failed transactions."
+    assert reader.answer("Was any data stolen?", story(text)) == CANNOT_ANSWER  # not for its "any fees"
