@@ -2297,6 +2297,6 @@ def test_what_caused_something_is_what_the_article_says_caused_it(reader: Extrac
 
 
 def test_any_and_some_say_nothing_a_sentence_must_share(reader: ExtractiveGenerator) -> None:
-    text = "Raghavan said no customer data was lost. Tillo said it would refund any fees charged for failed payments."
+    text = "Tillo said it would refund any fees charged for failed payments. Raghavan said no customer data was lost."
     answer = reader.answer("Was any data stolen?", story(text))
     assert answer == "Raghavan said no customer data was lost. [1]", answer  # not the refund, for its "any fees"
