@@ -131,7 +131,10 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "mother": ("son", "daughter", "child"),
     "father": ("son", "daughter", "child"),
     "mean": ("defin", "definit", "refer"),  # "What does goblin mode mean?": "It defines the term as…"
-    "lawyer": ("attorney", "counsel"),
+    "lawyer": ("attorney", "counsel", "legal"),  # "the residents' lawyer bills": "the residents' legal costs"
+    "bill": ("cost", "fee", "invoic"),
+    "electr": ("power", "suppli", "outag"),  # "When will the electricity be back on?": "…supply should be restored"
+    "floodwat": ("water", "flood"),
     "attorney": ("lawyer",),
     "founder": ("found", "founded"),
     "manage": ("manager",),

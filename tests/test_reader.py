@@ -2300,3 +2300,12 @@ def test_any_and_some_say_nothing_a_sentence_must_share(reader: ExtractiveGenera
     text = "Tillo said it would refund any fees charged for failed payments. Raghavan said no customer data was lost."
     answer = reader.answer("Was any data stolen?", story(text))
     assert answer == "Raghavan said no customer data was lost. [1]", answer  # not the refund, for its "any fees"
+
+
+def test_bills_and_electricity_in_the_words_they_are_reported_in() -> None:
+    reader = small_index_idf({"resid", "legal", "cost", "suppli", "restor"})
+    text = "The council must pay the residents' legal costs, estimated at 210,000 euros."
+    assert reader.answer("How much are the residents' lawyer bills?", story(text)) == f"{text} [1]"
+    text = "Valeline Energy said most supply should be restored by Monday."
+    answer = reader.answer("When will the electricity be back on?", story(text))
+    assert lead_and_marker(answer) == ("Monday (March 2, 2026)", "[1]"), answer
