@@ -333,6 +333,8 @@ def analyse(text: str) -> Question:
         # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
         text_read = _LAST_TIME.sub(" ", text_read)
         text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
+        if kind is Kind.MONEY:
+            text_read = _MONEY_ASKED.sub(" ", text_read)  # "How much money…?": the sum says it, not the word
         focus = tuple(dict.fromkeys(focus_stems(text_read)))
     described = _described(text, names)
     now = last_question(text)
@@ -343,6 +345,7 @@ def analyse(text: str) -> Question:
     )
 
 
+_MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)
 
@@ -454,7 +457,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             if nxt == "much":
                 noun = _first_noun(tokens[i + 2 :])
                 # "How much did Tavros pay?" wants money; "how much did the shares rise?" a percent or quantity.
-                money = noun in _MONEY_NOUNS or bool(_MONEY_VERBS.intersection(rest))
+                money = noun in _MONEY_NOUNS or noun in _MONEY_ITSELF or bool(_MONEY_VERBS.intersection(rest))
                 # "How much did the schools get?": money, when nothing else is named ("how much snow did they get").
                 money = money or (noun is None and bool(_GAIN_VERBS.intersection(rest)))
                 if noun is None and not money and tokens[i + 2 : i + 3] and tokens[i + 2] in _DO_AUX:

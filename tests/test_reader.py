@@ -2309,3 +2309,13 @@ def test_bills_and_electricity_in_the_words_they_are_reported_in() -> None:
     text = "Valeline Energy said most supply should be restored by Monday."
     answer = reader.answer("When will the electricity be back on?", story(text))
     assert lead_and_marker(answer) == ("Monday (March 2, 2026)", "[1]"), answer
+
+
+def test_how_much_money_asks_for_a_sum_not_for_the_word(reader: ExtractiveGenerator) -> None:
+    assert analyse("How much money will each Tillo customer get back?").kind is Kind.MONEY
+    text = (
+        "The outage left millions of customers unable to pay in shops. "
+        "Tillo said it would pay 10 dollars in compensation to each affected customer."
+    )
+    answer = reader.answer("How much money will each Tillo customer get?", story(text))
+    assert answer.startswith("Tillo said it would pay 10 dollars"), answer  # not "millions" (of customers)
