@@ -111,14 +111,17 @@ _TITLE_WORDS = _set("mr mrs ms dr prof sen rep gov president the")
 # checked on short-dev, whose questions were written to share few words with their answers.
 # Someone caught by the police was arrested; someone who caught a disease is one of its cases.
 _CAUGHT = ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "ill")
+_PAY = (
+    *("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
+    *("toll", "fare"),  # "Do cyclists pay to cross?": "Tolls will stay at 1.50 pounds for cars…"
+    "fund",  # "Who paid for the study?": "The study was funded by the Saltmarsh Health Foundation"
+)
 _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "assassin": ("kill", "shot", "slay", "slain", "murder"),  # "What year was Malcolm X assassinated?": "killed"
     "get": ("receiv", "award"),  # "How much did the schools get?": "the district has been awarded…"
     "receiv": ("get", "got", "award"),
-    "pay": (
-        *("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
-        *("toll", "fare"),  # "Do cyclists pay to cross?": "Tolls will stay at 1.50 pounds for cars…"
-    ),
+    "pay": _PAY,
+    "paid": _PAY,  # "Who paid for the study?": "paid" stems apart from "pay"
     "leave": ("from", "quit", "depart", "exit", "left"),
     "left": ("from", "quit", "depart", "exit", "leave"),
     "back": ("reconnect", "restor", "return", "resum", "reopen"),
@@ -173,6 +176,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # A marriage is announced as confirmed or revealed; a band regroups as it reconvenes; a strike from the air.
     "die": ("perish",),
     "live": ("resid", "popul", "inhabit"),  # "How many people live in Nome?": "…with about 10,000 residents"
+    "hack": ("cyberattack", "breach", "hacker"),  # "Was Tillo hacked?": "…not by a cyberattack"
     "hurt": ("injur", "wound"),  # "How many were hurt?": "…injuring more than 300"
     "injur": ("hurt", "wound"),
     # Who "the boss" is, an article writes by the post: "Chief executive Hanna Lind said…"

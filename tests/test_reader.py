@@ -2319,3 +2319,12 @@ def test_how_much_money_asks_for_a_sum_not_for_the_word(reader: ExtractiveGenera
     )
     answer = reader.answer("How much money will each Tillo customer get?", story(text))
     assert answer.startswith("Tillo said it would pay 10 dollars"), answer  # not "millions" (of customers)
+
+
+def test_who_paid_is_who_funded_and_a_hack_is_a_cyberattack(reader: ExtractiveGenerator) -> None:
+    funded = "The study was funded by the Saltmarsh Health Foundation, a charity."
+    text = f"Dr. Felix Amankwah, who was not involved in the walking study, said it was too short. {funded}"
+    answer = reader.answer("Who paid for the walking study?", story(text))
+    assert answer.startswith(funded), answer  # not the doctor who spoke of the study
+    text = "Raghavan said the outage was caused by a faulty software update, not by a cyberattack."
+    assert reader.answer("Was Tillo hacked?", story(text, "Tillo back online after outage")) == f"{text} [1]"
