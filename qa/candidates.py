@@ -158,6 +158,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:helped|boosted|lifted|hit|hurt|weighed down|dragged down) by|on the back of"
         # Whom or what a company points to: "…will cut 1,200 jobs, blaming weaker demand", "citing rising costs".
         r"|blaming|citing"
+        # Why a court decided as it did: "…blocked plans to expand the landfill, ruling that the council had failed…"
+        r"|ruling that|on the grounds? that"
         r"|on(?=\s+(?:strong|stronger|weak|weaker|robust|solid|soft|softer|higher|lower|rising|falling|record|surging"
         r"|slowing|slower|booming|sluggish)\b)"
         r"|over(?=\s+(?:concerns?|fears?|worries)\b)"

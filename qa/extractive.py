@@ -894,7 +894,9 @@ _TOLLS = tuple(
     )
 )
 _SAYS_CAUSE = re.compile(
-    r"\b(?:because|due to|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by)\b", re.I
+    r"\b(?:because|due to|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by"
+    r"|ruling that|on the grounds? that)\b",
+    re.I,
 )
 _GERUND = re.compile(r"\w\wing$", re.I)
 _MODIFIES = re.compile(

@@ -176,6 +176,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # A marriage is announced as confirmed or revealed; a band regroups as it reconvenes; a strike from the air.
     "die": ("perish",),
     "live": ("resid", "popul", "inhabit"),  # "How many people live in Nome?": "…with about 10,000 residents"
+    "stop": ("block", "halt", "suspend", "annul", "ban"),  # "Why did the court stop the landfill?": "blocked"
+    "block": ("stop", "halt", "suspend", "annul", "ban"),
     "hack": ("cyberattack", "breach", "hacker"),  # "Was Tillo hacked?": "…not by a cyberattack"
     "hurt": ("injur", "wound"),  # "How many were hurt?": "…injuring more than 300"
     "injur": ("hurt", "wound"),

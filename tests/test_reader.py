@@ -16,7 +16,7 @@ from qa.extractive import ExtractiveGenerator
 from qa.passage import Passage
 from qa.places import place_of_people
 from qa.prompt import Message
-from qa.question import QUANTITY_KINDS, Kind, analyse
+from qa.question import QUANTITY_KINDS, Kind, alternatives, analyse
 from qa.quoting import quote_around
 from qa.refusal import CANNOT_ANSWER
 from qa.requirements import passage_names, required_names
@@ -2328,3 +2328,17 @@ def test_who_paid_is_who_funded_and_a_hack_is_a_cyberattack(reader: ExtractiveGe
     assert answer.startswith(funded), answer  # not the doctor who spoke of the study
     text = "Raghavan said the outage was caused by a faulty software update, not by a cyberattack."
     assert reader.answer("Was Tillo hacked?", story(text, "Tillo back online after outage")) == f"{text} [1]"
+
+
+def test_why_a_court_stopped_something_is_what_it_ruled(reader: ExtractiveGenerator) -> None:
+    ruling = (
+        "A regional court on Monday blocked plans to expand the Greyfield landfill, ruling that the county council had "
+        "failed to assess the risk to drinking water."
+    )
+    assert [c.text for c in find(Kind.CAUSE, ruling)] == [
+        "the county council had failed to assess the risk to drinking water"
+    ]
+    assert "block" in alternatives("stop")  # what a court stops, it blocks
+    other = "Bernard Quayle said the landfill was needed because space is expected to run out by 2029."
+    answer = reader.answer("Why did the court stop the landfill?", story(f"{ruling} {other}"))
+    assert answer == f"{ruling} [1]", answer
