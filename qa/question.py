@@ -184,8 +184,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # Who "the boss" is, an article writes by the post: "Chief executive Hanna Lind said…"
     "boss": ("chief", "ceo", "head", "execut", "leader", "chairman", "director"),
     "come": ("launch", "releas", "arriv", "out"),  # "When will the Arden come out?": "…would launch it in 2027"
-    "win": ("won", "victori", "beat", "champion", "winner"),
-    "won": ("win", "victori", "beat", "champion", "winner"),
+    "win": ("won", "victori", "beat", "champion", "winner", "elect"),  # who won a race was elected
+    "won": ("win", "victori", "beat", "champion", "winner", "elect"),
     "announce": ("confirm", "reveal"),
     # Sport as it is reported: a coach is the manager, a crowd the fans, a team beaten is defeated.
     "coach": ("manag", "manager", "boss"),

@@ -2342,3 +2342,9 @@ def test_why_a_court_stopped_something_is_what_it_ruled(reader: ExtractiveGenera
     other = "Bernard Quayle said the landfill was needed because space is expected to run out by 2029."
     answer = reader.answer("Why did the court stop the landfill?", story(f"{ruling} {other}"))
     assert answer == f"{ruling} [1]", answer
+
+
+def test_who_won_a_race_is_who_was_elected_not_whom_a_headline_ousts(reader: ExtractiveGenerator) -> None:
+    text = "Independent candidate Ana Whitcombe was elected mayor of Eastbrook on Tuesday, defeating Gerald Fink."
+    answer = reader.answer("Who won the Eastbrook mayor race?", story(text, "Whitcombe ousts Eastbrook mayor Fink"))
+    assert lead_and_marker(answer) == ("Ana Whitcombe", "[1]"), answer
