@@ -192,6 +192,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "crowd": ("fan", "fans", "spectat", "attend", "audienc"),
     "beat": ("defeat", "won", "win"),
     "game": ("match", "fixtur"),
+    "kickoff": ("kick", "start"),  # "Why was the kickoff delayed?": "The semi-final kicked off 40 minutes late"
+    "delay": ("late", "postpon"),
     "offic": ("sworn", "inaugur"),  # "When does the new mayor take office?": "Whitcombe will be sworn in on Jan. 5"
     "regroup": ("reconven", "reunit", "reunion"),
     "car": ("vehicl", "motorist"),  # "How many cars used it?": "About 40,000 vehicles crossed…"

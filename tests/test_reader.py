@@ -2348,3 +2348,9 @@ def test_who_won_a_race_is_who_was_elected_not_whom_a_headline_ousts(reader: Ext
     text = "Independent candidate Ana Whitcombe was elected mayor of Eastbrook on Tuesday, defeating Gerald Fink."
     answer = reader.answer("Who won the Eastbrook mayor race?", story(text, "Whitcombe ousts Eastbrook mayor Fink"))
     assert lead_and_marker(answer) == ("Ana Whitcombe", "[1]"), answer
+
+
+def test_a_delay_is_said_as_late() -> None:
+    reader = small_index_idf({"kick", "late", "power", "semi", "final"})
+    text = "The semi-final kicked off 40 minutes late because a power failure knocked out the floodlights."
+    assert reader.answer("Why was the kickoff delayed?", story(text)) == f"{text} [1]"
