@@ -529,7 +529,10 @@ class ExtractiveGenerator:
             if q.kind in (Kind.DATE, Kind.PLACE) and anchors:
                 # When or where attaches to its verb across small words: "reopened to traffic on Monday" says
                 # when it reopened as closely as "reopened on Monday" (the words between, not their count).
-                distance = min(_gap(first, last, i) - _small_between(sentence.stems, first, last, i) for i in anchors)
+                # (Nor the question's own names: "launch its new Arden hatchback in 2027" says when it launches.)
+                distance = min(
+                    _gap(first, last, i) - _small_between(sentence.stems, first, last, i, name_stems) for i in anchors
+                )
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             if one_of or said_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
@@ -1028,10 +1031,11 @@ _NUMBER_IN = re.compile(r"\d+")
 _SMALL_WORDS = frozenset(["to", "on", "in", "at", "the", "a", "an", "of", "for", "its", "their", "his", "her"])
 
 
-def _small_between(stems: list[str], first: int, last: int, i: int) -> int:
-    """How many of the words between word ``i`` and a candidate's words are small ones ("to", "on", "the")."""
+def _small_between(stems: list[str], first: int, last: int, i: int, names: set[str] = frozenset()) -> int:
+    """How many of the words between word ``i`` and a candidate's words are small ones ("to", "on", "the") or
+    words of ``names``."""
     between = stems[i + 1 : first] if i < first else stems[last + 1 : i]
-    return sum(w in _SMALL_WORDS for w in between)
+    return sum(w in _SMALL_WORDS or w in names for w in between)
 
 
 def _gap(first: int, last: int, i: int) -> int:

@@ -2354,3 +2354,11 @@ def test_a_delay_is_said_as_late() -> None:
     reader = small_index_idf({"kick", "late", "power", "semi", "final"})
     text = "The semi-final kicked off 40 minutes late because a power failure knocked out the floodlights."
     assert reader.answer("Why was the kickoff delayed?", story(text)) == f"{text} [1]"
+
+
+def test_when_a_named_thing_happened_is_said_past_its_name(reader: ExtractiveGenerator) -> None:
+    # "was June 3-8" says when the festival was, though its name stands between the year and the verb.
+    answer = reader.answer(
+        "When was the Kestrel Festival in 2025?", story("In 2025, the Kestrel Festival was June 3-8.")
+    )
+    assert lead_and_marker(answer) == ("June 3", "[1]"), answer
