@@ -112,7 +112,7 @@ class Answerer:
             filters = (filters or Filters()).around(as_of, days, _REPORTED_WITHIN_DAYS)
         # A model's rewrite may drop the subject a follow-up goes on from: the search keeps the conversation's
         # (qa.conversation), which the extractive reader's condensing already is.
-        searched = searched_with(question, history)
+        searched = standalone if self.generator.condenses_as_searched else searched_with(question, history)
         query = searched if standalone in (question, searched) else f"{searched} {standalone}"
         retrieval = self.retriever.retrieve(query, top_k or self.top_k, filters, as_of)
         retrieved = time.perf_counter()

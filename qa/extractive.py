@@ -124,6 +124,7 @@ class ExtractiveGenerator:
     refusal_reason = NO_SUPPORTING_SENTENCE
     # Where it finds no answer in the ranked passages, it reads the top article whole (see Answerer.stream).
     whole_articles = 1
+    condenses_as_searched = True
 
     def __init__(self, idf: IdfLookup) -> None:
         self.idf = idf

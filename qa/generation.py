@@ -48,6 +48,9 @@ class Generator(Protocol):
     name: str
     refusal_reason: str  # the Answer.reason recorded when this generator answers with the refusal sentence
     whole_articles: int  # how many of the top articles it reads whole when the ranked passages give no answer
+    # Its condensing is the conversation's search text (qa.conversation.searched_with), so the search needn't
+    # build that again; a model's rewrite is not (it may drop the subject a follow-up goes on from).
+    condenses_as_searched: bool
 
     def condense(self, question: str, history: Sequence[Message]) -> str: ...
 
@@ -60,6 +63,7 @@ class ChatGenerator:
     refusal_reason = MODEL_DECLINED
     # A model reads every passage it is given in its prompt: a whole article would cost it seconds.
     whole_articles = 0
+    condenses_as_searched = False
 
     def __init__(
         self,

@@ -224,6 +224,7 @@ class ForbiddenGenerator:
 
     name = "forbidden"
     whole_articles = 0
+    condenses_as_searched = False
 
     def __init__(self) -> None:
         self.calls: list[str] = []
@@ -243,6 +244,7 @@ class ScriptedGenerator:
     name = "scripted"
     refusal_reason = MODEL_DECLINED
     whole_articles = 0
+    condenses_as_searched = False
 
     def __init__(self, reply: str) -> None:
         self.reply = reply

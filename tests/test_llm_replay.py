@@ -56,6 +56,7 @@ class ReplayGenerator:
     name = "replay:qwen2.5-coder-1.5b-instruct-q4_k_m"
     refusal_reason = MODEL_DECLINED
     whole_articles = 0  # as the model's ChatGenerator
+    condenses_as_searched = False
 
     def __init__(self, run: str) -> None:
         self.by_question = {r["question"]: r for r in records(run)}
