@@ -21,6 +21,11 @@ _NUM = rf"(?:{_DIGITS}|(?i:{_NUMBER_WORDS})(?:[- ](?i:one|two|three|four|five|si
 # ("one of the 17 amendments" is another thing: the one is what the sentence is about, and 17 counts them).
 PART_OF = re.compile(rf"^ of (?:its|the|their|his|her|our)\s+(?={_NUM}\b)", re.I)
 WHOLE_OF = re.compile(rf"\b(?!one\b){_NUM} of (?:its|the|their|his|her|our)\s+$", re.I)
+# "due to" a cause, not "due to end on November 21" (scheduled to).
+DUE_TO = (
+    r"due to(?!\s+(?:be|end|start|begin|open|close|take|finish|arrive|launch|resume|run|last|expire|meet|vote"
+    r"|report|return|appear|give|hold|make|go|come|sign|travel|leave|visit|announce|decide|rule)\b)"
+)
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|mn|bn|m|b|k)\b|(?:M|B|K|bn|mn)\b)"
 _QUALIFIER = (
     r"(?:(?:about|around|nearly|almost|roughly|approximately|some|over|under|more than|less than|fewer than|"
@@ -151,7 +156,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?:named|titled)\s+(?P<named>{_QUOTED}|{_CAPITALISED}))"
     ),
     "cause": re.compile(
-        r"\b(?:because(?: of)?|due to|as a result of|caused by|following|after|amid|thanks to|since"
+        rf"\b(?:because(?: of)?|{DUE_TO}|as a result of|caused by|following|after|amid|thanks to|since"
         r"|in (?:response|reaction) to|blamed on|attributed to|(?:driven|fuell?ed|prompted|triggered|sparked) by"
         # What moved a figure, as business news writes it: "…rises 18 percent on strong chip demand", "helped by
         # orders for its Arc-7 processors", "hurt by a weaker yen".

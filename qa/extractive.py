@@ -25,6 +25,7 @@ from functools import lru_cache
 from qa.about import MIN_ABOUT, RANK_PENALTY, covered
 from qa.acronyms import abbreviated_by, acronyms
 from qa.candidates import (
+    DUE_TO,
     PART_OF,
     WHOLE_OF,
     Candidate,
@@ -898,7 +899,7 @@ _TOLLS = tuple(
     )
 )
 _SAYS_CAUSE = re.compile(
-    r"\b(?:because|due to|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by"
+    rf"\b(?:because|{DUE_TO}|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by"
     r"|ruling that|on the grounds? that)\b",
     re.I,
 )

@@ -58,7 +58,7 @@ _STOP = (
         "is are was were be been do does did will would can could should must may might has have had and or it its "
         "this that these those his her their he she they them him we you me our your my there then than about into "
         "after before over under up down "
-        "out so not no yes also just now recently week year day today called name named any some "
+        "out so not no yes also just now recently week year day today called name named any some stuff "
         # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
         # shares them, and the answer sentence seldom repeats them.
         "past weekend recent earlier currently latest according likely"
@@ -192,7 +192,14 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "crowd": ("fan", "fans", "spectat", "attend", "audienc"),
     "beat": ("defeat", "won", "win"),
     "game": ("match", "fixtur"),
-    "kickoff": ("kick", "start"),  # "Why was the kickoff delayed?": "The semi-final kicked off 40 minutes late"
+    "kickoff": ("kick", "start"),
+    # Everyday words for what news names otherwise: a uni is a university, a strike a walkout, a band an act.
+    "uni": ("universiti",),
+    "band": ("act", "artist", "perform"),
+    "rob": ("robberi", "raid", "heist", "stolen", "stole"),
+    "robberi": ("rob", "raid", "heist", "theft"),
+    "shop": ("store",),
+    "bring": ("brought",),  # "Why was the kickoff delayed?": "The semi-final kicked off 40 minutes late"
     "delay": ("late", "postpon"),
     "offic": ("sworn", "inaugur"),  # "When does the new mayor take office?": "Whitcombe will be sworn in on Jan. 5"
     "regroup": ("reconven", "reunit", "reunion"),
@@ -205,7 +212,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "stand": ("represent", "substitut", "deputi"),
     "castl": ("fortress", "fort", "citadel"),
     "seiz": ("captur", "took", "take", "control"),
-    "strike": ("airstrik", "struck", "hit"),
+    "strike": ("airstrik", "struck", "hit", "walkout"),
     "hit": ("struck", "strike"),  # "Where did the quake hit?": "A magnitude 6.4 earthquake struck northern Talvia"
     "big": ("size", "worth"),
     "power": ("electr", "outag", "reconnect", "custom"),
@@ -218,7 +225,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "speed": ("mph", "hour", "knots", "kph", "fast"),
     "temperature": ("degrees",),
     # "How fast were the winds?": the unit says it ("164 kilometres per hour"), not the adjective.
-    "fast": ("speed", "mph", "hour", "knots", "kph"),
+    "fast": ("speed", "mph", "hour", "knots", "kph", "km"),
     "tall": ("height", "metres", "meters", "feet"),
     "strong": ("strength", "magnitud"),  # "How strong was the earthquake?": "a magnitude 6.4 earthquake"
     "deep": ("depth", "metres", "meters", "feet"),

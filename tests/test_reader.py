@@ -2362,3 +2362,24 @@ def test_when_a_named_thing_happened_is_said_past_its_name(reader: ExtractiveGen
         "When was the Kestrel Festival in 2025?", story("In 2025, the Kestrel Festival was June 3-8.")
     )
     assert lead_and_marker(answer) == ("June 3", "[1]"), answer
+
+
+def test_everyday_words_for_what_news_names_otherwise(reader: ExtractiveGenerator) -> None:
+    small = small_index_idf({"festiv", "act", "stage", "train", "km", "vehicl", "stolen", "pound"})
+    text = "The three-day festival featured 140 acts on seven stages."
+    assert lead_and_marker(small.answer("How many bands played at the festival?", story(text))) == ("140", "[1]")
+    text = "The train hit the vehicle at roughly 90 km/h."
+    assert lead_and_marker(small.answer("How fast was the train going?", story(text))) == ("roughly 90 km/h", "[1]")
+    text = "Watches and rings worth about 280,000 pounds were stolen."
+    assert small.answer("How much stuff was stolen?", story(text)).startswith("about 280,000 pounds — ")
+
+
+def test_due_to_a_cause_is_not_due_to_end(reader: ExtractiveGenerator) -> None:
+    assert find(Kind.CAUSE, "The walkout is set to last two weeks and is due to end on November 21.") == []
+    assert [c.text for c in find(Kind.CAUSE, "The match was postponed due to heavy rain.")] == ["heavy rain"]
+    text = (
+        "Classes were cancelled on Monday after lecturers walked out over pay and workloads. "
+        "The walkout is due to end on November 21."
+    )
+    answer = reader.answer("Why are the lecturers on strike?", story(text))
+    assert answer.startswith("Classes were cancelled"), answer
