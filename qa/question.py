@@ -183,7 +183,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "injur": ("hurt", "wound"),
     # Who "the boss" is, an article writes by the post: "Chief executive Hanna Lind said…"
     "boss": ("chief", "ceo", "head", "execut", "leader", "chairman", "director"),
-    "come": ("launch", "releas", "arriv", "out"),  # "When will the Arden come out?": "…would launch it in 2027"
+    "come": ("launch", "releas", "arriv"),  # "When will the Arden come out?": "…would launch it in 2027"
     "win": ("won", "victori", "beat", "champion", "winner", "elect"),  # who won a race was elected
     "won": ("win", "victori", "beat", "champion", "winner", "elect"),
     "announce": ("confirm", "reveal"),
