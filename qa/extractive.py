@@ -18,7 +18,7 @@ sentence is quoted around its short answer (:mod:`qa.quoting`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -187,13 +187,13 @@ class ExtractiveGenerator:
         closed = q.kind is Kind.NAME and members_pattern(q.target_stem) is not None
         if closed:
             scope.add(q.target_stem or "")  # "What nationality is Radescu?": "the Romanian" says it without the word
-        # A follow-up's own words ("Which judge ruled?") are what a sentence must be about; the question before it
-        # found the article (retrieval searched both) and needn't be said again.
         # A person is named in full once and by surname after: "Brennick, 24, has now scored…" is about Tomas
         # Brennick whole, so the first name weighs nothing of its own.
         # (In a follow-up, where the name stands for "he" or "she": one typed in full may be meant in full.)
         if q.earlier:
             scope |= {stem(first) for name in _people_named(now) for first in words(name)[:-1]}
+        # A follow-up's own words ("Which judge ruled?") are what a sentence must be about; the question before it
+        # found the article (retrieval searched both) and needn't be said again.
         weights = {f: self.idf(f) for f in q.focus if f not in scope and f not in q.earlier}
         own = set(weights)
         if sum(weights.values()) <= 0:
@@ -531,7 +531,7 @@ class ExtractiveGenerator:
             if q.kind in (Kind.DATE, Kind.PLACE) and anchors:
                 # When or where attaches to its verb across small words: "reopened to traffic on Monday" says
                 # when it reopened as closely as "reopened on Monday" (the words between, not their count).
-                # (Nor the question's own names: "launch its new Arden hatchback in 2027" says when it launches.)
+                # (Nor the question's own names: "In 2025, the Kestrel Festival was June 3-8" says when it was.)
                 distance = min(
                     _gap(first, last, i) - _small_between(sentence.stems, first, last, i, name_stems) for i in anchors
                 )
@@ -886,7 +886,7 @@ _UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?how\s+much\b", re.I)
 _REPORTING = frozenset(
     stem(w) for w in ("announce", "announced", "say", "said", "confirm", "report", "reveal", "tell", "told", "state")
 )
-# A word in "-ing" before a noun it describes ("fishing cooperative"), not a verb before its object or clause.
+# Counts news gives side by side: a question asking one is not answered by a sentence counting another.
 _TOLLS = tuple(
     frozenset(stem(w) for w in toll.split())
     for toll in (
@@ -903,6 +903,7 @@ _SAYS_CAUSE = re.compile(
     r"|ruling that|on the grounds? that)\b",
     re.I,
 )
+# A word in "-ing" before a noun it describes ("fishing cooperative"), not a verb before its object or clause.
 _GERUND = re.compile(r"\w\wing$", re.I)
 _MODIFIES = re.compile(
     r"\s+(?!(?:the|a|an|its|his|her|their|this|that|these|those|in|on|at|of|to|for|with|by|from|and|or|into|over|"
@@ -1033,7 +1034,7 @@ _NUMBER_IN = re.compile(r"\d+")
 _SMALL_WORDS = frozenset(["to", "on", "in", "at", "the", "a", "an", "of", "for", "its", "their", "his", "her"])
 
 
-def _small_between(stems: list[str], first: int, last: int, i: int, names: set[str] = frozenset()) -> int:
+def _small_between(stems: list[str], first: int, last: int, i: int, names: Collection[str] = ()) -> int:
     """How many of the words between word ``i`` and a candidate's words are small ones ("to", "on", "the") or
     words of ``names``."""
     between = stems[i + 1 : first] if i < first else stems[last + 1 : i]

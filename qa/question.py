@@ -192,15 +192,15 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "crowd": ("fan", "fans", "spectat", "attend", "audienc"),
     "beat": ("defeat", "won", "win"),
     "game": ("match", "fixtur"),
-    "kickoff": ("kick", "start"),
+    "kickoff": ("kick", "start"),  # "Why was the kickoff delayed?": "The semi-final kicked off 40 minutes late"
+    "delay": ("late", "postpon"),
     # Everyday words for what news names otherwise: a uni is a university, a strike a walkout, a band an act.
     "uni": ("universiti",),
     "band": ("act", "artist", "perform"),
     "rob": ("robberi", "raid", "heist", "stolen", "stole"),
     "robberi": ("rob", "raid", "heist", "theft"),
     "shop": ("store",),
-    "bring": ("brought",),  # "Why was the kickoff delayed?": "The semi-final kicked off 40 minutes late"
-    "delay": ("late", "postpon"),
+    "bring": ("brought",),  # "brought" stems apart from "bring"
     "offic": ("sworn", "inaugur"),  # "When does the new mayor take office?": "Whitcombe will be sworn in on Jan. 5"
     "regroup": ("reconven", "reunit", "reunion"),
     "car": ("vehicl", "motorist"),  # "How many cars used it?": "About 40,000 vehicles crossed…"
