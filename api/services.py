@@ -37,7 +37,7 @@ class Services:
             if self._answerer is None:
                 store = self.store
                 try:
-                    generator = make_generator(self.settings, lambda term: store.bm25.idf(term))
+                    generator = make_generator(self.settings, lambda term: store.bm25.weight(term))
                 except ModelConfigError as exc:
                     # A wrong setting stays wrong until restart: don't retry loading (a GGUF) on every request.
                     self._model_error = exc

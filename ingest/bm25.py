@@ -236,12 +236,16 @@ class BM25Index:
         return len(self.entries)
 
     def idf(self, term: str) -> float:
-        """BM25's inverse document frequency of a (stemmed) term over all chunks.
+        """BM25's inverse document frequency of a (stemmed) term over all chunks: a term no chunk holds weighs
+        most, which is what tells the off-topic gate that nothing indexed is about "the 2018 World Cup"."""
+        return self._chunks.idf(self._chunks.df(term))
 
-        A term no chunk holds weighs as one a single chunk holds, not more: in an index of a few articles, absence
-        says nothing of rarity (over six articles, "game", "crowd" and "coach", which the articles write as
-        "match", "fans" and "manager", outweighed every word they share with the question), and in a large one
-        the two weigh almost the same anyway."""
+    def weight(self, term: str) -> float:
+        """How much a question word weighs when the reader looks for the sentence about it: its IDF, but a term
+        no chunk holds weighs as one a single chunk holds, not more. In an index of a few articles absence says
+        nothing of rarity (over six articles, "game", "crowd" and "coach", which the articles write as "match",
+        "fans" and "manager", outweighed every word they share with the question); in a large one the two weigh
+        almost the same anyway."""
         return self._chunks.idf(max(self._chunks.df(term), 1))
 
     @property

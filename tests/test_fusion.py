@@ -240,8 +240,13 @@ def test_bm25_scores_are_bm25s_lucene_scores(corpus_files: Callable[..., list[Pa
             np.testing.assert_allclose(mine, reference.get_scores(known), rtol=1e-5, atol=1e-6)
     df = index._chunks.df("trump")
     assert df > 0 and index.idf("trump") == pytest.approx(np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)))
-    # A word no chunk holds weighs as one a single chunk holds: absence from a few articles says nothing of rarity.
-    assert index._chunks.df("zzyzx") == 0 and index.idf("zzyzx") == pytest.approx(np.log(1 + (len(docs) - 0.5) / 1.5))
+    # To the reader, a word no chunk holds weighs as one a single chunk holds (absence from a few articles says
+    # nothing of rarity); to the off-topic gate, its IDF, the most a word can weigh.
+    assert index._chunks.df("zzyzx") == 0 and index.weight("zzyzx") == pytest.approx(
+        np.log(1 + (len(docs) - 0.5) / 1.5)
+    )
+    assert index.idf("zzyzx") == pytest.approx(np.log(1 + (len(docs) + 0.5) / 0.5))
+    assert index.weight("trump") == index.idf("trump")
 
 
 def test_a_patched_snapshot_scores_as_one_built_from_scratch(corpus_files: Callable[..., list[Path]]) -> None:
