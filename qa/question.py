@@ -194,6 +194,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "game": ("match", "fixtur"),
     "kickoff": ("kick", "start"),  # "Why was the kickoff delayed?": "The semi-final kicked off 40 minutes late"
     "delay": ("late", "postpon"),
+    "spill": ("leak", "leaked", "discharg"),  # "What spilled into the river?": "…12,000 litres of diesel leaked into"
+    "leak": ("spill", "spilled", "spilt"),
     # Everyday words for what news names otherwise: a uni is a university, a strike a walkout, a band an act.
     "uni": ("universiti",),
     "band": ("act", "artist", "perform"),

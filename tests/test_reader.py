@@ -2383,3 +2383,9 @@ def test_due_to_a_cause_is_not_due_to_end(reader: ExtractiveGenerator) -> None:
     )
     answer = reader.answer("Why are the lecturers on strike?", story(text))
     assert answer.startswith("Classes were cancelled"), answer
+
+
+def test_what_spilled_is_what_leaked() -> None:
+    reader = small_index_idf({"river", "tarrow", "leak", "diesel", "fish"})
+    text = "Around 300 fish have died after 12,000 litres of diesel leaked into the Tarrow River."
+    assert reader.answer("What spilled into the Tarrow River?", story(text)) == f"{text} [1]"
