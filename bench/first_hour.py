@@ -14,7 +14,7 @@ counts as refused when the answer is the refusal. (Lenient where an answer pads:
 gold counts.) Conversations are asked turn by turn with the answers so far as history.
 
     python bench/first_hour.py                  # the extractive reader
-    python bench/first_hour.py --llm llamacpp:/path/model.gguf
+    python bench/first_hour.py --llm llamacpp:/path/model.gguf --sets c
 """
 
 from __future__ import annotations
@@ -110,11 +110,13 @@ def cell(counts: Counter[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", default="extractive", help="'extractive' or a NEWSQA_LLM spec")
+    names = sorted(p.name for p in SETS.iterdir() if p.is_dir())
+    parser.add_argument("--sets", nargs="+", choices=names, default=names, help="which sets (30 min each with a model)")
     args = parser.parse_args()
     header = ("set", "single questions", "first turns", "follow-ups")
     lines: list[tuple[str, ...]] = [header]
     result: dict[str, Any] = {"machine": machine(), "llm": args.llm, "before_commit": BEFORE_COMMIT, "sets": {}}
-    for name in sorted(p.name for p in SETS.iterdir() if p.is_dir()):
+    for name in args.sets:
         counts, rows = run_set(name, args.llm)
         portion = "held-out" if name in HELD_OUT else "tuned"
         lines.append((f"{name} ({portion})", *(cell(counts[k]) for k in ("single", "first", "follow"))))
@@ -127,7 +129,8 @@ def main() -> None:
     print("each: right · false refusals · wrong · unanswerable refused")
     print(f"machine: {result['machine']}")
     model = args.llm.rsplit("/", 1)[-1]
-    print(f"wrote {write_json(f'first-hour-{model}.json', result)}")
+    which = "" if args.sets == names else "-" + "".join(args.sets)
+    print(f"wrote {write_json(f'first-hour-{model}{which}.json', result)}")
 
 
 if __name__ == "__main__":
