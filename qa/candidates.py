@@ -26,6 +26,12 @@ DUE_TO = (
     r"due to(?!\s+(?:be|end|start|begin|open|close|take|finish|arrive|launch|resume|run|last|expire|meet|vote"
     r"|report|return|appear|give|hold|make|go|come|sign|travel|leave|visit|announce|decide|rule)\b)"
 )
+# The words that say a cause outright (the reader prefers them to "after", more often when than why). Why a court
+# decided as it did: "…blocked plans to expand the landfill, ruling that the council had failed…"
+PLAIN_CAUSE = (
+    rf"because(?: of)?|{DUE_TO}|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by"
+    r"|ruling that|on the grounds? that"
+)
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|mn|bn|m|b|k)\b|(?:M|B|K|bn|mn)\b)"
 _QUALIFIER = (
     r"(?:(?:about|around|nearly|almost|roughly|approximately|some|over|under|more than|less than|fewer than|"
@@ -156,15 +162,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?:named|titled)\s+(?P<named>{_QUOTED}|{_CAPITALISED}))"
     ),
     "cause": re.compile(
-        rf"\b(?:because(?: of)?|{DUE_TO}|as a result of|caused by|following|after|amid|thanks to|since"
-        r"|in (?:response|reaction) to|blamed on|attributed to|(?:driven|fuell?ed|prompted|triggered|sparked) by"
+        rf"\b(?:{PLAIN_CAUSE}|following|after|amid|thanks to|since"
+        r"|in (?:response|reaction) to|(?:driven|fuell?ed) by"
         # What moved a figure, as business news writes it: "…rises 18 percent on strong chip demand", "helped by
         # orders for its Arc-7 processors", "hurt by a weaker yen".
         r"|(?:helped|boosted|lifted|hit|hurt|weighed down|dragged down) by|on the back of"
         # Whom or what a company points to: "…will cut 1,200 jobs, blaming weaker demand", "citing rising costs".
         r"|blaming|citing"
-        # Why a court decided as it did: "…blocked plans to expand the landfill, ruling that the council had failed…"
-        r"|ruling that|on the grounds? that"
         r"|on(?=\s+(?:strong|stronger|weak|weaker|robust|solid|soft|softer|higher|lower|rising|falling|record|surging"
         r"|slowing|slower|booming|sluggish)\b)"
         r"|over(?=\s+(?:concerns?|fears?|worries)\b)"

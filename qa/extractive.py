@@ -25,8 +25,8 @@ from functools import lru_cache
 from qa.about import MIN_ABOUT, RANK_PENALTY, covered
 from qa.acronyms import abbreviated_by, acronyms
 from qa.candidates import (
-    DUE_TO,
     PART_OF,
+    PLAIN_CAUSE,
     WHOLE_OF,
     Candidate,
     find,
@@ -898,11 +898,7 @@ _TOLLS = tuple(
         "evacuated evacuate",
     )
 )
-_SAYS_CAUSE = re.compile(
-    rf"\b(?:because|{DUE_TO}|as a result of|caused by|blamed on|attributed to|(?:triggered|prompted|sparked) by"
-    r"|ruling that|on the grounds? that)\b",
-    re.I,
-)
+_SAYS_CAUSE = re.compile(rf"\b(?:{PLAIN_CAUSE})\b", re.I)
 # A word in "-ing" before a noun it describes ("fishing cooperative"), not a verb before its object or clause.
 _GERUND = re.compile(r"\w\wing$", re.I)
 _MODIFIES = re.compile(
