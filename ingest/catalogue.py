@@ -49,14 +49,17 @@ class Catalogue:
         return Page(len(records), offset, limit, records[offset : offset + limit])
 
     def get(self, doc_id: str) -> DocumentRecord | None:
-        """The article with this id, once its write has committed (a same-content copy included)."""
-        record = self._store.manifest.documents.get(doc_id)
+        """The article with this id, once its write has committed (a same-content copy included), as
+        Chroma holds it now: one article asked for by id is read fresh, a listing from the view."""
+        record = self._store.record(doc_id)
         return record if record is not None and record.state == COMMITTED else None
 
     def chunks(self, record: DocumentRecord) -> list[Chunk]:
         """The article's chunks; a same-content copy has none of its own and shows the original's."""
-        canonical = self._store.manifest.documents.get(record.duplicate_of or record.doc_id, record)
+        canonical = self.get(record.duplicate_of) if record.duplicate_of else record
+        if canonical is None:
+            return []
         return [
             Chunk(chunk_id, text, int(meta.get("start", 0)), int(meta.get("end", 0)))
-            for chunk_id, text, meta in self._store.chunks_of(canonical.doc_id)
+            for chunk_id, text, meta in self._store.chunks_of(canonical.doc_id, canonical)
         ]

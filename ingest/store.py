@@ -902,11 +902,26 @@ class IndexStore:
         """An article's text read back from its chunks in Chroma ("" when it has none)."""
         return _text_from_chunks([(int(meta.get("start", 0)), chunk) for _, chunk, meta in self.chunks_of(doc_id)])
 
-    def chunks_of(self, doc_id: str) -> list[tuple[str, str, dict[str, Any]]]:
-        view = self.manifest
+    def chunks_of(self, doc_id: str, record: DocumentRecord | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+        """The chunks of the committed version of ``doc_id``: the one ``record`` names when given (read
+        from Chroma just now), else the one this process's view names."""
+        view = Manifest(documents={doc_id: record}) if record is not None else self.manifest
         got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
         rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _current(r[2], view)]
         return sorted(rows, key=lambda r: r[2].get("chunk_index", 0))
+
+    def record(self, doc_id: str) -> DocumentRecord | None:
+        """One document's record as Chroma holds it now, not as this process last saw it: the view may be
+        up to REFRESH_SECONDS old, and a reader asking for one article by id (after another process, or
+        another worker of this server, deleted or wrote it) must not be told what is no longer true."""
+        if self._draft is not None and self._writer == threading.get_ident():
+            return self._draft.documents.get(doc_id)
+        self._open()
+        try:
+            got = self._records.get(ids=[_DOC + doc_id], include=["metadatas"])
+        except Exception as exc:
+            raise StoreError(f"cannot read the index from Chroma at {_where(self.settings)}: {exc}") from exc
+        return DocumentRecord.from_metadata(dict(got["metadatas"][0])) if got["ids"] else None
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored embeddings of ``ids`` (those that still exist): from the BM25 snapshot, which keeps its

@@ -18,7 +18,9 @@ import pytest
 from support import CLI, log_tail, running_chroma, summary_counts
 
 from api.services import Services
+from ingest import store as store_module
 from ingest.bm25 import BM25Index
+from ingest.catalogue import Catalogue
 from ingest.loading import load_file
 from ingest.store import COMMITTED, IndexStore
 from ingest.uploads import add_file, add_text
@@ -88,6 +90,39 @@ def test_two_stores_over_one_chroma_see_the_same_documents(
     assert passages.passages and victim not in {p.doc_id for p in passages.passages}
     assert victim not in {e.doc_id for e in two.store.bm25.entries}
     assert two.store.bm25.chunk_ids == set(one.store.collection.get(include=[])["ids"])
+
+
+def test_one_article_asked_for_by_id_is_read_from_chroma_not_from_a_stale_view(
+    tmp_path: Path,
+    services_factory: Callable[..., Services],
+    corpus_files: Callable[..., list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A listing may lag another process's write by up to REFRESH_SECONDS; GET /documents/{id} may not: a
+    deleted article is gone and a new one is there the moment the write returns (CI once saw a worker of a
+    two-worker server return a document another process had deleted). The lag is stretched to an hour here
+    so that the view this process holds is certainly stale when it is asked."""
+    monkeypatch.setattr(store_module, "REFRESH_SECONDS", 3600.0)
+    files = corpus_files(2, max_bytes=3500)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy2(files[0], docs / files[0].name)
+    one = services_factory(docs)
+    one.indexer.reindex()
+    two = services_factory(one.settings, data_dir=tmp_path / "other-data")
+    [victim] = listed_ids(one.store)
+    reader = Catalogue(two.store)
+    assert reader.get(victim) is not None and listed_ids(two.store) == {victim}  # its view is now cached
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy2(files[1], extra / files[1].name)
+    [added] = [d.doc_id for d in one.indexer.ingest([extra / files[1].name]).documents]
+    assert one.indexer.delete_document(victim)
+    assert listed_ids(two.store) == {victim}  # the stale view, as the stretched lag means it to be
+    assert reader.get(victim) is None
+    record = reader.get(added)
+    assert record is not None and record.chunks == len(reader.chunks(record)) > 0
 
 
 def test_a_failed_chroma_write_leaves_the_old_state_and_is_retried(
