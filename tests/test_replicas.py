@@ -27,7 +27,7 @@ from support import (
 )
 
 VISIBLE_WITHIN = 2.0  # seconds (the issue's bound)
-# A request to the --workers 2 server reaches either worker: a fact counts as seen there once this many
+# A request to the --workers 2 server reaches either worker: a fact counts as seen there when this many
 # requests in a row agree.
 SAME_IN_A_ROW = 6
 
@@ -43,15 +43,15 @@ def cited(server: Server, question: str) -> set[str]:
     return {c["doc_id"] for c in answer["citations"]}
 
 
-def within_2s(check: Callable[[], bool], what: str) -> None:
-    """``check`` holds SAME_IN_A_ROW times in a row within VISIBLE_WITHIN seconds of the write."""
-    deadline = time.monotonic() + VISIBLE_WITHIN
-    streak = 0
-    while streak < SAME_IN_A_ROW:
-        streak = streak + 1 if check() else 0
-        if streak < SAME_IN_A_ROW and time.monotonic() > deadline:
-            pytest.fail(f"not within {VISIBLE_WITHIN} s: {what}")
-    return None
+def holds_after(since: float, check: Callable[[], bool], what: str) -> None:
+    """From VISIBLE_WITHIN seconds after the write that finished at ``since``, ``check`` holds, SAME_IN_A_ROW
+    requests in a row. Waiting out the bound, rather than polling until a streak of successes, is what makes
+    this a test of both workers: a streak can be served by one worker while the other still lags, and a slow
+    request near the deadline cannot fail it."""
+    time.sleep(max(0.0, since + VISIBLE_WITHIN - time.monotonic()))
+    for n in range(SAME_IN_A_ROW):
+        if not check():
+            pytest.fail(f"not within {VISIBLE_WITHIN} s (request {n + 1} of {SAME_IN_A_ROW} after it): {what}")
 
 
 def article(i: int) -> dict[str, str]:
@@ -93,29 +93,31 @@ def test_replicas_and_workers_over_one_chroma_server(
             for i, through in enumerate(servers):
                 r = httpx.post(f"{through.url}/documents", json=article(i), timeout=120)
                 assert r.status_code == 201, r.text
-                doc_id = r.json()["doc_id"]
+                since, doc_id, asked = time.monotonic(), r.json()["doc_id"], question(i)
                 uploaded.append(doc_id)
                 for other in servers:
-                    within_2s(lambda o=other, d=doc_id: d in listed(o), f"{doc_id} listed through {other.url}")
-                for other in servers:
-                    assert doc_id in cited(other, question(i)), f"{other.url} did not answer from the upload"
+                    holds_after(since, lambda o=other, d=doc_id: d in listed(o), f"{doc_id} listed via {other.url}")
+                    holds_after(since, lambda o=other, d=doc_id, q=asked: d in cited(o, q), f"{other.url} answers")
 
             expected = start[0] | set(uploaded)
             for s in servers:
-                within_2s(lambda s=s: listed(s) == expected, f"totals agree through {s.url}")
+                holds_after(since, lambda s=s: listed(s) == expected, f"totals agree through {s.url}")
 
             # Each upload is deleted through a process other than the one it came through.
             for i, doc_id in enumerate(uploaded):
                 through = servers[(i + 1) % len(servers)]
                 r = httpx.delete(f"{through.url}/documents/{doc_id}", timeout=60)
                 assert r.status_code == 200, r.text
+                since, asked = time.monotonic(), question(i)
                 for other in servers:
-                    within_2s(lambda o=other, d=doc_id: d not in listed(o), f"{doc_id} gone from {other.url}")
-                    gone = httpx.get(f"{other.url}/documents/{doc_id}", timeout=30)
-                    assert gone.status_code == 404, gone.text
-                    assert doc_id not in cited(other, question(i))
+                    # Asked for by id, it is gone at once (read from Chroma); listed and answered, within the bound.
+                    for _ in range(SAME_IN_A_ROW):
+                        gone = httpx.get(f"{other.url}/documents/{doc_id}", timeout=30)
+                        assert gone.status_code == 404, gone.text
+                    holds_after(since, lambda o=other, d=doc_id: d not in listed(o), f"{doc_id} gone from {other.url}")
+                    holds_after(since, lambda o=other, d=doc_id, q=asked: d not in cited(o, q), f"{other.url} answers")
             for s in servers:
-                within_2s(lambda s=s: listed(s) == start[0], f"totals agree again through {s.url}")
+                holds_after(since, lambda s=s: listed(s) == start[0], f"totals agree again through {s.url}")
 
             # Other chunking settings: the process stops, naming the setting; nothing is reset under the others.
             odd = start_server(tmp_path / "replica-c", articles, {**env, "NEWSQA_CHUNK_TOKENS": "64"})
