@@ -73,7 +73,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 MONTH = rf"(?:{'|'.join(MONTHS)}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 WEEKDAY = rf"(?:{'|'.join(WEEKDAYS)})"
 _PART_OF_DAY = r"(?:\s(?:morning|afternoon|evening|night))"
-_UNIT_OF_TIME = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|seasons?|centur(?:y|ies))"
+_UNIT_OF_TIME = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|seasons?|centur(?:y|ies))"
 
 # Time zones after a clock time ("6:04 a.m. ET"), not names.
 _TIME_ZONES = frozenset(["ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "PT", "PST", "PDT", "GMT", "BST", "UTC", "CET"])

@@ -44,6 +44,7 @@ from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks
 from qa.description import description
 from qa.entities import labels_at, load_tagger
 from qa.metadata import metadata_answer
+from qa.offices import office_of
 from qa.passage import Passage
 from qa.places import leading_place, place_kind
 from qa.prompt import Message
@@ -238,6 +239,10 @@ class ExtractiveGenerator:
         # (score, sentence, candidate, lead): every sentence that could answer, before the vote across them.
         options: list[tuple[float, Sentence, Candidate | None, str]] = []
         sentences = sentences_of(passages)
+        if q.heads:
+            # Who runs it is said by the office news gives a person, or not said: a body "running" it, or a
+            # person named without that office, is no answer.
+            return self._head(q, sentences, weights, total, required, setting, name_stems)
         for sentence in sentences:
             about = self._about(sentence, weights, total)
             if about < MIN_ABOUT or not names_present(q, sentence, required):
@@ -340,6 +345,51 @@ class ExtractiveGenerator:
             best = _headline(sentences, weights, total, names_one)
         if best is not None:
             best.further = self._further(best, eligible, weights, {f: weights[f] for f in content}, total)
+        return best
+
+    def _head(
+        self,
+        q: Question,
+        sentences: list[Sentence],
+        weights: dict[str, float],
+        total: float,
+        required: set[str],
+        setting: set[str],
+        name_stems: set[str],
+    ) -> Pick | None:
+        """Who runs what the question names: a person a sentence gives a top office (qa.offices), in a story
+        about it. The sentence itself need not name it: "Governor Elena Marsk, 58, told reporters…" stands in the
+        reserve bank's story, which is how news writes who heads what."""
+        best: Pick | None = None
+        for sentence in sentences:
+            asked = {a for f in weights for a in alternatives(f)}
+            story = _story_about(sentence, weights, total)
+            if story < MIN_ABOUT or not names_present(q, sentence, required):
+                continue
+            if setting and not required and not setting & (set(sentence.stems) | sentence.context_stems):
+                continue  # "Who runs that group?": the group of the story the conversation is about
+            for cand in _candidates(q, sentence):
+                # The tagger may take the office into the name ("Vice-Chancellor Robert Teague"): the person is
+                # what follows it.
+                starts = [cand.start + m.start() for m in re.finditer(r"\S+", cand.text)]
+                held = [
+                    (at, whose)
+                    for at in starts
+                    if looks_like_person(sentence.text[at : cand.end])
+                    and (whose := office_of(sentence.text, at, cand.end)) is not None
+                ]
+                if not held:
+                    continue
+                at, whose = held[0]
+                name = sentence.text[at : cand.end]
+                if {stem(w) for w in words(name)} & name_stems:
+                    continue
+                if whose and not {stem(w) for w in words(whose)} & (asked | name_stems):
+                    continue  # "Who runs the railway?" is not answered by "Fire Chief Anita Roscoe"
+                # The story decides; a sentence that names the thing run as well says so more plainly.
+                score = story + self._about(sentence, weights, total) - RANK_PENALTY * sentence.rank
+                if best is None or score > best.score:
+                    best = Pick(sentence.passage, sentence.text, name, score, frozenset(sentence.stems))
         return best
 
     def _salient(

@@ -286,6 +286,9 @@ class Question:
     # Of those, the stems of the question that opened the conversation's subject (the first joined): what a
     # follow-up saying nothing of its own ("What drove it?") is about.
     opening: tuple[str, ...] = ()
+    # Asks who runs something ("Who runs the reserve bank?", "Who's in charge of the university?"): answered by
+    # the person the story gives its top office (qa.offices), not by the question's verb.
+    heads: bool = False
 
     @property
     def target_stem(self) -> str | None:
@@ -342,6 +345,10 @@ def analyse(text: str) -> Question:
     else:
         if kind in _WHEN_WHERE:
             text_read = _EVENT_VERB.sub(" ", text)
+        elif kind is Kind.DURATION:
+            # "How long is the strike going on for?", "…did the robbery take?": how long it lasts, as news writes
+            # it ("set to last two weeks", "The raid lasted less than 90 seconds"), whatever the question's verb.
+            text_read = _LASTING.sub(" last", text)
         elif kind is Kind.CAUSE:
             # "What drove it?": the article says what did, not "drove" ("…rises 18 percent on strong chip demand").
             text_read = _CAUSE_ASKED.sub(" ", text)
@@ -350,6 +357,7 @@ def analyse(text: str) -> Question:
         # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
         text_read = _LAST_TIME.sub(" ", text_read)
         text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
+        text_read = _HEAD_ASKED.sub("who ", text_read)  # "Who runs the bank?": the bank's, not a word "runs"
         if kind is Kind.MONEY:
             text_read = _MONEY_ASKED.sub(" ", text_read)  # "How much money…?": the sum says it, not the word
         focus = tuple(dict.fromkeys(focus_stems(text_read)))
@@ -357,11 +365,36 @@ def analyse(text: str) -> Question:
     now = last_question(text)
     earlier = tuple(f for f in focus if f not in set(focus_stems(now))) if now != text else ()
     opening = tuple(f for f in earlier if f in set(focus_stems(text[: text.find("?") + 1])))
+    heads = kind is Kind.PERSON and bool(_HEAD_ASKED.search(now))
     return Question(
-        text, kind, target, focus, names, metadata, bool(_ANCHORED.search(text)), described, earlier, opening
+        text,
+        kind,
+        None if heads else target,
+        focus,
+        names,
+        metadata,
+        bool(_ANCHORED.search(text)),
+        described,
+        earlier,
+        opening,
+        heads,
     )
 
 
+# "Who runs / heads / is in charge of / is the boss of …?" ("leads" only in the present: "Who led the attack?"
+# asks who did something, not who heads something.)
+_HEAD_ASKED = re.compile(
+    r"\bwho(?:'s|\s+is|\s+was)?\s+(?:(?:currently|now)\s+)?"
+    r"(?:runs|ran|heads|headed|leads|chairs|manages|(?:in\s+charge|at\s+the\s+helm)\s+(?:of|at)"
+    r"|the\s+(?:head|boss|leader|chief)\s+(?:of|at))\b",
+    re.I,
+)
+# The verb closing a how-long question, which asks for the span itself: "…going on for?", "…take?", "…last?"
+_LASTING = re.compile(
+    r"\b(?:go(?:es|ing)?\s+on|last(?:s|ed)?|t(?:ake|akes|ook)|run(?:s|ning)?|continu(?:e|es|ed))(?:\s+for)?"
+    r"(?=\s*\?*\s*$)",
+    re.I,
+)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)

@@ -13,6 +13,7 @@ import pytest
 
 from qa.candidates import find, looks_like_person, names_in_title, states, title_case
 from qa.extractive import ExtractiveGenerator
+from qa.offices import office_of
 from qa.passage import Passage
 from qa.places import place_of_people
 from qa.prompt import Message
@@ -517,6 +518,23 @@ ARTICLES = {
         "Havana — Cuba's national electric grid collapsed on Monday, leaving ten million people without power. "
         "Cuba's rolling blackouts have grown longer for months. Today's outage is the third this year.",
     ),
+    "bank": (
+        "Halvern's reserve bank raises its rate again",
+        "The Reserve Bank of Halvern raised its lending rate to 4.75% on Wednesday. Tomas Brell, chief economist at "
+        'Calloway Capital, said the rise would add to mortgage costs. "We cannot let prices run away," Governor '
+        "Elena Marsk, 58, told reporters.",
+    ),
+    "lecturers": (
+        "Lecturers at Brackmoor University begin strike over pay",
+        "Classes at Brackmoor University were cancelled on Monday after lecturers walked out over pay. The walkout "
+        "is set to last two weeks. Across town, police are still investigating the robbery of a jewellery shop. "
+        "The raid lasted less than 90 seconds.",
+    ),
+    "crossing": (
+        "Train hits lorry at level crossing",
+        'Two people were killed when a commuter train struck a lorry on Thursday. "The crew showed great courage," '
+        "said Fire Chief Anita Roscoe. The railway's operator apologised to passengers.",
+    ),
 }
 
 
@@ -596,6 +614,9 @@ def lead_and_marker(answer: str) -> tuple[str, str]:
         (("outbreak",), "How old was the miller when she took over the mill?", Kind.AGE, "19", "[1]"),
         # The tagger tells the noun asked for: "carry" is a verb, no noun the duration must stand by.
         (("rover",), "How long will the Velm rover carry out its main operations?", Kind.DURATION, "14 days", "[1]"),
+        # How long something goes on for, or takes, is how long news says it lasts; seconds are a span too.
+        (("lecturers",), "How long is the Brackmoor uni strike going on for?", Kind.DURATION, "two weeks", "[1]"),
+        (("lecturers",), "How long did the robbery take?", Kind.DURATION, "less than 90 seconds", "[1]"),
         # A name may end in its number, and the noun asked is part of it: "Category 4" answers "what category".
         (("storm",), "What category was Storm Halvard?", Kind.NAME, "Category 2", "[1]"),
         # "his running mate": whose, the passage says; "Afro-Colombian women" tell of someone, not who.
@@ -2389,3 +2410,56 @@ def test_what_spilled_is_what_leaked() -> None:
     reader = small_index_idf({"river", "tarrow", "leak", "diesel", "fish"})
     text = "Around 300 fish have died after 12,000 litres of diesel leaked into the Tarrow River."
     assert reader.answer("What spilled into the Tarrow River?", story(text)) == f"{text} [1]"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who runs the reserve bank?", "who's in charge of the reserve bank in Halvern?", "Who is the head of the bank?"],
+)
+def test_who_runs_something_is_the_person_given_its_top_office(reader: ExtractiveGenerator, question: str) -> None:
+    """Not the question's verb (no sentence says "runs"), not the chief economist of another firm, nor the bank."""
+    q = analyse(question)
+    assert q.heads and "run" not in q.focus
+    answer = reader.answer(question, passages("crossing", "bank"))
+    assert lead_and_marker(answer) == ("Elena Marsk", "[2]"), answer
+
+
+def test_who_runs_something_no_one_is_said_to_head_is_not_answered(reader: ExtractiveGenerator) -> None:
+    assert not analyse("Who led the rescue?").heads  # who did something, not who heads something
+    # The fire chief heads the fire service, not the railway; the story names no one over the railway.
+    assert reader.answer("Who runs the railway?", passages("crossing", "bank")) == CANNOT_ANSWER
+    assert lead_and_marker(reader.answer("Who runs the fire service?", passages("crossing")))[0] == "Anita Roscoe"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "whose"),
+    [
+        ("The group's chair, retired teacher Margaret Olsen, said outside court.", "Margaret Olsen", "group"),
+        ("Vice-Chancellor Robert Teague said the university could not afford it.", "Robert Teague", ""),
+        ('"Back then," said festival director Owen Pritchard, 63.', "Owen Pritchard", "festival"),
+        ("Owen Pritchard, the festival's director, said.", "Owen Pritchard", "festival"),
+        ("Managing director Colin Ashby said the company would pay.", "Colin Ashby", ""),
+        ("Jane Roe, who runs the bakery, said.", "Jane Roe", ""),
+        ("Tomas Brell, chief economist at Calloway Capital, said so.", "Tomas Brell", None),
+        ("Vice President Kamala Harris said so.", "Kamala Harris", None),
+        ("Striker Tomas Brennick scored twice.", "Tomas Brennick", None),
+    ],
+)
+def test_the_office_a_sentence_gives_a_person(sentence: str, name: str, whose: str | None) -> None:
+    start = sentence.index(name)
+    assert office_of(sentence, start, start + len(name)) == whose
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("How long is the Brackmoor uni strike going on for?", "go"),
+        ("How long did the robbery take?", "take"),
+        ("How long will the walkout run?", "run"),
+    ],
+)
+def test_how_long_asks_how_long_it_lasts_whatever_the_verb(question: str, verb: str) -> None:
+    """News writes "set to last two weeks", "lasted less than 90 seconds": the question's verb is no word a
+    sentence must share (over a few articles, a missing "going" outweighed the rest of the question)."""
+    focus = analyse(question).focus
+    assert "last" in focus and verb not in focus
