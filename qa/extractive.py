@@ -106,6 +106,7 @@ _SALIENT_SHARE = 0.3  # the name's share of all the votes
 _SALIENT_VOTES = 0.3  # its votes (summed "about", less the rank penalty)
 _HEADLINE_SIMILARITY = 0.5  # the story's cosine with a long question whose headline answers it
 _HEADLINE_STORY = 0.3  # and the share of the question's focus weight the story (with its title) holds
+_HEADLINE_GIST = 0.2  # and a headline's account of what happened, for less than its story's
 _HEADLINE_FIGURE = 0.1  # a headline's number or date counts for less than the story's own sentences
 _OPENING_WEIGHT = 0.5  # a focus word of the question a follow-up's "it" points back to
 _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
@@ -287,6 +288,11 @@ class ExtractiveGenerator:
             score = about - RANK_PENALTY * sentence.rank
             if q.kind in QUANTITY_KINDS and sentence.headline:
                 score -= _HEADLINE_FIGURE  # "…awarded $2M…": a headline rounds what its story states in full
+            elif q.kind is Kind.ANY and sentence.headline:
+                # "What did the study find?": "…cuts blood sugar spikes, study finds" is the gist; the story's
+                # sentence says what, of whom and by how much ("…lowered blood sugar spikes in adults with type 2
+                # diabetes by nearly a third").
+                score -= _HEADLINE_GIST
             eligible.append((score, sentence))
             lead = ""
             cand: Candidate | None = None
@@ -369,15 +375,10 @@ class ExtractiveGenerator:
             if setting and not required and not setting & (set(sentence.stems) | sentence.context_stems):
                 continue  # "Who runs that group?": the group of the story the conversation is about
             for cand in _candidates(q, sentence):
-                # The tagger may take the office into the name ("Vice-Chancellor Robert Teague"): the person is
-                # what follows it.
+                # The tagger may take the office into the name ("Vice-Chancellor Robert Teague"): the one who
+                # holds it is what follows it. (A body may run something too: "The grid operator, Westmark Power".)
                 starts = [cand.start + m.start() for m in re.finditer(r"\S+", cand.text)]
-                held = [
-                    (at, whose)
-                    for at in starts
-                    if looks_like_person(sentence.text[at : cand.end])
-                    and (whose := office_of(sentence.text, at, cand.end)) is not None
-                ]
+                held = [(at, whose) for at in starts if (whose := office_of(sentence.text, at, cand.end)) is not None]
                 if not held:
                     continue
                 at, whose = held[0]

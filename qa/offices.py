@@ -1,6 +1,6 @@
 """Who runs something: the offices that head an organisation, a team, a town or an event, and whether a sentence
-gives a person one of them ("Governor Elena Marsk", "The group's chair, retired teacher Margaret Olsen,",
-"Owen Pritchard, the festival's director,").
+gives someone one of them: "Governor Elena Marsk", "The group's chair, retired teacher Margaret Olsen,", "Owen
+Pritchard, the festival's director,", or a body: "The grid operator, Westmark Power".
 
 People ask "Who runs the reserve bank?" or "Who's in charge of the university?"; news writes the office
 before the name instead, and never the question's verb. Only the top office counts: "Tomas Brell, chief
@@ -16,7 +16,8 @@ import re
 _OFFICE = (
     r"(?:governor|chair(?:man|woman|person)?|(?<!vice )(?<!vice-)president|chief\s+(?:executive|constable)|ceo"
     r"|(?:managing\s+|executive\s+)?director(?:[- ]general)?|head(?:\s*teacher|master|mistress)?|principal|leader"
-    r"|mayor|boss|(?:vice-)?chancellor|commissioner|secretary[- ]general|(?:prime\s+)?minister|premier|manager|owner)"
+    r"|mayor|boss|(?:vice-)?chancellor|commissioner|secretary[- ]general|(?:prime\s+)?minister|premier|manager|owner"
+    r"|operator)"  # "The grid operator, Westmark Power": a body runs some things
 )
 # The words just before an office, when they say whose the office is: "Fire Chief", "the group's chair",
 # "Screen Actors Guild president" (a name's capitalised run whole), "Kelvale manager".
@@ -26,10 +27,11 @@ _BEFORE = re.compile(
     rf"{_OF}(?i:\b{_OFFICE})(?:,?\s+(?:[a-z][\w'-]*\s+){{0,3}})?\s*$|{_OF}(?i:\bchief)\s+$"
     r"|\b(?i:led|headed|run|chaired)\s+by\s+(?:[a-z][\w'-]*\s+){0,3}$"  # "Led by billionaire entrepreneur …"
 )
-# The office in apposition after it, ", the bank's governor", ", chair of the group", or the verb: ", who runs".
+# The office in apposition after it: ", the bank's governor", ", chair of the group".
 _AFTER = re.compile(
     rf"^,\s+(?:(?:the|its|their|his|her)\s+)?(?:[a-z][\w-]*\s+){{0,2}}?{_OF}(?i:{_OFFICE})\b"
-    r"|^(?:,\s+who)?\s+(?:runs|heads|leads|chairs|manages|running|heading|leading)\b"  # "Isaacman leading mission"
+    # Or the verb: "Jared Isaacman leading mission", "Marisol Quenby-Hart now runs the lighthouse".
+    r"|^(?:,\s+who)?\s+(?:now\s+|currently\s+|still\s+)?(?:runs|heads|leads|chairs|manages|running|heading|leading)\b"
 )
 _NOT_WHOSE = frozenset(
     {"said", "says", "told", "the", "a", "an", "and", "of", "by", "as", "former", "new", "acting", "interim"}
