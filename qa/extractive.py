@@ -288,10 +288,11 @@ class ExtractiveGenerator:
             score = about - RANK_PENALTY * sentence.rank
             if q.kind in QUANTITY_KINDS and sentence.headline:
                 score -= _HEADLINE_FIGURE  # "…awarded $2M…": a headline rounds what its story states in full
-            elif q.kind is Kind.ANY and sentence.headline:
+            elif q.kind in (Kind.ANY, Kind.CAUSE) and sentence.headline:
                 # "What did the study find?": "…cuts blood sugar spikes, study finds" is the gist; the story's
                 # sentence says what, of whom and by how much ("…lowered blood sugar spikes in adults with type 2
-                # diabetes by nearly a third").
+                # diabetes by nearly a third"). So with why: "…amid stubborn inflation" is the gist of "…after
+                # consumer prices rose faster than expected in October".
                 score -= _HEADLINE_GIST
             eligible.append((score, sentence))
             lead = ""
@@ -308,7 +309,7 @@ class ExtractiveGenerator:
                     # and "following" are more often when than why.
                     score += _NEAR
             elif q.kind is not Kind.ANY:
-                found = self._best_candidate(q, sentence, question_stems, name_stems, weights)
+                found = self._best_candidate(q, sentence, question_stems, name_stems, weights, toll)
                 if found is not None and found[0] is None and q.kind is Kind.NAME:
                     found = None  # only names the tagger says can't answer: as if it named none
                 if found is not None:
@@ -510,9 +511,11 @@ class ExtractiveGenerator:
         question_stems: set[str],
         name_stems: set[str],
         weights: dict[str, float],
+        toll: frozenset[str] | None = None,
     ) -> tuple[Candidate | None, float] | None:
         """The candidate that best answers ``q`` in ``sentence`` and how close it stands to what is asked; (None, 0)
-        when the sentence names only what the tagger says can't answer; None when it names nothing that could."""
+        when the sentence names only what the tagger says can't answer; None when it names nothing that could.
+        ``toll``: the toll a count question asks for ("died"), when it asks for one."""
         spans = word_spans(sentence.text)
         target = q.target_stem
         targets = set(alternatives(target)) if target else set()
@@ -553,6 +556,8 @@ class ExtractiveGenerator:
             if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
                 continue
             one_of = said_of = False
+            if toll and _counts_another_toll(sentence.text[cand.end :], toll):
+                continue  # "How many died?": not the 31 of "Two people were killed and 31 injured"
             if q.kind is Kind.COUNT and target and not inside_target:
                 # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
                 # number asked for may follow the word. People are counted by what befell them too: "How many
@@ -949,6 +954,15 @@ _TOLLS = tuple(
         "evacuated evacuate",
     )
 )
+
+
+def _counts_another_toll(after: str, toll: frozenset[str]) -> bool:
+    """Whether the words right after a number say it counts another toll than ``toll``: "31 injured", "five
+    people missing"."""
+    following = [w for w in words(after)[:3] if w not in PEOPLE_NOUNS and w not in ("were", "are", "others")]
+    return bool(following) and any(stem(following[0]) in other for other in _TOLLS if other is not toll)
+
+
 _SAYS_CAUSE = re.compile(rf"\b(?:{PLAIN_CAUSE})\b", re.I)
 # A word in "-ing" before a noun it describes ("fishing cooperative"), not a verb before its object or clause.
 _GERUND = re.compile(r"\w\wing$", re.I)

@@ -98,7 +98,9 @@ _MEASURE_ADJECTIVES = _set("big large strong fast high deep tall heavy far wide 
 _MONEY_ITSELF = _set("money cash")
 _MONEY_VERBS = _set(
     "pay paid paying cost costs costing spend spent spending raise raised raising earn earned earning charge charged "
-    "charging sell sold selling fine fined"
+    "charging sell sold selling fine fined "
+    # What robbers took, what a film took in: "How much did they take?"
+    "take took steal stole"
 )
 # Verbs whose object, asked last with "what", is a sum: "What did the court order Orrin to pay?"
 _PRICE_VERBS = _set("pay cost spend charge earn owe")
@@ -199,6 +201,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # Everyday words for what news names otherwise: a uni is a university, a strike a walkout, a band an act.
     "uni": ("universiti",),
     "band": ("act", "artist", "perform"),
+    # What robbers took is what was stolen: "How much did they take?", of a raid.
+    "take": ("stole", "stolen", "steal"),
     "rob": ("robberi", "raid", "heist", "stolen", "stole"),
     "robberi": ("rob", "raid", "heist", "theft"),
     "shop": ("store",),

@@ -535,6 +535,11 @@ ARTICLES = {
         "A 15-minute walk after each meal lowered blood sugar spikes in adults with type 2 diabetes by nearly a "
         "third, according to a study published on Monday. The benefits were strongest in participants over 65.",
     ),
+    "rates": (
+        "Reserve bank raises rate to 4.75% amid stubborn inflation",
+        "The Reserve Bank of Halvern raised its lending rate to 4.75% on Wednesday after consumer prices rose faster "
+        "than expected in October. Unemployment rose to 6.3% in the third quarter.",
+    ),
     "crossing": (
         "Train hits lorry at level crossing",
         'Two people were killed when a commuter train struck a lorry on Thursday. "The crew showed great courage," '
@@ -2471,7 +2476,34 @@ def test_how_long_asks_how_long_it_lasts_whatever_the_verb(question: str, verb: 
     assert "last" in focus and verb not in focus
 
 
-def test_what_happened_is_told_by_the_story_not_its_headline(reader: ExtractiveGenerator) -> None:
-    """The headline is the gist; the story's first sentence says what, of whom and by how much."""
-    answer = reader.answer("What did the new study on walking after meals find?", passages("walking"))
-    assert answer.startswith("A 15-minute walk after each meal lowered blood sugar spikes in adults"), answer
+@pytest.mark.parametrize(
+    ("article", "question", "opening"),
+    [
+        ("walking", "What did the new study on walking after meals find?", "A 15-minute walk after each meal lowered"),
+        ("rates", "Why did the reserve bank raise its rate?", "The Reserve Bank of Halvern raised its lending rate"),
+    ],
+)
+def test_what_happened_and_why_are_told_by_the_story_not_its_headline(
+    reader: ExtractiveGenerator, article: str, question: str, opening: str
+) -> None:
+    """The headline is the gist ("…amid stubborn inflation"); the story's sentence says what, of whom, by how much
+    and why ("…after consumer prices rose faster than expected in October")."""
+    answer = reader.answer(question, passages(article))
+    assert answer.startswith(opening), answer
+
+
+def test_a_count_of_another_toll_is_not_the_toll_asked(reader: ExtractiveGenerator) -> None:
+    """ "31 injured" counts the injured: it does not answer how many died, though it stands nearer "killed"."""
+    text = "Two people were killed and 31 injured on Thursday when a commuter train struck a lorry."
+    answer = reader.answer("How many died?", story(text))
+    assert lead_and_marker(answer)[0] in ("", "Two") and "Two people were killed" in answer, answer
+
+
+def test_how_much_robbers_took_is_the_sum_stolen(reader: ExtractiveGenerator) -> None:
+    text = (
+        "Police have arrested three men over a raid on a jewellery store in Farlow in which watches and rings worth "
+        "about 280,000 pounds were stolen, officers said on Monday."
+    )
+    assert analyse("How much did they take?").kind is Kind.MONEY
+    answer = reader.answer("How much did they take in the raid?", story(text, "Three arrested after jewellery raid"))
+    assert lead_and_marker(answer) == ("about 280,000 pounds", "[1]"), answer
