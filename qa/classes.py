@@ -1,5 +1,6 @@
 """Closed classes a "which …?" question can ask for: sports, colours, metals, coins and notes, insects,
-instruments, seasons, planets, nationalities; and a vote's tally ("780-72"), a closed form rather than a list.
+instruments, seasons, planets, nationalities; and a vote's tally ("780-72"), a closed form rather than a list (and
+a match's score, "3-1", the form a score is mostly written in).
 
 "Which sport did Herschel Walker play?" is answered by "football", a word in lower case that no pattern for
 names finds; but sports, like colours or metals, are few and known, so the answer is one of them. Question
@@ -84,6 +85,9 @@ _BY_STEM = {stem(noun): members for noun, members in _CLASSES.items()}
 _COUNT = r"\d{1,3}(?:,\d{3})*"
 _TALLY = re.compile(rf"(?<![\w$.,-]){_COUNT}(?:\s?[-–]\s?|(?: votes)? to ){_COUNT}(?![\w%-])")
 _WRITTEN = {stem(noun): _TALLY for noun in ("vote", "votes", "tally")}
+# Asked for a score, a sentence that writes one as a tally says it ("beating Kelvale City 3-1"); one that doesn't
+# may still give it otherwise ("with a score of 701 points"): preferred, not closed.
+_PREFERRED = {stem(noun): _TALLY for noun in ("score", "scoreline")}
 
 
 @cache
@@ -107,3 +111,9 @@ def members(target_stem: str | None, sentence: str) -> list[Candidate] | None:
     if pattern is None:
         return None
     return [Candidate(m.group(), m.start(), m.end(), "member") for m in pattern.finditer(sentence)]
+
+
+def preferred(target_stem: str | None, sentence: str) -> list[Candidate]:
+    """The spans written in the form the noun asked for is usually written in ("3-1" for a score), if any."""
+    pattern = _PREFERRED.get(target_stem or "")
+    return [Candidate(m.group(), m.start(), m.end(), "member") for m in pattern.finditer(sentence)] if pattern else []

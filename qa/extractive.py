@@ -38,7 +38,7 @@ from qa.candidates import (
     title_case,
     without_title,
 )
-from qa.classes import members, members_pattern
+from qa.classes import members, members_pattern, preferred
 from qa.conversation import points_back, searched_with
 from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks_of
 from qa.description import description
@@ -770,6 +770,8 @@ def _candidates(q: Question, sentence: Sentence) -> list[Candidate]:
     listed = members(q.target_stem, sentence.text) if q.kind is Kind.NAME else None
     if listed is not None:
         return listed
+    if q.kind is Kind.NAME and (written := preferred(q.target_stem, sentence.text)):
+        return written
     # A surname alone opens many sentences about a person ("Snook, who's best known…"); the article says
     # whether that first word is a name. Other kinds of name seldom stand alone there.
     context = article(sentence.passage) if q.kind in (Kind.PERSON, Kind.PLACE) else ""

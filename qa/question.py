@@ -203,6 +203,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "band": ("act", "artist", "perform"),
     # What robbers took is what was stolen: "How much did they take?", of a raid.
     "take": ("stole", "stolen", "steal"),
+    # A match's score is reported with its result: "beating Kelvale City 3-1", "a 1-1 draw", "won 6-1".
+    "score": ("beat", "beaten", "draw", "drew", "defeat", "won", "win", "lost"),
     "rob": ("robberi", "raid", "heist", "stolen", "stole"),
     "robberi": ("rob", "raid", "heist", "theft"),
     "shop": ("store",),
@@ -362,6 +364,8 @@ def analyse(text: str) -> Question:
         text_read = _LAST_TIME.sub(" ", text_read)
         text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
         text_read = _HEAD_ASKED.sub("who ", text_read)  # "Who runs the bank?": the bank's, not a word "runs"
+        if kind is Kind.PERCENT:
+            text_read = _TURNOUT_ASKED.sub(" turnout ", text_read)  # the share of people who voted: the turnout
         if kind is Kind.MONEY:
             text_read = _MONEY_ASKED.sub(" ", text_read)  # "How much money…?": the sum says it, not the word
         focus = tuple(dict.fromkeys(focus_stems(text_read)))
@@ -399,6 +403,7 @@ _LASTING = re.compile(
     r"(?=\s*\?*\s*$)",
     re.I,
 )
+_TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:voted|turned\s+out)\b", re.I)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)

@@ -2507,3 +2507,21 @@ def test_how_much_robbers_took_is_the_sum_stolen(reader: ExtractiveGenerator) ->
     assert analyse("How much did they take?").kind is Kind.MONEY
     answer = reader.answer("How much did they take in the raid?", story(text, "Three arrested after jewellery raid"))
     assert lead_and_marker(answer) == ("about 280,000 pounds", "[1]"), answer
+
+
+def test_a_match_s_score_is_its_tally_and_a_share_who_voted_is_the_turnout(reader: ExtractiveGenerator) -> None:
+    match = (
+        "Harbourton Rovers reached the final on Saturday, beating Kelvale City 3-1 in front of 18,400 fans. "
+        "Striker Tomas Brennick scored twice for Rovers."
+    )
+    answer = reader.answer("What was the score in the Rovers v Kelvale game?", story(match, "Rovers reach the final"))
+    assert lead_and_marker(answer) == ("3-1", "[1]"), answer
+    # Not where no tally is written: "with a score of 701 points" still says it.
+    rating = "A survey puts Newark Airport last among large airports, with a score of 701 points out of 1,000."
+    assert "701 points" in reader.answer("What was Newark Airport's score?", story(rating, "Airport survey"))
+    vote = (
+        "Whitcombe received 6,118 votes, or 49.2 percent, according to official results. Turnout was 58 percent, "
+        "up from 44 percent at the last election."
+    )
+    answer = reader.answer("What percentage of people voted in Eastbrook?", story(vote, "Whitcombe wins Eastbrook"))
+    assert lead_and_marker(answer)[0] == "58 percent", answer
