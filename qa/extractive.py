@@ -928,6 +928,11 @@ _CHANGE_VERBS: dict[str, tuple[str, ...]] = {
     **{verb: (f"{verb.removesuffix('e')}ed",) for verb in ("increase", "decrease", "jump", "climb", "decline")},
     **{verb: (f"{verb.removesuffix('e')}ed",) for verb in ("gain", "surge", "plunge", "soar")},
     "drop": ("dropped",),
+    # A cut or a fall is a change too: "How much did walking cut blood sugar spikes?": "…lowered them by a third".
+    "cut": ("cuts", "cutting"),
+    "lower": ("lowered", "lowering"),
+    "reduce": ("reduced", "reducing"),
+    "boost": ("boosted", "boosting"),
 }
 _CHANGE_NOUNS = ("jump", "drop", "rise", "increase", "decrease", "gain", "decline", "fall", "surge", "climb")
 _CHANGE_NOUNS += ("growth", "hike", "cut", "plunge")

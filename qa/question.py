@@ -362,6 +362,7 @@ def analyse(text: str) -> Question:
             text_read = text
         # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
         text_read = _LAST_TIME.sub(" ", text_read)
+        text_read = _RIGHT_NOW.sub(" ", text_read)  # "right now" says when, as "now" does: no word to find
         text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
         text_read = _HEAD_ASKED.sub("who ", text_read)  # "Who runs the bank?": the bank's, not a word "runs"
         if kind is Kind.PERCENT:
@@ -406,6 +407,7 @@ _LASTING = re.compile(
 _TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:voted|turned\s+out)\b", re.I)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
+_RIGHT_NOW = re.compile(r"\bright\s+(?=now\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)
 
 

@@ -2525,3 +2525,14 @@ def test_a_match_s_score_is_its_tally_and_a_share_who_voted_is_the_turnout(reade
     )
     answer = reader.answer("What percentage of people voted in Eastbrook?", story(vote, "Whitcombe wins Eastbrook"))
     assert lead_and_marker(answer)[0] == "58 percent", answer
+
+
+def test_a_change_by_a_share_answers_how_much_it_changed(reader: ExtractiveGenerator) -> None:
+    """Not "15" from "A 15-minute walk": how much it was cut is "by nearly a third"."""
+    answer = reader.answer("How much did walking cut blood sugar spikes?", passages("walking"))
+    assert lead_and_marker(answer) == ("nearly a third", "[1]"), answer
+
+
+def test_right_now_says_when_not_what() -> None:
+    assert "right" not in analyse("How high is inflation right now?").focus
+    assert "right" in analyse("Which right did the court uphold?").focus
