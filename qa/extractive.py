@@ -50,6 +50,7 @@ from qa.places import leading_place, place_kind
 from qa.prompt import Message
 from qa.question import (
     NAME_KINDS,
+    PAST_FORMS,
     PEOPLE_NOUNS,
     PERSON_NOUNS,
     QUANTITY_KINDS,
@@ -689,11 +690,15 @@ def _subject(q: Question) -> str | None:
     """The stem of the common noun a question asks about, as its grammatical subject ("When will schools
     reopen?", "How long was the bridge shut?"), or None (a name, a pronoun, or no such clause)."""
     m = _SUBJECT.search(last_question(q.text))
-    return stem(m.group(1)) if m and m.group(1).islower() else None
+    if m is None or not m.group(2).islower():
+        return None
+    if m.group(1) in ("has", "have", "had") and (m.group(2).endswith("ed") or m.group(2) in PAST_FORMS):
+        return None  # "How many students have lost classes?": "lost" is the verb, its subject came before
+    return stem(m.group(2))
 
 
 _SUBJECT = re.compile(
-    r"\b(?:will|did|does|do|is|was|are|were|has|have|had|can|could|would)\s+(?:the\s+|a\s+|an\s+)?([a-z][\w-]+)"
+    r"\b(will|did|does|do|is|was|are|were|has|have|had|can|could|would)\s+(?:the\s+|a\s+|an\s+)?([a-z][\w-]+)"
     r"\s+(?!of\b)[a-z]+\w*\s*\??$"
 )
 

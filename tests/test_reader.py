@@ -2536,3 +2536,13 @@ def test_a_change_by_a_share_answers_how_much_it_changed(reader: ExtractiveGener
 def test_right_now_says_when_not_what() -> None:
     assert "right" not in analyse("How high is inflation right now?").focus
     assert "right" in analyse("Which right did the court uphold?").focus
+
+
+def test_a_verb_after_have_is_no_subject_the_story_must_name(reader: ExtractiveGenerator) -> None:
+    """ "How many students have lost classes?": "lost" is the verb, not a noun the story must speak of."""
+    text = (
+        "Classes at Brackmoor University were cancelled for about 14,000 students on Monday after lecturers walked "
+        "out over pay. Liam Corder, a second-year student, said he worried about missing lab work."
+    )
+    answer = reader.answer("How many students have lost classes?", story(text, "Lecturers begin strike"))
+    assert lead_and_marker(answer) == ("about 14,000", "[1]"), answer
