@@ -365,12 +365,12 @@ class ExtractiveGenerator:
         setting: set[str],
         name_stems: set[str],
     ) -> Pick | None:
-        """Who runs what the question names: a person a sentence gives a top office (qa.offices), in a story
-        about it. The sentence itself need not name it: "Governor Elena Marsk, 58, told reporters…" stands in the
-        reserve bank's story, which is how news writes who heads what."""
+        """Who runs what the question names: the person (or body) a sentence gives a top office (qa.offices), in
+        a story about it. The sentence itself need not name it: "Governor Elena Marsk, 58, told reporters…" stands
+        in the reserve bank's story, which is how news writes who heads what."""
+        asked = {a for f in weights for a in alternatives(f)}
         best: Pick | None = None
         for sentence in sentences:
-            asked = {a for f in weights for a in alternatives(f)}
             story = _story_about(sentence, weights, total)
             if story < MIN_ABOUT or not names_present(q, sentence, required):
                 continue

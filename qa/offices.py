@@ -40,8 +40,8 @@ _NOT_WHOSE = frozenset(
 
 
 def office_of(sentence: str, start: int, end: int) -> str | None:
-    """Whose office the person named at ``sentence[start:end]`` holds, as the word before it says ("fire" for
-    "Fire Chief Anita Ross", "" when no word says: "Governor Elena Marsk"), or None when the sentence gives them
+    """Whose office the one named at ``sentence[start:end]`` holds, as the words before it say ("Fire" for
+    "Fire Chief Anita Ross", "" when none says: "Governor Elena Marsk"), or None when the sentence gives them
     no office that heads something."""
     found = _BEFORE.search(sentence[:start]) or _AFTER.match(sentence[end:])
     if found is None:
