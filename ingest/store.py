@@ -257,6 +257,10 @@ def _where(settings: Settings) -> str:
     return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
 
 
+def _unreadable(settings: Settings, exc: Exception) -> StoreError:
+    return StoreError(f"cannot read the index from Chroma at {_where(settings)}: {exc}")
+
+
 class _EmbeddedGuard:
     """Embedded Chroma is one process's: another process's writes are invisible to (and can break) an open
     client. Every process that opens an embedded index holds a shared lock on it; writing needs it exclusively,
@@ -471,7 +475,7 @@ class IndexStore:
             self._generation = stamp
             return True
         except Exception as exc:
-            raise StoreError(f"cannot read the index from Chroma at {_where(self.settings)}: {exc}") from exc
+            raise _unreadable(self.settings, exc) from exc
         finally:
             self._refresh_lock.release()
 
@@ -920,7 +924,7 @@ class IndexStore:
         try:
             got = self._records.get(ids=[_DOC + doc_id], include=["metadatas"])
         except Exception as exc:
-            raise StoreError(f"cannot read the index from Chroma at {_where(self.settings)}: {exc}") from exc
+            raise _unreadable(self.settings, exc) from exc
         return DocumentRecord.from_metadata(dict(got["metadatas"][0])) if got["ids"] else None
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:

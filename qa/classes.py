@@ -108,12 +108,14 @@ def members_pattern(target_stem: str | None) -> re.Pattern[str] | None:
 def members(target_stem: str | None, sentence: str) -> list[Candidate] | None:
     """The members of the class ``target_stem`` names that ``sentence`` holds, or None when it names none."""
     pattern = members_pattern(target_stem)
-    if pattern is None:
-        return None
-    return [Candidate(m.group(), m.start(), m.end(), "member") for m in pattern.finditer(sentence)]
+    return None if pattern is None else _spans(pattern, sentence)
 
 
 def preferred(target_stem: str | None, sentence: str) -> list[Candidate]:
     """The spans written in the form the noun asked for is usually written in ("3-1" for a score), if any."""
     pattern = _PREFERRED.get(target_stem or "")
-    return [Candidate(m.group(), m.start(), m.end(), "member") for m in pattern.finditer(sentence)] if pattern else []
+    return _spans(pattern, sentence) if pattern else []
+
+
+def _spans(pattern: re.Pattern[str], sentence: str) -> list[Candidate]:
+    return [Candidate(m.group(), m.start(), m.end(), "member") for m in pattern.finditer(sentence)]

@@ -2499,32 +2499,11 @@ def test_a_count_of_another_toll_is_not_the_toll_asked(reader: ExtractiveGenerat
     assert lead_and_marker(answer)[0] in ("", "Two") and "Two people were killed" in answer, answer
 
 
-def test_how_much_robbers_took_is_the_sum_stolen(reader: ExtractiveGenerator) -> None:
-    text = (
-        "Police have arrested three men over a raid on a jewellery store in Farlow in which watches and rings worth "
-        "about 280,000 pounds were stolen, officers said on Monday."
-    )
+def test_how_much_robbers_took_is_money_and_a_score_is_still_said_without_a_tally(reader: ExtractiveGenerator) -> None:
     assert analyse("How much did they take?").kind is Kind.MONEY
-    answer = reader.answer("How much did they take in the raid?", story(text, "Three arrested after jewellery raid"))
-    assert lead_and_marker(answer) == ("about 280,000 pounds", "[1]"), answer
-
-
-def test_a_match_s_score_is_its_tally_and_a_share_who_voted_is_the_turnout(reader: ExtractiveGenerator) -> None:
-    match = (
-        "Harbourton Rovers reached the final on Saturday, beating Kelvale City 3-1 in front of 18,400 fans. "
-        "Striker Tomas Brennick scored twice for Rovers."
-    )
-    answer = reader.answer("What was the score in the Rovers v Kelvale game?", story(match, "Rovers reach the final"))
-    assert lead_and_marker(answer) == ("3-1", "[1]"), answer
     # Not where no tally is written: "with a score of 701 points" still says it.
     rating = "A survey puts Newark Airport last among large airports, with a score of 701 points out of 1,000."
     assert "701 points" in reader.answer("What was Newark Airport's score?", story(rating, "Airport survey"))
-    vote = (
-        "Whitcombe received 6,118 votes, or 49.2 percent, according to official results. Turnout was 58 percent, "
-        "up from 44 percent at the last election."
-    )
-    answer = reader.answer("What percentage of people voted in Eastbrook?", story(vote, "Whitcombe wins Eastbrook"))
-    assert lead_and_marker(answer)[0] == "58 percent", answer
 
 
 def test_a_change_by_a_share_answers_how_much_it_changed(reader: ExtractiveGenerator) -> None:
@@ -2538,11 +2517,51 @@ def test_right_now_says_when_not_what() -> None:
     assert "right" in analyse("Which right did the court uphold?").focus
 
 
-def test_a_verb_after_have_is_no_subject_the_story_must_name(reader: ExtractiveGenerator) -> None:
-    """ "How many students have lost classes?": "lost" is the verb, not a noun the story must speak of."""
-    text = (
-        "Classes at Brackmoor University were cancelled for about 14,000 students on Monday after lecturers walked "
-        "out over pay. Liam Corder, a second-year student, said he worried about missing lab work."
-    )
-    answer = reader.answer("How many students have lost classes?", story(text, "Lecturers begin strike"))
-    assert lead_and_marker(answer) == ("about 14,000", "[1]"), answer
+@pytest.mark.parametrize(
+    ("title", "text", "question", "lead", "marker"),
+    [
+        pytest.param(
+            "Three arrested after jewellery raid",
+            "Police have arrested three men over a raid on a jewellery store in Farlow in which watches and rings "
+            "worth about 280,000 pounds were stolen, officers said on Monday.",
+            "How much did they take in the raid?",
+            "about 280,000 pounds",
+            "[1]",
+            id="what_robbers_took_is_the_sum_stolen",
+        ),
+        pytest.param(
+            "Rovers reach the final",
+            "Harbourton Rovers reached the final on Saturday, beating Kelvale City 3-1 in front of 18,400 fans. "
+            "Striker Tomas Brennick scored twice for Rovers.",
+            "What was the score in the Rovers v Kelvale game?",
+            "3-1",
+            "[1]",
+            id="a_match_s_score_is_its_tally",
+        ),
+        pytest.param(
+            "Whitcombe wins Eastbrook",
+            "Whitcombe received 6,118 votes, or 49.2 percent, according to official results. Turnout was 58 percent, "
+            "up from 44 percent at the last election.",
+            "What percentage of people voted in Eastbrook?",
+            "58 percent",
+            None,
+            id="the_share_of_people_who_voted_is_the_turnout",
+        ),
+        pytest.param(
+            "Lecturers begin strike",
+            "Classes at Brackmoor University were cancelled for about 14,000 students on Monday after lecturers "
+            "walked out over pay. Liam Corder, a second-year student, said he worried about missing lab work.",
+            # "lost" is the verb, not a noun the story must speak of.
+            "How many students have lost classes?",
+            "about 14,000",
+            "[1]",
+            id="a_verb_after_have_is_no_subject_the_story_must_name",
+        ),
+    ],
+)
+def test_one_story_leads_with_the_short_answer(
+    reader: ExtractiveGenerator, title: str, text: str, question: str, lead: str, marker: str | None
+) -> None:
+    answer = reader.answer(question, story(text, title))
+    got_lead, got_marker = lead_and_marker(answer)
+    assert got_lead == lead and (marker is None or got_marker == marker), answer
