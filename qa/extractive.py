@@ -282,6 +282,8 @@ class ExtractiveGenerator:
                 continue
             if content and not said and not _tells_ailment(q, sentence) and not _gives_name(q, sentence):
                 continue
+            if q.polar and not _states(q, sentence, told or list(own & set(weights)), weights):
+                continue
             if not content and not set(sentence.stems).intersection(weights) and not speaks_of(q, sentence):
                 # "Where is Fenmoor?", "How old is Radescu?" ask about the name alone: a sentence that names it
                 # neither in its own words nor by pointing back to it says nothing of it, whatever its story does.
@@ -674,6 +676,29 @@ _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT,
 # "How many branches does the library have?" asks for the whole of "three of its eleven branches".
 _ASKS_WHOLE = re.compile(r"\b(?:have|has|had|own|owns|operates?|total|in all|altogether)\b", re.I)
 _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
+
+
+def _states(q: Question, sentence: Sentence, asked: list[str], weights: dict[str, float]) -> bool:
+    """Whether ``sentence`` may answer the yes/no question ``q`` yes or no: it (or its headline) says the
+    question's rarest word of its own (its names may stand in the sentences around) and any number it gives. "Have any
+    herons died?" is not answered by "Around 300 fish have died…", nor "Does it help type 1 diabetes?" by a study
+    of type 2: neither says, so the articles don't."""
+    have = set(sentence.stems) | sentence.title_stems  # "Do cyclists pay to cross the bridge?", under its headline
+    asked = [f for f in asked if f not in _POLAR_LIGHT] or asked
+    rarest = max((weights.get(f, 0.0) for f in asked), default=0.0)
+    # (One of the rarest, where words weigh alike, as over a few short articles: "Was any data stolen?" is
+    # answered by "…no customer data was lost", though it says "lost".)
+    if asked and not any(have.intersection(alternatives(f)) for f in asked if weights.get(f, 0.0) >= rarest):
+        return False
+    numbers = re.findall(r"\b\d+\b", last_question(q.text))
+    return set(numbers) <= set(re.findall(r"\b\d+\b", sentence.text))
+
+
+# Words of a yes/no question that say how, not what: "Is it still open?", "Is Fink going to ask…?", "Was anyone
+# hurt during the robbery?", "Is the expansion going ahead?".
+_POLAR_LIGHT = frozenset(
+    stem(w) for w in ["go", "going", "ahead", "still", "during", "anyone", "any", "anything", "someone", "ever", "yet"]
+)
 
 
 def _people_named(q: Question) -> list[str]:

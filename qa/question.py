@@ -300,6 +300,12 @@ class Question:
     def target_stem(self) -> str | None:
         return stem(self.target) if self.target else None
 
+    @property
+    def polar(self) -> bool:
+        """A yes/no question ("Have any herons died?", "Is the library still open?"): answered by the sentence
+        that says so or not, which no answer kind finds."""
+        return self.kind is Kind.ANY and bool(_POLAR.match(last_question(self.text)))
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
@@ -755,6 +761,9 @@ def _without_verb(rest: list[str]) -> list[str]:
 
 
 _DO_AUX = _set("did does do will would can could should")
+_POLAR = re.compile(
+    r"\s*(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)(?:n[’']t)?\b", re.IGNORECASE
+)
 _WH_WORDS = _set("how what who whom whose which where why")
 
 

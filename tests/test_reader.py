@@ -2565,3 +2565,46 @@ def test_one_story_leads_with_the_short_answer(
     answer = reader.answer(question, story(text, title))
     got_lead, got_marker = lead_and_marker(answer)
     assert got_lead == lead and (marker is None or got_marker == marker), answer
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "said", "rare"),
+    [
+        # Said: the sentence that says it, though in its own words ("going to" and "anyone" say how, not what).
+        (
+            "Fink conceded shortly after midnight, saying he would not seek a recount. Turnout was 41 percent.",
+            "Is Fink going to ask for a recount?",
+            "he would not seek a recount",
+            set(),
+        ),
+        (
+            "The three have been charged with robbery and are due to appear in court on Wednesday. No one was "
+            "seriously injured, but a shop assistant was treated for a cut to her hand.",
+            "Was anyone hurt in the robbery?",
+            "No one was seriously injured",
+            {"hurt"},
+        ),
+        # Not said: a sentence about something else the question names is no yes or no, nor one about another type.
+        (
+            "Around 300 fish have died after diesel leaked into the Tarrow River. Anglers were told to stay away.",
+            "Have any birds died in the river?",
+            None,
+            {"bird"},  # rarer in news than dying
+        ),
+        (
+            "A walk after each meal lowered blood sugar spikes in adults with type 2 diabetes, a study found.",
+            "Does walking after meals help people with type 1 diabetes?",
+            None,
+            set(),
+        ),
+    ],
+)
+def test_a_yes_no_question_is_answered_by_the_sentence_that_says_it_or_refused(
+    text: str, question: str, said: str | None, rare: set[str]
+) -> None:
+    reader = ExtractiveGenerator(idf=lambda term: 2.0 if term in rare else 1.0)
+    answer = reader.answer(question, story(text))
+    if said is None:
+        assert answer == CANNOT_ANSWER, answer
+    else:
+        assert said in answer and answer.endswith("[1]"), answer
