@@ -113,6 +113,29 @@ _OPENING_WEIGHT = 0.5  # a focus word of the question a follow-up's "it" points 
 _VOTE = 1.0  # weight of the agreement of other sentences on a candidate (its share of all candidates' support)
 
 
+@dataclass(frozen=True)
+class _When:
+    """The years and the nights (or mornings…) of the week a question names when it asks for something else: a
+    sentence naming only others tells of another year, or another night."""
+
+    years: frozenset[str]
+    days: frozenset[str]
+
+    @staticmethod
+    def asked(q: Question, now: Question) -> _When:
+        years = _YEAR_IN.findall(now.text) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else []
+        # A day alone may be the event's where the story is the next day's ("…delayed Wednesday" is told as
+        # "Thursday, after … the day before"); a slot is a slot: "Friday night" is not "Saturday night".
+        days = _DAY_SLOT.findall(now.text) if q.kind is not Kind.DATE else []
+        return _When(frozenset(years), frozenset(d.lower() for d in days))
+
+    def another(self, sentence: str) -> bool:
+        # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
+        years = set(_YEAR_IN.findall(_BASELINE_YEAR.sub("", sentence))) if self.years else set()
+        days = {d.lower() for d in _WEEKDAY.findall(sentence)} if self.days else set()
+        return bool(years and not years & self.years) or bool(days and not days & self.days)
+
+
 @dataclass(slots=True)
 class Pick:
     passage: Passage
@@ -217,9 +240,7 @@ class ExtractiveGenerator:
         owners = owners_named(now)
         places = places_asked(now)
         counted_in = places_counted_in(now)
-        # A year the question names, when it asks for something else: the sentence that names another year
-        # tells of another one.
-        years = set(_YEAR_IN.findall(now.text)) if q.kind not in (Kind.DATE, Kind.DURATION, Kind.AGE) else set()
+        when = _When.asked(q, now)
         light = light_words(q)
         content = [f for f in weights if f not in name_stems and f not in q.described and f not in light]
         # What the sentence must say of its own: a follow-up's own words when it has some ("Why was it closed?" is
@@ -261,9 +282,7 @@ class ExtractiveGenerator:
                 alternatives(subject)
             ):
                 continue  # "When will schools reopen?" is not answered by a story that never speaks of schools
-            # (Not a year it measures from: "a 14% jump from 2008" tells of the year after.)
-            stated = set(_YEAR_IN.findall(_BASELINE_YEAR.sub("", sentence.text))) if years else set()
-            if stated and not years & stated:
+            if when.another(sentence.text):
                 continue  # "…word of the year for 2022?" is not answered by "In 2021 the Oxford word of the year was…"
             have = set(sentence.stems) | sentence.title_stems
             if owners and owned_by_pronoun(q, sentence):
@@ -345,7 +364,7 @@ class ExtractiveGenerator:
             if best is None or score > best.score:
                 best = Pick(sentence.passage, sentence.text, lead, score, frozenset(sentence.stems))
         if best is None and q.kind in NAME_KINDS:
-            best = self._salient(q, sentences, weights, total, question_stems, name_stems, owners)
+            best = self._salient(q, sentences, weights, total, question_stems, name_stems, owners, when)
         if best is None and q.kind in NAME_KINDS and len(weights) >= _MANY_FOCUS_WORDS:
             # A long question the story keeps no one name for: its headline, if it names something of the kind.
             def names_one(sentence: Sentence) -> bool:
@@ -406,6 +425,7 @@ class ExtractiveGenerator:
         asked: set[str],
         names: set[str],
         owners: set[str],
+        when: _When,
     ) -> Pick | None:
         """The name a story about the question keeps coming back to, when no one sentence answers.
 
@@ -423,6 +443,7 @@ class ExtractiveGenerator:
                 sentence.passage.similarity < _SALIENT_SIMILARITY
                 or _story_about(sentence, weights, total) < _SALIENT_STORY
                 or not owned(owners, set(sentence.stems) | sentence.title_stems | sentence.context_stems)
+                or when.another(sentence.text)
             ):
                 continue  # a story about another country's prime minister says nothing of New Zealand's
             if not self._about(sentence, weights, total, context=False, title=False):
@@ -538,6 +559,8 @@ class ExtractiveGenerator:
         focus_at = [i for i, s in enumerate(sentence.stems) if s in focus]
         who = name_stems.union(q.described)
         content_at = [i for i in focus_at if sentence.stems[i] not in who]
+        # Whom "How old was the passenger?" asks of, in its own words (not "How old is she?" after a question)
+        whom = {a for f in focus_stems(last_question(q.text)) if f not in who for a in alternatives(f)}
         # "How much did it grow?", "Up by how much?"
         asks_change = q.kind is Kind.AMOUNT and (
             bool(_CHANGE.intersection(q.focus)) or bool(_UP_BY.search(last_question(q.text)))
@@ -559,8 +582,10 @@ class ExtractiveGenerator:
             if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
                 continue
             one_of = said_of = False
-            if toll and _counts_another_toll(sentence.text[cand.end :], toll):
-                continue  # "How many died?": not the 31 of "Two people were killed and 31 injured"
+            if q.kind is Kind.COUNT and _counts_another_toll(sentence.text[cand.end :], toll or frozenset()):
+                # "How many died?": not the 31 of "Two people were killed and 31 injured"; "How many people were
+                # on the train?", which asks no toll: neither.
+                continue
             if q.kind is Kind.COUNT and target and not inside_target:
                 # "29 league goals": what is counted follows the number closely; "the number 9 shirt": a
                 # number asked for may follow the word. People are counted by what befell them too: "How many
@@ -622,6 +647,8 @@ class ExtractiveGenerator:
                 near = max(near, _LEAD_NEAR)  # "Greenspan died Monday at 100": the age of the one who died
             if q.kind is Kind.AGE and anchors and distance > _AGE_REACH:
                 continue  # "The star, 42, … married Alba Baptista": an age far from the one asked is another's
+            if q.kind is Kind.AGE and not _age_of_asked(q, sentence.text[: cand.start], whom):
+                continue  # "How old was the passenger?": not "the train driver, Gareth Mullen, 49"
             if cand.family == "quoted":
                 if not target_at:
                     continue  # a quoted word is the one asked only where the sentence speaks of one: not "“outspoken”"
@@ -699,6 +726,24 @@ def _states(q: Question, sentence: Sentence, asked: list[str], weights: dict[str
 _POLAR_LIGHT = frozenset(
     stem(w) for w in ["go", "going", "ahead", "still", "during", "anyone", "any", "anything", "someone", "ever", "yet"]
 )
+
+
+def _age_of_asked(q: Question, before: str, asked: set[str]) -> bool:
+    """Whether an age written after a name ("the train driver, Gareth Mullen, 49,") is of the one asked about: a
+    person the question names, or someone it asks of by a word (``asked``: "passenger") the name is given as
+    ("the passenger, Ann Lee, 71", "Driver Gareth Mullen, 49"). An age after no name is left to the distance rule."""
+    owner = _AGE_OWNER.search(before)
+    if owner is None:
+        return True
+    asked_now = last_question(q.text)  # "…Folk Festival? Who headlined? How old is she?": not the festival's
+    named = {w for name in q.names if name in asked_now for w in words(name)}
+    if named:
+        return bool(named.intersection(words(owner.group(1))))
+    if not asked:
+        return True  # "How old is she?": whom, the conversation says
+    described = _DESCRIBED_AS.search(before[: owner.start(1)])
+    said = words(owner.group(1)) + (words(described.group(1)) if described else [])
+    return bool(asked.intersection(stem(w) for w in said))
 
 
 def _people_named(q: Question) -> list[str]:
@@ -946,7 +991,13 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _DEATH = frozenset(["die", "death"])
+# A name right before an age, with its comma: "Gareth Mullen, 49", "Mullen, who is 49" (as qa.candidates finds it).
+_AGE_OWNER = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*),\s*(?:(?:who|aged|age)\s+(?:is\s+|was\s+)?)?$")
+# The words a name is given as, before it: "the train driver, Gareth Mullen", "its chair, Ann Lee".
+_DESCRIBED_AS = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+((?:[\w-]+\s+){0,2}[\w-]+),?\s*$")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_DAY_SLOT = re.compile(rf"{_WEEKDAY.pattern}(?=\s+(?:night|morning|afternoon|evening)\b)", re.I)
 _BASELINE_YEAR = re.compile(r"\b(?:from|since|than|compared (?:with|to))\s+(?:19|20)\d\d\b", re.I)
 # Words of change, in one table: what a question asks with ("How much did the profit grow?") and how a sentence
 # says a figure is the change ("rose 18 percent", "an increase of 18 percent", "a 14% jump"). A verb's forms

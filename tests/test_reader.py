@@ -2608,3 +2608,30 @@ def test_a_yes_no_question_is_answered_by_the_sentence_that_says_it_or_refused(
         assert answer == CANNOT_ANSWER, answer
     else:
         assert said in answer and answer.endswith("[1]"), answer
+
+
+def test_a_count_of_a_toll_does_not_answer_a_count_that_asks_none(reader: ExtractiveGenerator) -> None:
+    crash = "Two people were killed and 31 injured on Thursday when a commuter train struck a lorry."
+    assert reader.answer("How many people were on the train?", story(crash)) == CANNOT_ANSWER
+    carrying = f"{crash} The train was carrying about 260 people."
+    answer = reader.answer("How many people were on the train?", story(carrying))
+    assert lead_and_marker(answer) == ("about 260", "[1]"), answer
+
+
+def test_a_night_of_the_week_asked_is_not_answered_by_another_nights(reader: ExtractiveGenerator) -> None:
+    text = "The headline slot on Saturday night went to singer-songwriter Maeve Ardell, who played to 20,000 people."
+    assert reader.answer("Who headlined on Friday night?", story(text)) == CANNOT_ANSWER
+    answer = reader.answer("Who headlined on Saturday night?", story(text))
+    assert "Maeve Ardell" in answer and answer.endswith("[1]"), answer
+
+
+def test_an_age_after_a_name_is_that_persons(reader: ExtractiveGenerator) -> None:
+    text = (
+        "The dead were the train driver, Gareth Mullen, 49, and a passenger in the first carriage whose name has "
+        "not been released."
+    )
+    assert reader.answer("How old was the passenger who died?", story(text)) == CANNOT_ANSWER
+    answer = reader.answer("How old was Gareth Mullen?", story(text))
+    assert lead_and_marker(answer) == ("49", "[1]"), answer
+    answer = reader.answer("How old was the train driver?", story(text))
+    assert "Gareth Mullen, 49" in answer and answer.endswith("[1]"), answer
