@@ -61,7 +61,9 @@ _STOP = (
         "out so not no yes also just now recently week year day today called name named any some stuff "
         # Scene-setting words of quiz questions ("this past weekend", "according to"): every article of the week
         # shares them, and the answer sentence seldom repeats them.
-        "past weekend recent earlier currently latest according likely"
+        "past weekend recent earlier currently latest according likely "
+        # How sure or how exact the asker wants it, not what about: "Where exactly did the train crash?"
+        "exactly actually really precisely roughly approximately"
     )
     | STOPWORDS
 )  # and the words the index leaves out ("as", "such", "if", "but"): no weight to give, no match to find
@@ -116,6 +118,7 @@ _CAUGHT = ("arrest", "captur", "detain", "infect", "case", "sicken", "sick", "il
 _PAY = (
     *("fee", "paid", "cost", "price", "spend", "spent", "sum", "buy", "bought", "acquir"),
     *("toll", "fare"),  # "Do cyclists pay to cross?": "Tolls will stay at 1.50 pounds for cars…"
+    "repay",  # "How much more will people pay on their mortgage?": "…add about 40 dollars a month to the repayments"
     "fund",  # "Who paid for the study?": "The study was funded by the Saltmarsh Health Foundation"
 )
 _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
@@ -208,6 +211,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "rob": ("robberi", "raid", "heist", "stolen", "stole"),
     "robberi": ("rob", "raid", "heist", "theft"),
     "shop": ("store",),
+    # A rate, a price or a fee is raised by an increase or a hike: "…increased its benchmark lending rate".
+    "raise": ("increased", "hike", "lifted"),
     "bring": ("brought",),  # "brought" stems apart from "bring"
     "offic": ("sworn", "inaugur"),  # "When does the new mayor take office?": "Whitcombe will be sworn in on Jan. 5"
     "regroup": ("reconven", "reunit", "reunion"),
@@ -222,6 +227,8 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "seiz": ("captur", "took", "take", "control"),
     "strike": ("airstrik", "struck", "hit", "walkout"),
     "hit": ("struck", "strike"),  # "Where did the quake hit?": "A magnitude 6.4 earthquake struck northern Talvia"
+    # "Where did the train crash?": "…when a commuter train struck a lorry", "the collision".
+    "crash": ("collision", "collided", "struck", "hit", "derailed", "smashed"),
     "big": ("size", "worth"),
     "power": ("electr", "outag", "reconnect", "custom"),
     "compani": ("firm", "group", "maker", "chipmak"),
@@ -370,6 +377,10 @@ def analyse(text: str) -> Question:
         text_read = _LAST_TIME.sub(" ", text_read)
         text_read = _RIGHT_NOW.sub(" ", text_read)  # "right now" says when, as "now" does: no word to find
         text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
+        text_read = _PUT_UP.sub(r"raise \1", text_read)  # "Why did they put rates up?": raised, increased
+        # "How much more…?", "How high is inflation?": the comparison and the measure are the answer's, no words
+        # a sentence must hold ("Annual inflation climbed to 5.1%").
+        text_read = _HOW_MEASURED.sub(r"\1", text_read)
         text_read = _HEAD_ASKED.sub("who ", text_read)  # "Who runs the bank?": the bank's, not a word "runs"
         if kind is Kind.PERCENT:
             text_read = _TURNOUT_ASKED.sub(" turnout ", text_read)  # the share of people who voted: the turnout
@@ -412,6 +423,8 @@ _LASTING = re.compile(
 )
 _TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:voted|turned\s+out)\b", re.I)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
+_PUT_UP = re.compile(r"\bput(?:s|ting)?\s+((?:\w+\s+){0,2}?\w+)\s+up\b", re.I)
+_HOW_MEASURED = re.compile(r"\b(how\s+(?:much|many))\s+more\b|\bhow\s+high\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
 _RIGHT_NOW = re.compile(r"\bright\s+(?=now\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)

@@ -2635,3 +2635,36 @@ def test_an_age_after_a_name_is_that_persons(reader: ExtractiveGenerator) -> Non
     assert lead_and_marker(answer) == ("49", "[1]"), answer
     answer = reader.answer("How old was the train driver?", story(text))
     assert "Gareth Mullen, 49" in answer and answer.endswith("[1]"), answer
+
+
+def test_how_exact_the_asker_wants_it_is_no_word_to_find_and_a_crash_is_a_collision() -> None:
+    reader = small_index_idf({"train", "struck", "lorri", "kill"})
+    text = (
+        "Two people were killed on Thursday when a commuter train struck a lorry stuck on a level crossing near "
+        "the village of Ashcombe Vale, emergency services said."
+    )
+    answer = reader.answer("Where exactly did the train crash?", story(text))
+    assert lead_and_marker(answer) == ("Ashcombe Vale", "[1]"), answer
+
+
+RATES_TITLE = "Halvern Reserve Bank Raises Benchmark Rate to 4.75% Amid Stubborn Inflation"
+RATES = (
+    "The Reserve Bank of Halvern increased its benchmark lending rate by 0.25 percentage points to 4.75% on "
+    "Wednesday, after consumer prices rose faster than expected in October. Tomas Brell, chief economist at "
+    "Calloway Capital, said the move would add about 40 dollars a month to the repayments on a typical mortgage."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # Put up is raised, and a rate is raised by an increase: the story's sentence, not its headline's gist.
+        ("Why did they put rates up?", "after consumer prices rose faster than expected"),
+        # "How much more" compares, no word a sentence must hold; repayments are what people pay.
+        ("How much more will people pay on their mortgage?", "about 40 dollars a month"),
+    ],
+)
+def test_phrasal_verbs_and_comparisons_are_read_in_the_articles_words(question: str, said: str) -> None:
+    reader = small_index_idf({"reserv", "bank", "rate", "increas", "consum", "price", "mortgag", "repay"})
+    answer = reader.answer(question, story(RATES, RATES_TITLE))
+    assert said in answer and answer.endswith("[1]"), answer
