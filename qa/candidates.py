@@ -89,6 +89,8 @@ _NOT_CALLED = (
 )
 # Bare "pounds" is money where a price is said of it: "repairs that cost 54 million pounds", "paid 2 million pounds".
 _PRICE_SAID = ("cost", "costs", "costing", "paid", "pay", "pays", "spent", "spend", "worth", "fined")
+# Or where money flows: "the weekend brought 6.5 million pounds into the town's economy", "raised 2 million pounds".
+_PRICE_SAID += ("brought", "raised", "earned", "generated", "received", "donated", "awarded", "invested", "owed")
 # (One fixed-width look-behind a verb: Python's look-behinds can't vary in width.)
 _PRICED = "|".join(f"(?<=\\b{verb} )" for verb in _PRICE_SAID)
 _PATTERNS: dict[str, re.Pattern[str]] = {

@@ -211,6 +211,9 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "rob": ("robberi", "raid", "heist", "stolen", "stole"),
     "robberi": ("rob", "raid", "heist", "theft"),
     "shop": ("store",),
+    # Police take suspects in in several words: "arrested", "detained", "held", "in custody".
+    "arrest": ("detained", "captured", "custody"),
+    "detain": ("arrested", "captured", "custody"),
     # A rate, a price or a fee is raised by an increase or a hike: "…increased its benchmark lending rate".
     "raise": ("increased", "hike", "lifted"),
     "bring": ("brought",),  # "brought" stems apart from "bring"
@@ -378,6 +381,8 @@ def analyse(text: str) -> Question:
         text_read = _RIGHT_NOW.sub(" ", text_read)  # "right now" says when, as "now" does: no word to find
         text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
         text_read = _PUT_UP.sub(r"raise \1", text_read)  # "Why did they put rates up?": raised, increased
+        # "Where were the suspects picked up?": picked up with nothing after it is taken in, detained.
+        text_read = _PICKED_UP.sub(" detained", text_read)
         # "How much more…?", "How high is inflation?": the comparison and the measure are the answer's, no words
         # a sentence must hold ("Annual inflation climbed to 5.1%").
         text_read = _HOW_MEASURED.sub(r"\1", text_read)
@@ -424,6 +429,7 @@ _LASTING = re.compile(
 _TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:voted|turned\s+out)\b", re.I)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _PUT_UP = re.compile(r"\bput(?:s|ting)?\s+((?:\w+\s+){0,2}?\w+)\s+up\b", re.I)
+_PICKED_UP = re.compile(r"\bpicked\s+up(?=\W*$)", re.I)
 _HOW_MEASURED = re.compile(r"\b(how\s+(?:much|many))\s+more\b|\bhow\s+high\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
 _RIGHT_NOW = re.compile(r"\bright\s+(?=now\b)", re.I)

@@ -1060,6 +1060,10 @@ def test_bare_pounds_are_money_where_a_price_is_said_of_them(reader: ExtractiveG
     assert lead_and_marker(answer) == ("54 million pounds", "[1]"), answer
     assert find(Kind.MONEY, "Some 2 million pounds of beef were recalled.") == []  # a weight
     assert find(Kind.MONEY, "The lander weighs 150 pounds.") == []
+    # Or where money flows in or out: brought, raised, earned…
+    text = "Traders estimated the weekend brought 6.5 million pounds into the town's economy."
+    answer = reader.answer("How much money did the festival bring into the town?", story(text, "Folk festival"))
+    assert lead_and_marker(answer) == ("6.5 million pounds", "[1]"), answer
 
 
 def test_who_brought_a_case_is_who_brought_the_lawsuit(reader: ExtractiveGenerator) -> None:
@@ -2668,3 +2672,11 @@ def test_phrasal_verbs_and_comparisons_are_read_in_the_articles_words(question: 
     reader = small_index_idf({"reserv", "bank", "rate", "increas", "consum", "price", "mortgag", "repay"})
     answer = reader.answer(question, story(RATES, RATES_TITLE))
     assert said in answer and answer.endswith("[1]"), answer
+
+
+@pytest.mark.parametrize("verb", ["detained", "arrested"])
+def test_suspects_picked_up_were_detained_or_arrested(verb: str) -> None:
+    reader = small_index_idf({"suspect", "raid", "address", "town"})
+    text = f"The suspects were {verb} in dawn raids on Sunday at two addresses in the nearby town of Stennick."
+    answer = reader.answer("Where were the suspects picked up?", story(text))
+    assert lead_and_marker(answer) == ("Stennick", "[1]"), answer
