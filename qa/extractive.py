@@ -458,7 +458,7 @@ class ExtractiveGenerator:
             for cand in _candidates(q, sentence):
                 cand = _trim(cand, asked)
                 key = " ".join(stem(w) for w in words(cand.text))
-                if key in seen or not _fits(q, cand, set(key.split()), asked, names):
+                if key in seen or not _fits(q, cand, set(key.split()), asked, names, sentence.text[: cand.start]):
                     continue
                 if _wrong_slot(q, sentence.text, cand) or (q.kind is Kind.PLACE and _place_fit(q, cand, 0.0) is None):
                     continue
@@ -579,7 +579,8 @@ class ExtractiveGenerator:
                 continue
             inside_target = bool(targets & cand_stems)  # "the Sallow River" for "which river"
             cand = _trim(cand, question_stems)
-            if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems):
+            before = sentence.text[: cand.start]
+            if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems, before):
                 continue
             one_of = said_of = False
             if q.kind is Kind.COUNT and _counts_another_toll(sentence.text[cand.end :], toll or frozenset()):
@@ -892,9 +893,16 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     return Candidate(text, start, start + len(text), cand.family)
 
 
-def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], names: set[str]) -> bool:
-    """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked."""
-    if cand_stems & (names - GENERIC_HEAD_STEMS):
+def _fits(
+    q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], names: set[str], before: str = ""
+) -> bool:
+    """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked.
+    ``before``: the sentence up to the name."""
+    # (The names the question asked now says: "Who took it to court?", after a question about the Greyfield
+    # landfill, may be answered by "Save Greyfield Valley".)
+    asked_now = last_question(q.text)
+    named_now = {stem(w) for n in q.names if n in asked_now for w in words(n)} if asked_now != q.text else names
+    if cand_stems & (named_now - GENERIC_HEAD_STEMS):
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     # (A kind of place or body it shares is no name: "Lake County" is not "Polk County"; but "Screen Actors Guild
     # Awards" is "the SAG Awards", its initials spelled out.)
@@ -910,8 +918,11 @@ def _fits(q: Question, cand: Candidate, cand_stems: set[str], asked: set[str], n
         and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems)
     ):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
-    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or place_kind(cand.text) or _VENUE.search(cand.text)):
-        return False  # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio"
+    placed = (place_kind(cand.text) or _VENUE.search(cand.text)) and not _BODY_BEFORE.search(before)
+    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or placed):
+        # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio" (but "residents'
+        # group Save Greyfield Valley" is a body, named after its place).
+        return False
     # "Which home goods chain…?" is not answered by "New Jersey": a state or country answers only for a place
     # (or for a team, which sport names after one).
     return not (q.kind is Kind.NAME and q.target and q.target not in _NAMED_AFTER_PLACES and place_kind(cand.text))
@@ -984,6 +995,10 @@ _NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "scho
 # Parties and peoples: "Republican" is what someone is, not who.
 _NOT_WHO = frozenset(
     ["republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans", "british"]
+)
+# A noun saying the name after it is a body's: "residents' group Save Greyfield Valley", "the charity Keep Tarrow".
+_BODY_BEFORE = re.compile(
+    r"\b(?:group|campaign|charity|association|society|coalition|company|firm|union|party|organi[sz]ation)\s+$", re.I
 )
 _JOINERS = frozenset(("and", "of", "&", "the", "for", "de"))
 # "Which state…?" wants one of the states, "which country…?" a country: another kind of name is a worse fit.

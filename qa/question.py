@@ -211,6 +211,7 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "rob": ("robberi", "raid", "heist", "stolen", "stole"),
     "robberi": ("rob", "raid", "heist", "theft"),
     "shop": ("store",),
+    "dump": ("landfill", "tip"),  # "the wells near the dump": "…the Greyfield landfill"
     # Police take suspects in in several words: "arrested", "detained", "held", "in custody".
     "arrest": ("detained", "captured", "custody"),
     "detain": ("arrested", "captured", "custody"),
@@ -365,37 +366,12 @@ def analyse(text: str) -> Question:
         }
         focus = tuple(dict.fromkeys(stem(w) for w in tokens if w not in _STOP and w not in ignore))
     else:
-        if kind in _WHEN_WHERE:
-            text_read = _EVENT_VERB.sub(" ", text)
-        elif kind is Kind.DURATION:
-            # "How long is the strike going on for?", "…did the robbery take?": how long it lasts, as news writes
-            # it ("set to last two weeks", "The raid lasted less than 90 seconds"), whatever the question's verb.
-            text_read = _LASTING.sub(" last", text)
-        elif kind is Kind.CAUSE:
-            # "What drove it?": the article says what did, not "drove" ("…rises 18 percent on strong chip demand").
-            text_read = _CAUSE_ASKED.sub(" ", text)
-        else:
-            text_read = text
-        # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
-        text_read = _LAST_TIME.sub(" ", text_read)
-        text_read = _RIGHT_NOW.sub(" ", text_read)  # "right now" says when, as "now" does: no word to find
-        text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
-        text_read = _PUT_UP.sub(r"raise \1", text_read)  # "Why did they put rates up?": raised, increased
-        # "Where were the suspects picked up?": picked up with nothing after it is taken in, detained.
-        text_read = _PICKED_UP.sub(" detained", text_read)
-        # "How much more…?", "How high is inflation?": the comparison and the measure are the answer's, no words
-        # a sentence must hold ("Annual inflation climbed to 5.1%").
-        text_read = _HOW_MEASURED.sub(r"\1", text_read)
-        text_read = _HEAD_ASKED.sub("who ", text_read)  # "Who runs the bank?": the bank's, not a word "runs"
-        if kind is Kind.PERCENT:
-            text_read = _TURNOUT_ASKED.sub(" turnout ", text_read)  # the share of people who voted: the turnout
-        if kind is Kind.MONEY:
-            text_read = _MONEY_ASKED.sub(" ", text_read)  # "How much money…?": the sum says it, not the word
-        focus = tuple(dict.fromkeys(focus_stems(text_read)))
+        focus = tuple(dict.fromkeys(focus_stems(_as_read(text, kind))))
     described = _described(text, names)
     now = last_question(text)
-    earlier = tuple(f for f in focus if f not in set(focus_stems(now))) if now != text else ()
-    opening = tuple(f for f in earlier if f in set(focus_stems(text[: text.find("?") + 1])))
+    # (Each question read as the whole was: "Who took it to court?" asks who brought the case, in it too.)
+    earlier = tuple(f for f in focus if f not in set(focus_stems(_as_read(now, kind)))) if now != text else ()
+    opening = tuple(f for f in earlier if f in set(focus_stems(_as_read(text[: text.find("?") + 1], kind))))
     heads = kind is Kind.PERSON and bool(_HEAD_ASKED.search(now))
     return Question(
         text,
@@ -410,6 +386,40 @@ def analyse(text: str) -> Question:
         opening,
         heads,
     )
+
+
+def _as_read(text: str, kind: Kind) -> str:
+    """``text`` with the question's words put as an article would put them, or left out where they are no word
+    an answer must hold: the focus is read from this."""
+    if kind in _WHEN_WHERE:
+        text_read = _EVENT_VERB.sub(" ", text)
+    elif kind is Kind.DURATION:
+        # "How long is the strike going on for?", "…did the robbery take?": how long it lasts, as news writes
+        # it ("set to last two weeks", "The raid lasted less than 90 seconds"), whatever the question's verb.
+        text_read = _LASTING.sub(" last", text)
+    elif kind is Kind.CAUSE:
+        # "What drove it?": the article says what did, not "drove" ("…rises 18 percent on strong chip demand").
+        text_read = _CAUSE_ASKED.sub(" ", text)
+    else:
+        text_read = text
+    # "from last year" says when, as "a year earlier" does: "year" is no focus word, nor is its "last".
+    text_read = _LAST_TIME.sub(" ", text_read)
+    text_read = _RIGHT_NOW.sub(" ", text_read)  # "right now" says when, as "now" does: no word to find
+    text_read = _TAKES_OFFICE.sub(" ", text_read)  # "take office": sworn in, inaugurated, not "take"
+    text_read = _PUT_UP.sub(r"raise \1", text_read)  # "Why did they put rates up?": raised, increased
+    # "Who took it to court?": who brought the case, sued ("The case was brought by residents' group…").
+    text_read = _TOOK_TO_COURT.sub(" brought case ", text_read)
+    # "Where were the suspects picked up?": picked up with nothing after it is taken in, detained.
+    text_read = _PICKED_UP.sub(" detained", text_read)
+    # "How much more…?", "How high is inflation?": the comparison and the measure are the answer's, no words
+    # a sentence must hold ("Annual inflation climbed to 5.1%").
+    text_read = _HOW_MEASURED.sub(r"\1", text_read)
+    text_read = _HEAD_ASKED.sub("who ", text_read)  # "Who runs the bank?": the bank's, not a word "runs"
+    if kind is Kind.PERCENT:
+        text_read = _TURNOUT_ASKED.sub(" turnout ", text_read)  # the share of people who voted: the turnout
+    if kind is Kind.MONEY:
+        text_read = _MONEY_ASKED.sub(" ", text_read)  # "How much money…?": the sum says it, not the word
+    return text_read
 
 
 # "Who runs / heads / is in charge of / is the boss of …?" ("leads" only in the present: "Who led the attack?"
@@ -429,6 +439,7 @@ _LASTING = re.compile(
 _TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:voted|turned\s+out)\b", re.I)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _PUT_UP = re.compile(r"\bput(?:s|ting)?\s+((?:\w+\s+){0,2}?\w+)\s+up\b", re.I)
+_TOOK_TO_COURT = re.compile(r"\bt(?:ake|akes|ook|aken|aking)\s+(?:[\w'’-]+\s+){0,3}?to\s+court\b", re.I)
 _PICKED_UP = re.compile(r"\bpicked\s+up(?=\W*$)", re.I)
 _HOW_MEASURED = re.compile(r"\b(how\s+(?:much|many))\s+more\b|\bhow\s+high\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)

@@ -2680,3 +2680,26 @@ def test_suspects_picked_up_were_detained_or_arrested(verb: str) -> None:
     text = f"The suspects were {verb} in dawn raids on Sunday at two addresses in the nearby town of Stennick."
     answer = reader.answer("Where were the suspects picked up?", story(text))
     assert lead_and_marker(answer) == ("Stennick", "[1]"), answer
+
+
+LANDFILL_TITLE = "Court blocks Greyfield landfill expansion over drinking water risk"
+LANDFILL = (
+    "A regional court on Monday blocked plans to expand the Greyfield landfill near the town of Marlow Bay. The "
+    "case was brought by residents' group Save Greyfield Valley, which argued that the expansion would sit less "
+    "than 800 metres from two wells supplying about 14,000 households."
+)
+
+
+def test_who_took_it_to_court_is_who_brought_the_case_though_named_after_its_place() -> None:
+    reader = small_index_idf({"court", "greyfield", "landfil", "expans", "case", "brought", "well", "household"})
+    history = talk("What happened with the Greyfield landfill court case?", "A regional court blocked plans… [1]")
+    question = reader.condense("Who took it to court?", history)
+    answer = reader.answer(question, story(LANDFILL, LANDFILL_TITLE))
+    assert lead_and_marker(answer) == ("Save Greyfield Valley", "[1]"), answer
+
+
+def test_a_dump_is_a_landfill() -> None:
+    reader = ExtractiveGenerator(idf=lambda term: 2.0 if term == "dump" else 1.0)
+    text = "Two wells near the landfill supply about 14,000 homes."
+    answer = reader.answer("How many homes get water from wells near the dump?", story(text))
+    assert lead_and_marker(answer) == ("about 14,000", "[1]"), answer
