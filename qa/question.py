@@ -409,6 +409,8 @@ def _as_read(text: str, kind: Kind) -> str:
     text_read = _PUT_UP.sub(r"raise \1", text_read)  # "Why did they put rates up?": raised, increased
     # "Who took it to court?": who brought the case, sued ("The case was brought by residents' group…").
     text_read = _TOOK_TO_COURT.sub(" brought case ", text_read)
+    # "Why did the Tillo app go down?": a service that goes down has an outage ("the outage was caused by…").
+    text_read = _WENT_DOWN.sub(r"\1 outage", text_read)
     # "Where were the suspects picked up?": picked up with nothing after it is taken in, detained.
     text_read = _PICKED_UP.sub(" detained", text_read)
     # "How much more…?", "How high is inflation?": the comparison and the measure are the answer's, no words
@@ -440,6 +442,11 @@ _TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:vote
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _PUT_UP = re.compile(r"\bput(?:s|ting)?\s+((?:\w+\s+){0,2}?\w+)\s+up\b", re.I)
 _TOOK_TO_COURT = re.compile(r"\bt(?:ake|akes|ook|aken|aking)\s+(?:[\w'’-]+\s+){0,3}?to\s+court\b", re.I)
+_WENT_DOWN = re.compile(
+    r"\b((?:app|apps|site|website|service|network|system|server|servers|platform|grid)\b.*?)"
+    r"\bg(?:o|oes|oing|one|went)\s+(?:down|offline|dark)\b",
+    re.I,
+)
 _PICKED_UP = re.compile(r"\bpicked\s+up(?=\W*$)", re.I)
 _HOW_MEASURED = re.compile(r"\b(how\s+(?:much|many))\s+more\b|\bhow\s+high\b", re.I)
 _TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)

@@ -2703,3 +2703,13 @@ def test_a_dump_is_a_landfill() -> None:
     text = "Two wells near the landfill supply about 14,000 homes."
     answer = reader.answer("How many homes get water from wells near the dump?", story(text))
     assert lead_and_marker(answer) == ("about 14,000", "[1]"), answer
+
+
+def test_an_app_that_went_down_had_an_outage() -> None:
+    reader = small_index_idf({"tillo", "app", "servic", "outag", "wednesday", "caus", "updat"})
+    text = (
+        "Mobile payments app Tillo restored service on Wednesday evening after an outage lasting nine hours. Chief "
+        "executive Sunita Raghavan said the outage was caused by a faulty software update, not by a cyberattack."
+    )
+    answer = reader.answer("Why did the Tillo app go down on Wednesday?", story(text, "Tillo app back after outage"))
+    assert "caused by a faulty software update" in answer and answer.endswith("[1]"), answer
