@@ -898,11 +898,7 @@ def _fits(
 ) -> bool:
     """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked.
     ``before``: the sentence up to the name."""
-    # (The names the question asked now says: "Who took it to court?", after a question about the Greyfield
-    # landfill, may be answered by "Save Greyfield Valley".)
-    asked_now = last_question(q.text)
-    named_now = {stem(w) for n in q.names if n in asked_now for w in words(n)} if asked_now != q.text else names
-    if cand_stems & (named_now - GENERIC_HEAD_STEMS):
+    if cand_stems & (names - GENERIC_HEAD_STEMS):
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     # (A kind of place or body it shares is no name: "Lake County" is not "Polk County"; but "Screen Actors Guild
     # Awards" is "the SAG Awards", its initials spelled out.)
