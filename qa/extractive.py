@@ -709,8 +709,9 @@ _ONE_OF = re.compile(r"\bone of (?:only |just |the |about |some )?$", re.I)
 def _states(q: Question, sentence: Sentence, asked: list[str], weights: dict[str, float]) -> bool:
     """Whether ``sentence`` may answer the yes/no question ``q`` yes or no: it (or its headline) says the
     question's rarest word of its own (its names may stand in the sentences around) and any number it gives. "Have any
-    herons died?" is not answered by "Around 300 fish have died…", nor "Does it help type 1 diabetes?" by a study
-    of type 2: neither says, so the articles don't."""
+    birds died?" is not answered by "Around 300 fish have died…", nor "Does it help type 1 diabetes?" by a study
+    of type 2: neither says, so the articles don't. (Where "died" weighs more than "herons", as over a few short
+    articles, "Have any herons died?" still is: the rarest word decides.)"""
     have = set(sentence.stems) | sentence.title_stems  # "Do cyclists pay to cross the bridge?", under its headline
     asked = [f for f in asked if f not in _POLAR_LIGHT] or asked
     rarest = max((weights.get(f, 0.0) for f in asked), default=0.0)
@@ -917,7 +918,7 @@ def _fits(
     placed = (place_kind(cand.text) or _VENUE.search(cand.text)) and not _BODY_BEFORE.search(before)
     if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or placed):
         # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio" (but "residents'
-        # group Save Greyfield Valley" is a body, named after its place).
+        # group Save Kestrel Valley" is a body, named after its place).
         return False
     # "Which home goods chain…?" is not answered by "New Jersey": a state or country answers only for a place
     # (or for a team, which sport names after one).
@@ -992,7 +993,7 @@ _NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "scho
 _NOT_WHO = frozenset(
     ["republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans", "british"]
 )
-# A noun saying the name after it is a body's: "residents' group Save Greyfield Valley", "the charity Keep Tarrow".
+# A noun saying the name after it is a body's: "residents' group Save Kestrel Valley", "the charity Keep Tarrow".
 _BODY_BEFORE = re.compile(
     r"\b(?:group|campaign|charity|association|society|coalition|company|firm|union|party|organi[sz]ation)\s+$", re.I
 )
