@@ -560,7 +560,11 @@ class ExtractiveGenerator:
         who = name_stems.union(q.described)
         content_at = [i for i in focus_at if sentence.stems[i] not in who]
         # Whom "How old was the passenger?" asks of, in its own words (not "How old is she?" after a question)
-        whom = {a for f in focus_stems(last_question(q.text)) if f not in who for a in alternatives(f)}
+        whom = (
+            {a for f in focus_stems(last_question(q.text)) if f not in who for a in alternatives(f)}
+            if q.kind is Kind.AGE
+            else set()
+        )
         # "How much did it grow?", "Up by how much?"
         asks_change = q.kind is Kind.AMOUNT and (
             bool(_CHANGE.intersection(q.focus)) or bool(_UP_BY.search(last_question(q.text)))

@@ -432,6 +432,8 @@ _HEAD_ASKED = re.compile(
     r"|the\s+(?:head|boss|leader|chief)\s+(?:of|at))\b",
     re.I,
 )
+# "take" in every form, for the phrases it makes: "took it to court", "take office", "took place".
+_TAKE = r"(?:tak(?:e|es|ing)|took|taken)"
 # The verb closing a how-long question, which asks for the span itself: "…going on for?", "…take?", "…last?"
 _LASTING = re.compile(
     r"\b(?:go(?:es|ing)?\s+on|last(?:s|ed)?|t(?:ake|akes|ook)|run(?:s|ning)?|continu(?:e|es|ed))(?:\s+for)?"
@@ -441,7 +443,7 @@ _LASTING = re.compile(
 _TURNOUT_ASKED = re.compile(r"\b(?:people|voters|residents|electorate)\s+(?:voted|turned\s+out)\b", re.I)
 _MONEY_ASKED = re.compile(r"(?<=\bhow much )(?:money|cash)\b", re.I)
 _PUT_UP = re.compile(r"\bput(?:s|ting)?\s+((?:\w+\s+){0,2}?\w+)\s+up\b", re.I)
-_TOOK_TO_COURT = re.compile(r"\bt(?:ake|akes|ook|aken|aking)\s+(?:[\w'’-]+\s+){0,3}?to\s+court\b", re.I)
+_TOOK_TO_COURT = re.compile(rf"\b{_TAKE}\s+(?:[\w'’-]+\s+){{0,3}}?to\s+court\b", re.I)
 _WENT_DOWN = re.compile(
     r"\b((?:app|apps|site|website|service|network|system|server|servers|platform|grid)\b.*?)"
     r"\bg(?:o|oes|oing|one|went)\s+(?:down|offline|dark)\b",
@@ -449,7 +451,7 @@ _WENT_DOWN = re.compile(
 )
 _PICKED_UP = re.compile(r"\bpicked\s+up(?=\W*$)", re.I)
 _HOW_MEASURED = re.compile(r"\b(how\s+(?:much|many))\s+more\b|\bhow\s+high\b", re.I)
-_TAKES_OFFICE = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+(?=office\b)", re.I)
+_TAKES_OFFICE = re.compile(rf"\b{_TAKE}\s+(?=office\b)", re.I)
 _RIGHT_NOW = re.compile(r"\bright\s+(?=now\b)", re.I)
 _LAST_TIME = re.compile(r"\blast\s+(?=(?:year|week|weekend|month|night)\b)", re.I)
 
@@ -488,7 +490,7 @@ _DESCRIBING_TAGS = frozenset({"NN", "NNS", "JJ", "JJR", "JJS"})
 
 # "Where did the transplant take place?", "When did the quake happen?": the verb only says an event is asked
 # about; the sentence that answers tells the event ("Surgeons in Oxford…"), not that it took place.
-_EVENT_VERB = re.compile(r"\b(?:tak(?:e|es|ing)|took|taken)\s+place\b|\b(?:happen|occur)(?:s|ed|red|ring)?\b", re.I)
+_EVENT_VERB = re.compile(rf"\b{_TAKE}\s+place\b|\b(?:happen|occur)(?:s|ed|red|ring)?\b", re.I)
 _WHEN_WHERE = frozenset({Kind.DATE, Kind.PLACE, Kind.ANY})  # and "What happened in Ossery?": the event
 # The last verb of "Where will Super Bowl LVI be played?" or "When was the summit held?" says little more: a
 # sentence that answers may say it ("a special session held at the Palace of Versailles") or not ("Super Bowl LVI …
