@@ -34,15 +34,20 @@ def _role_before(sentence: str, at: int) -> str:
     financial officer Jonas Pereira", "the striker Emil Radescu" (not "…have signed the striker"), "The grid
     operator, Westmark Power", "Judge Rosalind Achebe"; "" when a verb or a small word stands there."""
     tokens = [t for t in tagged(sentence) if t[1] <= at]
-    if tokens and sentence[tokens[-1][0] : tokens[-1][1]] == ",":
+    apposed = bool(tokens) and sentence[tokens[-1][0] : tokens[-1][1]] == ","
+    if apposed:
         tokens.pop()  # an apposition before the name
     start = None
+    opener = ""  # the tag of the word before the phrase
     for first, _, tag in reversed(tokens[-_MAX_ROLE_WORDS:]):
         if tag not in _ROLE_TAGS:
+            opener = tag
             break
         start = first
     if start is None:
         return ""
+    if apposed and opener == "IN":
+        return ""  # "In the end, Yankees GM Brian Cashman…": a phrase opening the sentence, not what he is
     role = sentence[start:at].strip().rstrip(",").strip()
     words_ = role.split()
     if words_ and words_[0].lower() in ("a", "an", "the") and len(words_) == 1:

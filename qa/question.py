@@ -73,7 +73,7 @@ _PLACE_NOUNS = _set(
 )
 PERSON_NOUNS = _set(
     "person man woman player actor actress singer rapper star president leader governor senator minister "
-    "chancellor mayor judge manager coach ceo cfo coo cto chief director founder chair chairman chairwoman "
+    "chancellor mayor judge manager gm coach ceo cfo coo cto chief director founder chair chairman chairwoman "
     "spokesperson spokesman spokeswoman author writer winner candidate host figure official lawmaker politician "
     "athlete celebrity musician artist scientist journalist billionaire executive comedian quarterback footballer "
     "golfer nominee pope king queen prince princess doctor physician surgeon nurse lawyer attorney prosecutor "
@@ -84,7 +84,7 @@ PERSON_NOUNS = _set(
 # model may leave the noun out ("Two died.").
 PEOPLE_NOUNS = _set("people persons person")
 # Role acronyms are written in capitals but are not names: "Who is Heliant's CFO?" asks for a person.
-_ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio")
+_ROLE_ACRONYMS = _set("ceo cfo coo cto cmo cio gm")
 _MONEY_NOUNS = _set(
     "profit profits revenue revenues price prices cost costs fee fees salary salaries budget sales income loss "
     "losses debt value worth fine damages bill payment wage wages earnings sum"

@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from qa.candidates import find, looks_like_person, names_in_title, states, title_case
+from qa.description import description
 from qa.extractive import ExtractiveGenerator
 from qa.offices import office_of
 from qa.passage import Passage
@@ -1768,6 +1769,16 @@ def test_each_sentence_of_an_answer_is_checked_alone_though_a_headline_has_no_fu
     assert all(re.search(r"\[\d+\]$", s) for s in sentences), sentences
 
 
+def test_a_phrase_opening_the_sentence_is_not_what_someone_is() -> None:
+    # "In the end, Cashman…" says when, not who he is; "The grid operator, Westmark Power" says what it is.
+    said = "In the end, general manager Brian Cashman got the deal done."
+    assert description(analyse("Who is Brian Cashman?"), said) == "general manager"
+    assert description(analyse("Who is Brian Cashman?"), "In the end, Brian Cashman got the deal done.") == ""
+    assert description(analyse("What is Westmark Power?"), "The grid operator, Westmark Power, said so.") == (
+        "The grid operator"
+    )
+
+
 def test_who_is_name_answers_with_the_description(reader: ExtractiveGenerator) -> None:
     assert analyse("Who is Piet Ruud?").kind is Kind.DESCRIPTION
     answer = reader.answer("Who is Piet Ruud?", passages("deal"))
@@ -1836,6 +1847,7 @@ def test_candidates_are_found_whole(sentence: str, kind: Kind, spans: list[str])
         ("How many goals did Radescu score last season?", Kind.COUNT, "goals", ("Radescu",)),
         ("Which club did Radescu leave?", Kind.NAME, "club", ("Radescu",)),
         ("Who is Heliant's CFO?", Kind.PERSON, "cfo", ("Heliant",)),
+        ("Who is the Yankees' GM?", Kind.PERSON, "gm", ("Yankees",)),  # a general manager, not a name "Yankees GM"
         ("Who is Craig Fuller?", Kind.DESCRIPTION, None, ("Craig Fuller",)),
         ("Flights were delayed because of what at the FAA?", Kind.CAUSE, None, ("FAA",)),
         ("Many Americans pay more to heat their homes due to what?", Kind.CAUSE, None, ("Americans",)),
