@@ -234,6 +234,9 @@ class ExtractiveGenerator:
         question_stems = {stem(w) for w in words(q.text)}
         name_stems = {stem(w) for n in q.names for w in words(n)}
         required = required_names(now)
+        # A follow-up naming no one ("How many people were on the train?") is about the names the conversation
+        # gave, which set the scene: its answer may be a sentence of their story that doesn't repeat them.
+        scene = bool(q.earlier) and not required & required_names(analyse(last_question(q.text)))
         # The names and places only earlier questions said are the story's: a follow-up naming no one is answered
         # from a passage (or an article titled) naming one of them.
         setting = (required_names(q) | places_counted_in(q)) - required - places_counted_in(now)
@@ -268,7 +271,11 @@ class ExtractiveGenerator:
             return self._head(q, sentences, weights, total, required, setting, name_stems)
         for sentence in sentences:
             about = self._about(sentence, weights, total)
-            if about < MIN_ABOUT or not names_present(q, sentence, required):
+            if about < MIN_ABOUT:
+                continue
+            if not names_present(q, sentence, required) and not (
+                scene and required & (sentence.context_stems | sentence.title_stems)
+            ):
                 continue
             if (
                 setting
@@ -587,6 +594,8 @@ class ExtractiveGenerator:
             if not inside_target and not _fits(q, cand, cand_stems, question_stems, name_stems, before):
                 continue
             one_of = said_of = False
+            if q.kind is Kind.COUNT and _AGE_OWNER.search(before) and sentence.text[cand.end :].startswith((",", ")")):
+                continue  # "the train driver, Gareth Mullen, 49, and…": his age, no count
             if q.kind is Kind.COUNT and _counts_another_toll(sentence.text[cand.end :], toll or frozenset()):
                 # "How many died?": not the 31 of "Two people were killed and 31 injured"; "How many people were
                 # on the train?", which asks no toll: neither.

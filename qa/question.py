@@ -160,6 +160,11 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
         *("respond", "said", "say", "statement"),
         *("rose", "rise", "fell", "fall", "jump", "drop", "gain", "slid", "climb", "plung", "soar"),
     ),
+    # What someone said is quoted with whichever verb of saying: "What did she say?" is answered by '"We cannot
+    # allow…," Governor Elena Marsk told reporters'.
+    "say": ("tell", "told"),
+    # People counted aboard are passengers: "How many people were on the train?", "…carrying about 260 passengers".
+    "people": ("passenger", "passengers"),
     "catch": _CAUGHT,
     "caught": _CAUGHT,
     "number": ("no",),  # "What number did Franco Harris wear?": "his No. 32 jersey"

@@ -1036,6 +1036,35 @@ def test_a_follow_up_is_answered_by_a_sentence_saying_its_own_words(reader: Extr
     assert lead_and_marker(answer) == ("40,000", "[1]"), answer  # cars are vehicles
 
 
+CRASH = (
+    "Two people were killed when a commuter train struck a lorry near the village of Ashcombe Vale. The 7:42 a.m. "
+    "service to Port Callan was carrying about 260 passengers when it hit the lorry. The dead were the train "
+    "driver, Gareth Mullen, 49, and a passenger in the first carriage."
+)
+
+
+def test_a_follow_up_naming_no_one_is_answered_from_the_story_of_the_names_before(
+    reader: ExtractiveGenerator,
+) -> None:
+    history = talk(
+        "What happened in the Ashcombe Vale train crash?",
+        "Two people were killed when a commuter train struck a lorry near the village of Ashcombe Vale. [1]",
+    )
+    # The sentence that counts the passengers doesn't repeat "Ashcombe Vale": its story does. Passengers are the
+    # people aboard; the driver's age, written after his name, counts no one.
+    answer = reader.answer(reader.condense("How many people were on the train?", history), story(CRASH))
+    assert lead_and_marker(answer) == ("about 260", "[1]"), answer
+
+
+def test_what_someone_said_is_quoted_with_any_verb_of_saying(reader: ExtractiveGenerator) -> None:
+    text = (
+        'The Reserve Bank of Halvern raised its lending rate to 4.75% on Wednesday. "We cannot allow high prices '
+        'to become a permanent feature of household budgets," Governor Elena Marsk told reporters.'
+    )
+    answer = reader.answer("What did Elena Marsk say?", story(text))
+    assert answer.startswith('"We cannot allow high prices'), answer
+
+
 def test_when_attaches_to_its_verb_across_small_words(reader: ExtractiveGenerator) -> None:
     # "reopened to traffic on Monday": three words apart, but only "traffic" among them says anything.
     answer = reader.answer("When did the Harbour Bridge reopen?", story(BRIDGE, BRIDGE_TITLE))
