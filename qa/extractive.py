@@ -912,7 +912,10 @@ def _fits(
 ) -> bool:
     """Whether a name could answer ``q`` at all: it is not one the question names, and is of the kind asked.
     ``before``: the sentence up to the name."""
-    if cand_stems & (names - GENERIC_HEAD_STEMS):
+    body = bool(_BODY_BEFORE.search(before))
+    # (A body named after the place the question names is another name, by its own words: "residents' group Save
+    # Greyfield Valley" for "Who took the Greyfield landfill to court?")
+    if cand_stems & (names - GENERIC_HEAD_STEMS) and not (body and cand_stems - names - asked):
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     # (A kind of place or body it shares is no name: "Lake County" is not "Polk County"; but "Screen Actors Guild
     # Awards" is "the SAG Awards", its initials spelled out.)
@@ -928,7 +931,7 @@ def _fits(
         and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems)
     ):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
-    placed = (place_kind(cand.text) or _VENUE.search(cand.text)) and not _BODY_BEFORE.search(before)
+    placed = (place_kind(cand.text) or _VENUE.search(cand.text)) and not body
     if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or placed):
         # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio" (but "residents'
         # group Save Kestrel Valley" is a body, named after its place).

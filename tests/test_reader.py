@@ -2739,6 +2739,17 @@ def test_who_took_it_to_court_is_who_brought_the_case_though_named_after_its_pla
     assert answer.startswith("The case was brought by residents' group Save Kestrel Valley"), answer
 
 
+def test_a_body_named_after_the_place_asked_about_is_another_name() -> None:
+    # "Save Greyfield Valley" shares "Greyfield" with the conversation, but "group" before it says it is a body's
+    # name of its own, and "Save" and "Valley" are words the question doesn't say.
+    reader = small_index_idf({"court", "greyfield", "landfil", "expans", "case", "brought", "well", "household"})
+    history = talk("What happened with the Greyfield landfill court case?", "A regional court blocked plans… [1]")
+    question = reader.condense("Who took it to court?", history)
+    text = LANDFILL.replace("Save Kestrel Valley", "Save Greyfield Valley")
+    answer = reader.answer(question, story(text, LANDFILL_TITLE))
+    assert lead_and_marker(answer) == ("Save Greyfield Valley", "[1]"), answer
+
+
 def test_a_dump_is_a_landfill() -> None:
     reader = ExtractiveGenerator(idf=lambda term: 2.0 if term == "dump" else 1.0)
     text = "Two wells near the landfill supply about 14,000 homes."
