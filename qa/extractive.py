@@ -915,7 +915,11 @@ def _fits(
     body = bool(_BODY_BEFORE.search(before))
     # (A body named after the place the question names is another name, by its own words: "residents' group Save
     # Greyfield Valley" for "Who took the Greyfield landfill to court?")
-    if cand_stems & (names - GENERIC_HEAD_STEMS) and not (body and cand_stems - names - asked):
+    if (
+        cand_stems & (names - GENERIC_HEAD_STEMS)
+        and not (body and cand_stems - names - asked)
+        and not cand_stems & _contenders(q)
+    ):
         return False  # "Caroline Kennedy" for "…given the John F. Kennedy Profile in Courage Award?"
     # (A kind of place or body it shares is no name: "Lake County" is not "Polk County"; but "Screen Actors Guild
     # Awards" is "the SAG Awards", its initials spelled out.)
@@ -931,10 +935,10 @@ def _fits(
         and all(c in asked or (len(c) >= 4 and any(a.startswith(c) for a in asked)) for c in cand_stems)
     ):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
-    placed = (place_kind(cand.text) or _VENUE.search(cand.text)) and not body
-    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or placed):
-        # "who" asks for a person or a body, never a place: not "Charlotte Speedway", not "Ohio" (but "residents'
-        # group Save Kestrel Valley" is a body, named after its place).
+    thing = (place_kind(cand.text) or _VENUE.search(cand.text) or _CONTEST.search(cand.text)) and not body
+    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or thing):
+        # "who" asks for a person or a body, never a place or a contest: not "Charlotte Speedway", not "Ohio", not
+        # "the Regional Challenge Cup" (but "residents' group Save Kestrel Valley" is a body, named after its place).
         return False
     # "Which home goods chain…?" is not answered by "New Jersey": a state or country answers only for a place
     # (or for a team, which sport names after one).
@@ -999,7 +1003,21 @@ _WORKS = frozenset(
     ]
 )
 
+
 # Where things happen, named: "Charlotte Speedway", "MetLife Stadium".
+def _contenders(q: Question) -> set[str]:
+    """Stems of the sides a question names as contending ("Who won the semi-final between Harbourton and
+    Kelvale?"): one of them is the answer, though the question names it."""
+    asked = last_question(q.text)
+    m = _BETWEEN.search(asked) if _OUTCOME.search(asked) else None  # not "the deal between Apple and Google"
+    return {stem(w) for side in m.groups() for w in words(side)} if m else set()
+
+
+_SIDE = r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"  # a capitalised name, "Kelvale City"
+_BETWEEN = re.compile(rf"\bbetween\s+{_SIDE}\s+and\s+{_SIDE}")
+_OUTCOME = re.compile(r"\b(?:won|win|wins|winning|beat|lost|lose|loses)\b", re.I)
+# A contest is played for, not who plays: "Who do they play in the final?" is not "the Regional Challenge Cup".
+_CONTEST = re.compile(r"\b(?:Cup|Trophy|Championships?|Tournament|Bowl|Olympics|Games)$")
 _VENUE = re.compile(
     r"\b(?:Speedway|Raceway|Stadium|Arena|Airport|Park|Field|Hall|Theat(?:er|re)|Gardens?|Square|Station|Street|"
     r"Avenue|Bridge|Course|Coliseum|Center|Centre)$"

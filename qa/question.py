@@ -227,8 +227,9 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     "regroup": ("reconven", "reunit", "reunion"),
     "car": ("vehicl", "motorist"),  # "How many cars used it?": "About 40,000 vehicles crossed…"
     "case": ("lawsuit", "suit", "sued"),  # "Who brought the case?": "The lawsuit was brought by 1,400 residents…"
-    # Whom a player plays for, an article says by the team ("Gotham FC teammates Esther González and…").
-    "play": ("player", "teammat"),
+    # Whom a player plays for, an article says by the team ("Gotham FC teammates Esther González and…"); whom a team
+    # plays, by whom it faces ("Rovers will face Dunmere Athletic in the final").
+    "play": ("player", "teammat", "face"),
     "club": ("team", "fc", "teammat"),
     # Who stands in for someone represents them ("Putin will be represented by…").
     "stand": ("represent", "substitut", "deputi"),

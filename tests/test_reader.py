@@ -2750,6 +2750,27 @@ def test_a_body_named_after_the_place_asked_about_is_another_name() -> None:
     assert lead_and_marker(answer) == ("Save Greyfield Valley", "[1]"), answer
 
 
+CUP_TITLE = "Harbourton Rovers beat Kelvale City 3-1 to reach first cup final in 22 years"
+CUP = (
+    "Harbourton Rovers reached the final of the Regional Challenge Cup for the first time in 22 years on Saturday. "
+    "The match was refereed by Dana Whitlock. Rovers will face Dunmere Athletic in the final on Dec. 13."
+)
+
+
+def test_whom_a_team_plays_is_whom_it_faces_and_a_contest_is_no_one() -> None:
+    reader = small_index_idf({"harbourton", "rover", "cup", "semi", "final", "face", "play"})
+    history = talk("What happened in the Harbourton Rovers cup semi-final?", "Harbourton Rovers reached… [1]")
+    answer = reader.answer(reader.condense("Who do they play in the final?", history), story(CUP, CUP_TITLE))
+    assert lead_and_marker(answer) == ("Dunmere Athletic", "[1]"), answer
+
+
+def test_who_won_between_two_sides_is_one_of_them() -> None:
+    reader = small_index_idf({"harbourton", "kelval", "semi", "final", "won", "beat"})
+    text = "Harbourton Rovers beat Kelvale City 3-1 in the semi-final on Saturday. Dunmere Athletic await in the final."
+    answer = reader.answer("Who won the semi-final between Harbourton and Kelvale?", story(text))
+    assert lead_and_marker(answer) == ("Harbourton Rovers", "[1]"), answer
+
+
 def test_a_dump_is_a_landfill() -> None:
     reader = ExtractiveGenerator(idf=lambda term: 2.0 if term == "dump" else 1.0)
     text = "Two wells near the landfill supply about 14,000 homes."
