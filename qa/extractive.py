@@ -596,6 +596,9 @@ class ExtractiveGenerator:
             one_of = said_of = False
             if q.kind is Kind.COUNT and _AGE_OWNER.search(before) and sentence.text[cand.end :].startswith((",", ")")):
                 continue  # "the train driver, Gareth Mullen, 49, and…": his age, no count
+            unit = _MEASURE_WORD.match(sentence.text, cand.end)
+            if q.kind is Kind.COUNT and unit and stem(unit.group(1).lower()) not in targets:
+                continue  # "the 12-week study": how long, no count of people (but "a 225,000-acre area" counts acres)
             if q.kind is Kind.COUNT and _counts_another_toll(sentence.text[cand.end :], toll or frozenset()):
                 # "How many died?": not the 31 of "Two people were killed and 31 injured"; "How many people were
                 # on the train?", which asks no toll: neither.
@@ -1015,6 +1018,7 @@ def _contenders(q: Question) -> set[str]:
 
 _SIDE = r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"  # a capitalised name, "Kelvale City"
 _BETWEEN = re.compile(rf"\bbetween\s+{_SIDE}\s+and\s+{_SIDE}")
+_MEASURE_WORD = re.compile(r"-([a-z]+)")  # a number made a measure by its unit: "12-week", "15-minute"
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|beat|lost|lose|loses)\b", re.I)
 # A contest is played for, not who plays: "Who do they play in the final?" is not "the Regional Challenge Cup".
 _CONTEST = re.compile(r"\b(?:Cup|Trophy|Championships?|Tournament|Bowl|Olympics|Games)$")

@@ -163,8 +163,9 @@ _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {
     # What someone said is quoted with whichever verb of saying: "What did she say?" is answered by '"We cannot
     # allow…," Governor Elena Marsk told reporters'.
     "say": ("tell", "told"),
-    # People counted aboard are passengers: "How many people were on the train?", "…carrying about 260 passengers".
-    "people": ("passenger", "passengers"),
+    # People are counted by where they are: "How many people were on the train?", "…carrying about 260 passengers";
+    # "How many people live in Nome?", "…with about 10,000 residents".
+    "people": ("passenger", "passengers", "resident", "residents"),
     "catch": _CAUGHT,
     "caught": _CAUGHT,
     "number": ("no",),  # "What number did Franco Harris wear?": "his No. 32 jersey"
