@@ -1006,8 +1006,15 @@ _WORKS = frozenset(
     ]
 )
 
-
+# A contest is played for, not who plays: "Who do they play in the final?" is not "the Regional Challenge Cup".
+_CONTEST = re.compile(r"\b(?:Cup|Trophy|Championships?|Tournament|Bowl|Olympics|Games)$")
 # Where things happen, named: "Charlotte Speedway", "MetLife Stadium".
+_VENUE = re.compile(
+    r"\b(?:Speedway|Raceway|Stadium|Arena|Airport|Park|Field|Hall|Theat(?:er|re)|Gardens?|Square|Station|Street|"
+    r"Avenue|Bridge|Course|Coliseum|Center|Centre)$"
+)
+
+
 def _contenders(q: Question) -> set[str]:
     """Stems of the sides a question names as contending ("Who won the semi-final between Harbourton and
     Kelvale?"): one of them is the answer, though the question names it."""
@@ -1018,14 +1025,7 @@ def _contenders(q: Question) -> set[str]:
 
 _SIDE = r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"  # a capitalised name, "Kelvale City"
 _BETWEEN = re.compile(rf"\bbetween\s+{_SIDE}\s+and\s+{_SIDE}")
-_MEASURE_WORD = re.compile(r"-([a-z]+)")  # a number made a measure by its unit: "12-week", "15-minute"
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|beat|lost|lose|loses)\b", re.I)
-# A contest is played for, not who plays: "Who do they play in the final?" is not "the Regional Challenge Cup".
-_CONTEST = re.compile(r"\b(?:Cup|Trophy|Championships?|Tournament|Bowl|Olympics|Games)$")
-_VENUE = re.compile(
-    r"\b(?:Speedway|Raceway|Stadium|Arena|Airport|Park|Field|Hall|Theat(?:er|re)|Gardens?|Square|Station|Street|"
-    r"Avenue|Bridge|Course|Coliseum|Center|Centre)$"
-)
 _NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "school", "university", "college"])
 # Parties and peoples: "Republican" is what someone is, not who.
 _NOT_WHO = frozenset(
@@ -1041,6 +1041,7 @@ _PLACE_TARGETS = {"state": "state", "country": "country", "nation": "country"}
 # Smaller places: a state or a country is no answer to "which city?".
 _LOCAL_TARGETS = frozenset(["city", "cities", "capital", "town", "village", "county", "neighborhood", "neighbourhood"])
 _DEATH = frozenset(["die", "death"])
+_MEASURE_WORD = re.compile(r"-([a-z]+)")  # a number made a measure by its unit: "12-week", "15-minute"
 # A name right before an age, with its comma: "Gareth Mullen, 49", "Mullen, who is 49" (as qa.candidates finds it).
 _AGE_OWNER = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*),\s*(?:(?:who|aged|age)\s+(?:is\s+|was\s+)?)?$")
 # The words a name is given as, before it: "the train driver, Gareth Mullen", "its chair, Ann Lee".
