@@ -1007,7 +1007,7 @@ _WORKS = frozenset(
 )
 
 # A contest is played for, not who plays: "Who do they play in the final?" is not "the Regional Challenge Cup".
-_CONTEST = re.compile(r"\b(?:Cup|Trophy|Championships?|Tournament|Bowl|Olympics|Games)$")
+_CONTEST = re.compile(r"\b(?:Cup|Trophy|Championships?|Tournament|Bowl|Olympics)$")
 # Where things happen, named: "Charlotte Speedway", "MetLife Stadium".
 _VENUE = re.compile(
     r"\b(?:Speedway|Raceway|Stadium|Arena|Airport|Park|Field|Hall|Theat(?:er|re)|Gardens?|Square|Station|Street|"

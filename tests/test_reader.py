@@ -2765,6 +2765,12 @@ def test_whom_a_team_plays_is_whom_it_faces_and_a_contest_is_no_one() -> None:
     assert lead_and_marker(answer) == ("Dunmere Athletic", "[1]"), answer
 
 
+def test_a_company_named_games_is_a_who(reader: ExtractiveGenerator) -> None:
+    # "Games" ends a contest's name ("the Commonwealth Games") as often as a company's: it is not read as either.
+    answer = reader.answer("Who sued Apple?", story("Epic Games sued Apple in 2020 over its App Store fees."))
+    assert lead_and_marker(answer) == ("Epic Games", "[1]"), answer
+
+
 def test_who_won_between_two_sides_is_one_of_them() -> None:
     reader = small_index_idf({"harbourton", "kelval", "semi", "final", "won", "beat"})
     text = "Harbourton Rovers beat Kelvale City 3-1 in the semi-final on Saturday. Dunmere Athletic await in the final."
