@@ -1015,12 +1015,17 @@ _VENUE = re.compile(
 )
 
 
-def _contenders(q: Question) -> set[str]:
+def _contenders(q: Question) -> frozenset[str]:
     """Stems of the sides a question names as contending ("Who won the semi-final between Harbourton and
     Kelvale?"): one of them is the answer, though the question names it."""
-    asked = last_question(q.text)
+    return _contenders_in(last_question(q.text))
+
+
+@lru_cache(maxsize=1 << 10)
+def _contenders_in(asked: str) -> frozenset[str]:
+    # Cached: _fits asks for every candidate of every sentence, and the question is the same each time.
     m = _BETWEEN.search(asked) if _OUTCOME.search(asked) else None  # not "the deal between Apple and Google"
-    return {stem(w) for side in m.groups() for w in words(side)} if m else set()
+    return frozenset(stem(w) for side in m.groups() for w in words(side)) if m else frozenset()
 
 
 _SIDE = r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"  # a capitalised name, "Kelvale City"
