@@ -352,7 +352,7 @@ class ExtractiveGenerator:
                         lead = _with_rest_of_list(cand, sentence.text)  # "Which branches…?": all those it names
                 elif q.kind is Kind.PERSON and (pointed := pointed_to(sentence, q)):
                     lead = pointed  # "She's also serving as mission commander": who she is, the sentences before say
-                elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed:
+                elif q.kind is not Kind.NAME or about < _MIN_ABOUT_PLAIN or closed or _refers_back(q, sentence):
                     # Numbers, dates, ages, people and places are written in known ways: none, no answer. A thing
                     # may be named in lower case ("polio"): a sentence closely about it will do, unless the
                     # question asks for one of a closed class ("which sport…?") and the sentence names none.
@@ -637,6 +637,12 @@ class ExtractiveGenerator:
                     _gap(first, last, i) - _small_between(sentence.stems, first, last, i, name_stems) for i in anchors
                 )
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
+            # "TikTok, the Chinese-owned app": the sentence says what the name is, in so many words.
+            apposed = q.kind in NAME_KINDS and any(
+                _in_apposition(sentence.text, cand, spans, last, i) for i in target_at
+            )
+            if apposed:
+                near = max(near, _LEAD_NEAR)
             if one_of or said_of:
                 near = max(near, _LEAD_NEAR)  # however far the noun it counts was named
             changed = _CHANGED_BY.search(sentence.text[: cand.start]) or _CHANGE_NOUN.match(sentence.text[cand.end :])
@@ -685,9 +691,10 @@ class ExtractiveGenerator:
                 if fit is None:
                     continue  # "Which state…?": states are few and known; a city, a person or a paper is no answer
                 near = fit
-            # A name holding the noun asked ("Tarn River"), one of a closed class asked for ("violet"), or what the
-            # article says a thing is called is of the kind asked, whatever the tagger takes it for.
-            vouched = inside_target or cand.family in ("member", "called")
+            # A name holding the noun asked ("Tarn River"), one of a closed class asked for ("violet"), what the
+            # article says a thing is called, or a name the noun asked stands beside ("ATACMS, U.S.-supplied
+            # long-range missiles") is of the kind asked, whatever the tagger takes it for.
+            vouched = inside_target or apposed or cand.family in ("member", "called")
             if not vouched and not _tagged_as_asked(q, sentence.text, cand):
                 # "Who…?" is not answered by what the tagger knows as a place, "where…?" by a person; the sentence
                 # may still answer in words ("brought by 1,400 residents of the town of Wyle"), with no short answer.
@@ -1224,6 +1231,80 @@ def _word_range(spans: list[tuple[int, int]], cand: Candidate) -> tuple[int, int
 
 def _holds_word(spans: list[tuple[int, int]], i: int, cand: Candidate) -> bool:
     return i < len(spans) and spans[i][0] < cand.end and spans[i][1] > cand.start
+
+
+def _refers_back(q: Question, sentence: Sentence) -> bool:
+    """Whether ``sentence`` speaks of the thing a "which" question asks for as one already named: "…barred Ukraine
+    from using the missiles" says nothing of which missiles."""
+    if not q.target_stem:
+        return False
+    targets = set(alternatives(q.target_stem))
+    spans = word_spans(sentence.text)
+    return any(
+        s in targets and _BEFORE_REFERENCE.search(sentence.text[: spans[i][0]]) for i, s in enumerate(sentence.stems)
+    )
+
+
+_BEFORE_REFERENCE = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def _in_apposition(text: str, cand: Candidate, spans: list[tuple[int, int]], last: int, i: int) -> bool:
+    """Whether word ``i`` heads a phrase set beside the candidate (ending at word ``last``) to say what it is:
+    "ATACMS, U.S.-supplied long-range missiles, …", "TikTok, the Chinese-owned app, …"."""
+    if not last < i <= last + _APPOSITION_REACH or not _APPOSITION.fullmatch(text, cand.end, spans[i][0]):
+        return False
+    if _NAME_NEXT.match(text, spans[i][1]):
+        return False  # "Matt Weiss, athletics director Warde Manuel": the noun is the next name's title
+    between = {w.lower() for w in re.findall(r"[\w-]+", text[cand.end : spans[i][0]])}
+    return not between & _NOT_IN_APPOSITION
+
+
+_APPOSITION_REACH = 6  # words from a name to the noun of the phrase beside it
+_APPOSITION = re.compile(r",\s+[\w.\s-]*")  # no comma, quote or bracket
+_NAME_NEXT = re.compile(r"\s+[A-Z]")
+# A clause, or a phrase of its own inside the one beside the name: "Sundar Pichai, CEO of Google and parent company
+# Alphabet", "Hurricane Beryl, super-charged by warm seas", "…Zoe Saldaña, is named best original song".
+_NOT_IN_APPOSITION = frozenset(
+    [
+        "while",
+        "who",
+        "which",
+        "that",
+        "and",
+        "but",
+        "or",
+        "as",
+        "when",
+        "where",
+        "after",
+        "before",
+        "because",
+        "if",
+        "including",
+        "with",
+        "of",
+        "by",
+        "for",
+        "in",
+        "at",
+        "to",
+        "from",
+        "on",
+        "is",
+        "was",
+        "are",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+    ]
+)
 
 
 def _describes(spans: list[tuple[int, int]], text: str, last: int, i: int) -> bool:

@@ -9,6 +9,7 @@ questions are short, and the rules are cheap and explainable.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -636,7 +637,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
                 if any(v in _PRICE_VERBS and rest[j + 1 : j + 2] in ([], ["for"], ["on"]) for j, v in enumerate(rest)):
                     return Kind.MONEY, None  # "What did Tavros pay for Radescu?", "What did it cost?": a sum of money
                 return Kind.ANY, None  # "What did Iran sell to Venezuela?": a thing, named or not
-            phrase = _noun_phrase(rest)
+            phrase = _noun_phrase(rest, _hyphen_participles(text))
             if not phrase:  # "what is X's profit?", "what was the cost?"
                 after = _after_aux(rest)
                 if after[:2] == ["name", "of"]:
@@ -759,21 +760,33 @@ def _kind_of_noun(noun: str | None) -> Kind:
     return Kind.NAME
 
 
-def _noun_phrase(rest: list[str]) -> list[str]:
+def _noun_phrase(rest: list[str], participles: frozenset[str] = frozenset()) -> list[str]:
     """The words right after which/what up to an auxiliary or a past-tense verb: "which Ivy League school
-    announced" -> [ivy, league, school]; "which state signed a bill" -> [state]."""
+    announced" -> [ivy, league, school]; "which state signed a bill" -> [state]. ``participles``: the past
+    participles the question joins to the word before by a hyphen, which modify the noun after them."""
     phrase: list[str] = []
     if len(rest) > 2 and rest[0] in _PARTITIVES and rest[1] == "of":
         rest = rest[2:]  # "what type of infection", "which one of its products": the noun after "of"
         while rest and rest[0] in ("its", "his", "her", "their", "the", "a", "an"):
             rest = rest[1:]
     for i, w in enumerate(rest[:3]):
+        if phrase and w in participles:
+            # "which US-supplied missiles": a compound modifier, not a verb ending the noun; the missiles are asked
+            # for, not the US. (Its first half goes with it.)
+            phrase.pop()
+            continue
         if w in _AUX or (w.endswith("ed") and phrase) or w in _ADVERBS or (phrase and w in _PHRASE_VERBS):
             break
         if phrase and w.endswith("s") and rest[i + 1 : i + 2] and rest[i + 1] in _DETERMINERS:
             break  # "which program funds the buses": a verb, its object after it
         phrase.append(w)
     return phrase
+
+
+def _hyphen_participles(text: str) -> frozenset[str]:
+    """The past participles the tagger reads joined by a hyphen to the word before ("US-supplied", "state-run")."""
+    tags = word_tags(text)
+    return frozenset(w for (_, hyphen), (w, tag) in itertools.pairwise(tags) if hyphen == "HYPH" and tag == "VBN")
 
 
 _PARTITIVES = _set("type kind sort form one ones")

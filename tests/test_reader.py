@@ -2801,3 +2801,60 @@ def test_an_app_that_went_down_had_an_outage() -> None:
     )
     answer = reader.answer("Why did the Tillo app go down on Wednesday?", story(text, "Tillo app back after outage"))
     assert "caused by a faulty software update" in answer and answer.endswith("[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        # The noun set beside a name says what it is: the name is of the kind asked, and is stated.
+        (
+            "Who is the Met Office's chief operational meteorologist?",
+            "Temperatures are building, Dan Suri, Met Office Chief Operational Meteorologist, said on Monday.",
+            "Dan Suri",
+        ),
+        (
+            "Which former astronaut is in the film?",
+            "Among the film's stars is Scott Kelly, a former astronaut and test pilot who commanded three space "
+            "station expeditions.",
+            "Scott Kelly",
+        ),
+        (
+            "Which company brought back the dire wolf?",
+            "Colossal Biosciences, the genetic engineering company, says it has brought back the dire wolf.",
+            "Colossal Biosciences",
+        ),
+        # The tagger takes ATACMS for a person; the sentence says they are missiles. ("US-supplied" modifies the
+        # missiles asked for: the question asks for missiles, not for the US.)
+        (
+            "Which US-supplied missiles can Ukraine use to strike Russian territory?",
+            "The Biden administration had barred Ukraine from using the missiles to strike deep into Russian "
+            "territory. Ukraine could carry out the first strikes using ATACMS, U.S.-supplied long-range missiles, "
+            "in the coming days.",
+            "ATACMS",
+        ),
+        # A noun before the next name is that name's title, not a phrase beside the one before.
+        (
+            "Who is Michigan's athletic director?",
+            "Michigan football has fired quarterbacks coach Matt Weiss, athletics director Warde Manuel announced "
+            "on Friday.",
+            "Warde Manuel",
+        ),
+    ],
+)
+def test_a_name_the_noun_asked_stands_beside_is_the_answer(
+    reader: ExtractiveGenerator, question: str, text: str, lead: str
+) -> None:
+    answer = reader.answer(question, story(text))
+    assert answer.startswith(f"{lead} — "), answer
+
+
+def test_a_hyphened_participle_modifies_the_noun_asked() -> None:
+    assert analyse("Which US-supplied missiles can Ukraine use?").target == "missiles"
+    assert analyse("Which Chinese-owned app was banned?").target == "app"
+    assert analyse("Which high-speed train line was cut?").target == "line"  # "speed" is no participle
+
+
+def test_the_thing_spoken_of_as_already_named_is_not_said_which(reader: ExtractiveGenerator) -> None:
+    # "the missiles" takes for granted which missiles; the sentence is about the question but doesn't answer it.
+    text = "The administration had barred Ukraine from using the missiles to strike deep inside Russia."
+    assert reader.answer("Which missiles can Ukraine use against Russia?", story(text)) == CANNOT_ANSWER
