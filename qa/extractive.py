@@ -102,6 +102,8 @@ _AGE_REACH = 8  # words between an age and the one it is of, in a sentence that 
 # The name a story keeps coming back to (see ExtractiveGenerator._salient), when no one sentence answers:
 _SALIENT_STORY = 0.4  # share of the question's focus weight the passage (with its title) must hold
 _SALIENT_SIMILARITY = 0.5  # and the passage's cosine with the question (the embedding model bridges wordings)
+_SALIENT_ARTICLE = 0.75  # or the share of its words for what happened its article's retrieved passages hold
+_SALIENT_ARTICLE_WORDS = 3  # and how many of those words at least
 _SALIENT_ABOUT = 0.2  # a sentence voting for a name must be this much about the question, in its own words
 _SALIENT_SHARE = 0.3  # the name's share of all the votes
 _SALIENT_VOTES = 0.3  # its votes (summed "about", less the rank penalty)
@@ -445,9 +447,29 @@ class ExtractiveGenerator:
         """
         votes: dict[str, float] = {}
         where: dict[str, tuple[float, Sentence, Candidate]] = {}
+        held: dict[str, set[str]] = {}
         for sentence in sentences:
+            held.setdefault(sentence.passage.doc_id, set()).update(
+                sentence.stems, sentence.title_stems, sentence.context_stems
+            )
+        # (By the words for what happened: a story about Trump is not about whatever Trump did this week. And by
+        # several: any story about a marriage holds all "Who is Assange's wife?" says of one.)
+        events = {f: w for f, w in weights.items() if f not in names}
+        told = {
+            doc: covered(have, events) / sum(events.values())
+            for doc, have in held.items()
+            if sum(1 for f in events if have.intersection(alternatives(f))) >= _SALIENT_ARTICLE_WORDS
+        }
+        for sentence in sentences:
+            # Close to the question by the embedding model's cosine, or by the words for what happened its article's
+            # retrieved passages hold together ("plunged" in one, "blackouts" in another): a long article spreads
+            # its story over passages the cosine finds far.
+            close = (
+                sentence.passage.similarity >= _SALIENT_SIMILARITY
+                or told.get(sentence.passage.doc_id, 0.0) >= _SALIENT_ARTICLE
+            )
             if (
-                sentence.passage.similarity < _SALIENT_SIMILARITY
+                not close
                 or _story_about(sentence, weights, total) < _SALIENT_STORY
                 or not owned(owners, set(sentence.stems) | sentence.title_stems | sentence.context_stems)
                 or when.another(sentence.text)

@@ -1445,6 +1445,36 @@ def test_the_name_a_story_keeps_naming_answers_when_no_one_sentence_does(reader:
     assert reader.answer(city, passages("governor")) == CANNOT_ANSWER
 
 
+def test_a_story_the_cosine_finds_far_answers_when_its_passages_together_tell_what_happened() -> None:
+    # A long article spreads its story: "blackouts" in one retrieved passage, "plunged" in another, each far from
+    # the question by the embedding model's cosine. Together they hold most of what the question says happened.
+    idf = {"countri": 2.3, "plung": 5.7, "nationwid": 4.6, "blackout": 6.3}  # as the RealTime QA index has them
+    reader = ExtractiveGenerator(idf=lambda term: idf.get(term, 1.0))
+    texts = [
+        "Cuba's electric network has been failing for years, leading to frequent blackouts across the country.",
+        "The systemic, electric failure plunged the country into darkness.",
+    ]
+    far = [
+        Passage(
+            n,
+            f"cuba:{n}",
+            "cuba",
+            "Cuba's power grid fails",
+            text,
+            "https://news.test/cuba",
+            "2026-03-04",
+            "T",
+            1.0,
+            0.35,
+        )
+        for n, text in enumerate(texts, 1)
+    ]
+    question = "Which country was plunged into a nationwide blackout?"
+    assert lead_and_marker(reader.answer(question, far)) == ("Cuba", "[1]")
+    # The passage about blackouts alone doesn't tell of the country plunged into one.
+    assert reader.answer(question, far[:1]) == CANNOT_ANSWER
+
+
 def test_a_person_named_by_surname_is_answered_with_the_name_the_article_gives_in_full(
     reader: ExtractiveGenerator,
 ) -> None:
