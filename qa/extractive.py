@@ -968,7 +968,7 @@ def _fits(
     ):
         return False  # "Japan" for "which Japanese island" (but "US" is no prefix of "used")
     thing = (place_kind(cand.text) or _VENUE.search(cand.text) or _CONTEST.search(cand.text)) and not body
-    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or thing):
+    if q.kind is Kind.PERSON and (cand.text.lower() in _NOT_WHO or thing or _NUMBERED.fullmatch(cand.text)):
         # "who" asks for a person or a body, never a place or a contest: not "Charlotte Speedway", not "Ohio", not
         # "the Regional Challenge Cup" (but "residents' group Save Kestrel Valley" is a body, named after its place).
         return False
@@ -1065,6 +1065,8 @@ _NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "scho
 _NOT_WHO = frozenset(
     ["republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans", "british"]
 )
+# A thing counted in a series is no one: "Season 4", "Game 7", "Category 5".
+_NUMBERED = re.compile(r"[A-Z][a-z]+\s+\d+")
 # A noun saying the name after it is a body's: "residents' group Save Kestrel Valley", "the charity Keep Tarrow".
 _BODY_BEFORE = re.compile(
     r"\b(?:group|campaign|charity|association|society|coalition|company|firm|union|party|organi[sz]ation)\s+$", re.I

@@ -18,6 +18,7 @@ import Stemmer
 
 from ingest.bm25 import STOPWORDS
 from qa.entities import word_tags
+from qa.places import place_kind
 
 _STEMMER = Stemmer.Stemmer("english")  # the stemmer BM25 uses, so stems meet its IDF table
 _WORD = re.compile(r"\b\w\w+\b")  # bm25s's token pattern: positions and stems line up with its tokens
@@ -631,6 +632,8 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             owner = re.search(rf"\b{w}\s+(\w+)(?:’s|'s)\s", text, re.IGNORECASE)
             if owner:  # "Which state's voting map…?" asks for the state
                 return _typed(owner.group(1).lower())
+            if _part_of_a_place(text, rest):
+                return Kind.PLACE, "region"  # "Which part of the state…?": a place inside it, named as places are
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could", "has", "have", "had"):
                 if "call" in rest:
                     return Kind.NAME, None  # "What do you call a group of witches?": a name, written in lower case
@@ -758,6 +761,18 @@ def _kind_of_noun(noun: str | None) -> Kind:
     if noun in ("reason", "cause"):
         return Kind.CAUSE
     return Kind.NAME
+
+
+def _part_of_a_place(text: str, rest: list[str]) -> bool:
+    """Whether the words after which/what are "part of" a place: "part of the state", "areas of Florida"."""
+    if len(rest) < 3 or rest[0] not in _PARTS or rest[1] != "of":
+        return False
+    whole = rest[3] if rest[2] == "the" and len(rest) > 3 else rest[2]
+    # (A name, if it is a place's: "part of Microsoft" is no place.)
+    return whole in _PLACE_NOUNS or any(n.lower().startswith(whole) and place_kind(n) for n in _names(text))
+
+
+_PARTS = _set("part parts area areas region regions section sections")
 
 
 def _noun_phrase(rest: list[str], participles: frozenset[str] = frozenset()) -> list[str]:

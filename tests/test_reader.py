@@ -2888,3 +2888,32 @@ def test_the_thing_spoken_of_as_already_named_is_not_said_which(reader: Extracti
     # "the missiles" takes for granted which missiles; the sentence is about the question but doesn't answer it.
     text = "The administration had barred Ukraine from using the missiles to strike deep inside Russia."
     assert reader.answer("Which missiles can Ukraine use against Russia?", story(text)) == CANNOT_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        (
+            "A storm is slamming California. Which part of the state is getting the heaviest rain?",
+            "The storm slamming California will bring its heaviest rain to the San Francisco Bay Area, forecasters "
+            "said.",
+            "San Francisco Bay Area",
+        ),
+        ("Which areas of Florida flooded?", "Flooding hit the Tampa Bay area and Fort Myers on Tuesday.", "Tampa Bay"),
+    ],
+)
+def test_a_part_of_a_place_is_a_place(reader: ExtractiveGenerator, question: str, text: str, lead: str) -> None:
+    # "Which part of the state…?" asks where, inside it: a region is named as places are, not as a thing.
+    assert analyse(question).kind is Kind.PLACE
+    assert lead_and_marker(reader.answer(question, story(text))) == (lead, "[1]")
+    assert analyse("Which part of the deal was dropped?").kind is Kind.NAME  # a part of no place
+    assert analyse("Which part of Microsoft was sold?").kind is Kind.NAME
+
+
+def test_a_thing_counted_in_a_series_is_no_one(reader: ExtractiveGenerator) -> None:
+    # "Season 4" plays no one; the sentence says nothing of who plays Diana. ("Game 7" is no answer to who won it
+    # either: the Dodgers are.)
+    text = "Season 4 of the series plays out Princess Diana's last years."
+    assert reader.answer("Who plays Princess Diana in the series?", story(text)) == CANNOT_ANSWER
+    answer = reader.answer("Who won Game 7?", story("Game 7 was won by the Dodgers, who beat the Yankees 4-2."))
+    assert lead_and_marker(answer) == ("Dodgers", "[1]"), answer
