@@ -932,11 +932,22 @@ def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:
     if "of" in parts[1:-1]:
         return cand  # a body's name: "Philadelphia Museum of Art" for "which museum", not "Art"
     # (Not down to a bare number: "Category 4" answers "what category".)
-    while len(parts) > 1 and (stem(parts[0]) in question_stems or parts[0] in _JOINERS) and not parts[1].isdigit():
+    # (Nor a word opening a place's name: "New Castle County" for "Where is the new tower being built?".)
+    while (
+        len(parts) > 1
+        and (stem(parts[0]) in question_stems or parts[0] in _JOINERS)
+        and not parts[1].isdigit()
+        and parts[0].lower() not in _PLACE_OPENERS
+    ):
         parts = parts[1:]  # not the end: "Sallow River" answers "which river"; "Trump and Russian" is no name
     text = " ".join(parts)
     start = cand.start + cand.text.rfind(text)
     return Candidate(text, start, start + len(text), cand.family)
+
+
+_PLACE_OPENERS = frozenset(
+    ["new", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "upper", "lower", "great"]
+)
 
 
 def _fits(
@@ -1279,8 +1290,7 @@ def _in_apposition(text: str, cand: Candidate, spans: list[tuple[int, int]], las
         return False
     if _NAME_NEXT.match(text, spans[i][1]):
         return False  # "Matt Weiss, athletics director Warde Manuel": the noun is the next name's title
-    between = {w.lower() for w in re.findall(r"[\w-]+", text[cand.end : spans[i][0]])}
-    return not between & _NOT_IN_APPOSITION
+    return not _NOT_IN_APPOSITION.search(text, cand.end, spans[i][0])
 
 
 _APPOSITION_REACH = 6  # words from a name to the noun of the phrase beside it
@@ -1288,46 +1298,10 @@ _APPOSITION = re.compile(r",\s+[\w.\s-]*")  # no comma, quote or bracket
 _NAME_NEXT = re.compile(r"\s+[A-Z]")
 # A clause, or a phrase of its own inside the one beside the name: "Sundar Pichai, CEO of Google and parent company
 # Alphabet", "Hurricane Beryl, super-charged by warm seas", "…Zoe Saldaña, is named best original song".
-_NOT_IN_APPOSITION = frozenset(
-    [
-        "while",
-        "who",
-        "which",
-        "that",
-        "and",
-        "but",
-        "or",
-        "as",
-        "when",
-        "where",
-        "after",
-        "before",
-        "because",
-        "if",
-        "including",
-        "with",
-        "of",
-        "by",
-        "for",
-        "in",
-        "at",
-        "to",
-        "from",
-        "on",
-        "is",
-        "was",
-        "are",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "said",
-        "says",
-    ]
+_NOT_IN_APPOSITION = re.compile(
+    r"\b(?:while|who|which|that|and|but|or|as|when|where|after|before|because|if|including|with|of|by|for|in|at|to|"
+    r"from|on|is|was|are|were|be|been|has|have|had|will|would|said|says)\b",
+    re.I,
 )
 
 

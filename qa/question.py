@@ -633,7 +633,7 @@ def _asked(text: str, tokens: list[str], relative: set[int]) -> tuple[Kind, str 
             if owner:  # "Which state's voting map…?" asks for the state
                 return _typed(owner.group(1).lower())
             if _part_of_a_place(text, rest):
-                return Kind.PLACE, "region"  # "Which part of the state…?": a place inside it, named as places are
+                return Kind.PLACE, rest[0]  # "Which part of the state…?": a place inside it, named as places are
             if w == "what" and nxt in ("did", "does", "do", "will", "would", "can", "could", "has", "have", "had"):
                 if "call" in rest:
                     return Kind.NAME, None  # "What do you call a group of witches?": a name, written in lower case

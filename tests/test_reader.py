@@ -2917,3 +2917,10 @@ def test_a_thing_counted_in_a_series_is_no_one(reader: ExtractiveGenerator) -> N
     assert reader.answer("Who plays Princess Diana in the series?", story(text)) == CANNOT_ANSWER
     answer = reader.answer("Who won Game 7?", story("Game 7 was won by the Dodgers, who beat the Yankees 4-2."))
     assert lead_and_marker(answer) == ("Dodgers", "[1]"), answer
+
+
+def test_a_word_opening_a_place_name_stays_though_the_question_says_it(reader: ExtractiveGenerator) -> None:
+    # "new" in the question is no role before the name, as "manager" is before "Manager Sigrun Aalto".
+    text = "The new cell tower is being built in New Castle County, near the police league."
+    answer = reader.answer("Where is the new cell tower being built?", story(text))
+    assert lead_and_marker(answer) == ("New Castle County", "[1]"), answer
