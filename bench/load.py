@@ -215,6 +215,9 @@ class Sample:
 @dataclass(slots=True)
 class Clock:
     deadline: float  # perf_counter() value after which no client starts another request
+    # While an event (the outage) is under way the run goes on, past the deadline: a restart slower than the run
+    # (seven seconds on a busy machine) would otherwise end it before any request after the outage was sent.
+    held: bool = False
 
 
 # One request of a client: (http, client number, its request count, the sample it names the kind of).
@@ -240,7 +243,7 @@ async def closed_loop(
 
         async def client(i: int) -> None:
             n = 0
-            while time.perf_counter() < clock.deadline:
+            while time.perf_counter() < clock.deadline or clock.held:
                 started = time.perf_counter()
                 sample = Sample("ask", started - t0, 0.0, 0)
                 try:
@@ -523,6 +526,7 @@ def faults(args: argparse.Namespace) -> dict[str, Any]:
         async def chroma_outage(t0: float, clock: Clock) -> None:
             await asyncio.sleep(args.outage_at)
             chroma = processes[0]
+            clock.held = True
             outage["down"] = time.perf_counter() - t0
             if args.outage == "pause":
                 chroma.proc.send_signal(signal.SIGSTOP)
@@ -537,6 +541,7 @@ def faults(args: argparse.Namespace) -> dict[str, Any]:
             outage["up"] = time.perf_counter() - t0  # the Chroma server answers its heartbeat again
             # However slow the restart, the run goes on long enough to show the requests after it succeed.
             clock.deadline = max(clock.deadline, time.perf_counter() + _GRACE + 3.0)
+            clock.held = False
 
         step = _mixed_step(questions, writes, rng, args.write_share)
         samples, elapsed = asyncio.run(closed_loop(url, args.fault_clients, args.fault_duration, step, chroma_outage))
