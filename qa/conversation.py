@@ -87,6 +87,12 @@ def last_person(history: Sequence[Message]) -> str | None:
         elif m.role == "assistant" and asked is not None and asked.kind is Kind.PERSON and " — " in m.content:
             lead = m.content.split(" — ", 1)[0].strip()
             person = lead if looks_like_person(lead) else person
+        elif m.role == "assistant" and asked is not None and asked.kind is Kind.PERSON:
+            # Answered by a sentence with no short answer ("The headline slot … went to singer-songwriter Maeve
+            # Ardell, 31, who…"): the one person its first sentence names, if it names one only.
+            first = m.content.split("\n", 1)[0].split(" [", 1)[0]
+            people = {n for n in analyse(first).names if looks_like_person(n)}
+            person = people.pop() if len(people) == 1 else person
     return person
 
 

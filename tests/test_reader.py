@@ -974,6 +974,21 @@ def test_he_in_a_follow_up_is_the_person_the_conversation_named_last(reader: Ext
     assert reader.condense("How old is he?", club).endswith(" How old is he?")
 
 
+def test_she_after_a_who_answered_with_no_short_answer_is_the_one_person_it_names(reader: ExtractiveGenerator) -> None:
+    history = talk(
+        "Who headlined the folk festival?",
+        "The headline slot on Saturday night went to singer-songwriter Maeve Ardell, 31, who played to an estimated "
+        "20,000 people. [1]",
+    )
+    assert reader.condense("How many people watched her?", history).endswith(" How many people watched Maeve Ardell?")
+    # An answer naming two people says neither is "she".
+    two = talk(
+        "Who spoke at the festival?",
+        "Festival director Owen Pritchard and singer Maeve Ardell spoke before the show. [1]",
+    )
+    assert reader.condense("How old is she?", two).endswith(" How old is she?")
+
+
 def test_up_by_how_much_asks_for_the_change_from_last_year(reader: ExtractiveGenerator) -> None:
     history = talk(
         "How much net profit did Arvel make?",
