@@ -676,6 +676,8 @@ class ExtractiveGenerator:
                 continue  # "Madonna, Live Nation sued by fans": who was sued, not who sued
             if q.kind is Kind.PERSON and _PRESENT.search(q.text) and _FORMER.search(sentence.text[: cand.start]):
                 continue  # "Who is Bed Bath & Beyond's CEO?" is not answered by "its former CEO Mark Tritton"
+            if q.kind is Kind.PERSON and _GONE_TO.search(sentence.text[: cand.start]):
+                near = max(near, _LEAD_NEAR)  # "The headline slot … went to singer-songwriter Maeve Ardell": who got it
             if q.kind is Kind.PERSON and q.target in PERSON_NOUNS:
                 if not looks_like_person(cand.text):
                     continue  # "Which NFL player…?" is answered by a person's name, not "Super Bowl"
@@ -1076,6 +1078,7 @@ _NAMED_AFTER_PLACES = frozenset(["team", "teams", "side", "club", "squad", "scho
 _NOT_WHO = frozenset(
     ["republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans", "british"]
 )
+_GONE_TO = re.compile(r"\b(?:went|goes|go|gone|handed|awarded|given)\s+to\s+(?:[a-z][\w-]*\s+)?$")
 # A thing counted in a series is no one: "Season 4", "Game 7", "Category 5".
 _NUMBERED = re.compile(r"[A-Z][a-z]+\s+\d+")
 # A noun saying the name after it is a body's: "residents' group Save Kestrel Valley", "the charity Keep Tarrow".

@@ -2939,3 +2939,20 @@ def test_a_word_opening_a_place_name_stays_though_the_question_says_it(reader: E
     text = "The new cell tower is being built in New Castle County, near the police league."
     answer = reader.answer("Where is the new cell tower being built?", story(text))
     assert lead_and_marker(answer) == ("New Castle County", "[1]"), answer
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        (
+            "Who headlined on Saturday?",
+            "The headline slot on Saturday night went to singer-songwriter Maeve Ardell, 31, who played to 20,000 "
+            "people.",
+            "Maeve Ardell",
+        ),
+        ("Who won the top award?", "The top award went to director Lena Varga for her debut film.", "Lena Varga"),
+    ],
+)
+def test_who_something_went_to_is_who_got_it(reader: ExtractiveGenerator, question: str, text: str, lead: str) -> None:
+    # The one it went to is named words after what the question asks about, and is the answer all the same.
+    assert lead_and_marker(reader.answer(question, story(text))) == (lead, "[1]")
