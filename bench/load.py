@@ -527,21 +527,23 @@ def faults(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.sleep(args.outage_at)
             chroma = processes[0]
             clock.held = True
-            outage["down"] = time.perf_counter() - t0
-            if args.outage == "pause":
-                chroma.proc.send_signal(signal.SIGSTOP)
-                await asyncio.sleep(args.outage_seconds)
-                chroma.proc.send_signal(signal.SIGCONT)
-            else:
-                chroma.proc.kill()  # a crash, not a clean stop: whatever it had not written is lost with it
-                chroma.proc.wait()
-                await asyncio.sleep(args.outage_seconds)
-                outage["restarting"] = time.perf_counter() - t0
-                processes[0] = await asyncio.to_thread(start_chroma, root / "chroma", chroma_port, chroma_log)
-            outage["up"] = time.perf_counter() - t0  # the Chroma server answers its heartbeat again
-            # However slow the restart, the run goes on long enough to show the requests after it succeed.
-            clock.deadline = max(clock.deadline, time.perf_counter() + _GRACE + 3.0)
-            clock.held = False
+            try:
+                outage["down"] = time.perf_counter() - t0
+                if args.outage == "pause":
+                    chroma.proc.send_signal(signal.SIGSTOP)
+                    await asyncio.sleep(args.outage_seconds)
+                    chroma.proc.send_signal(signal.SIGCONT)
+                else:
+                    chroma.proc.kill()  # a crash, not a clean stop: whatever it had not written is lost with it
+                    chroma.proc.wait()
+                    await asyncio.sleep(args.outage_seconds)
+                    outage["restarting"] = time.perf_counter() - t0
+                    processes[0] = await asyncio.to_thread(start_chroma, root / "chroma", chroma_port, chroma_log)
+                outage["up"] = time.perf_counter() - t0  # the Chroma server answers its heartbeat again
+                # However slow the restart, the run goes on long enough to show the requests after it succeed.
+                clock.deadline = max(clock.deadline, time.perf_counter() + _GRACE + 3.0)
+            finally:
+                clock.held = False  # (a restart that fails must not keep the clients asking for ever)
 
         step = _mixed_step(questions, writes, rng, args.write_share)
         samples, elapsed = asyncio.run(closed_loop(url, args.fault_clients, args.fault_duration, step, chroma_outage))

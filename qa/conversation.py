@@ -76,7 +76,8 @@ def with_person(question: str, history: Sequence[Message]) -> str:
 
 
 def last_person(history: Sequence[Message]) -> str | None:
-    """The person the conversation named last: a who-question's short answer, or a full name a question said."""
+    """The person the conversation named last: a who-question's short answer (or, answered with none, the one
+    person its sentence names), or a full name a question said."""
     asked: Question | None = None  # the question a reply answers (replies come after it), read once
     person: str | None = None
     for m in history:

@@ -1079,8 +1079,10 @@ _NOT_WHO = frozenset(
     ["republican", "republicans", "democrat", "democrats", "democratic", "gop", "american", "americans", "british"]
 )
 _GONE_TO = re.compile(r"\b(?:went|goes|go|gone|handed|awarded|given)\s+to\s+(?:[a-z][\w-]*\s+)?$")
-# A thing counted in a series is no one: "Season 4", "Game 7", "Category 5".
-_NUMBERED = re.compile(r"[A-Z][a-z]+\s+\d+")
+# A thing counted in a series is no one: "Season 4", "Game 7", "Category 5". (A band may be: "Maroon 5".)
+_NUMBERED = re.compile(
+    r"(?:Season|Series|Episode|Game|Match|Week|Round|Stage|Leg|Category|Level|Phase|Chapter|Part|Day|Volume)\s+\d+"
+)
 # A noun saying the name after it is a body's: "residents' group Save Kestrel Valley", "the charity Keep Tarrow".
 _BODY_BEFORE = re.compile(
     r"\b(?:group|campaign|charity|association|society|coalition|company|firm|union|party|organi[sz]ation)\s+$", re.I
@@ -1283,7 +1285,8 @@ def _refers_back(q: Question, sentence: Sentence) -> bool:
     )
 
 
-_BEFORE_REFERENCE = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:[\w-]+\s+)?$", re.I)
+# (A word between in lower case: "the Patriot missiles" says which.)
+_BEFORE_REFERENCE = re.compile(r"\b(?:[Tt]he|[Tt]hese|[Tt]hose|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+(?:[a-z][\w-]*\s+)?$")
 
 
 def _in_apposition(text: str, cand: Candidate, spans: list[tuple[int, int]], last: int, i: int) -> bool:

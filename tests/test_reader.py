@@ -2903,6 +2903,9 @@ def test_the_thing_spoken_of_as_already_named_is_not_said_which(reader: Extracti
     # "the missiles" takes for granted which missiles; the sentence is about the question but doesn't answer it.
     text = "The administration had barred Ukraine from using the missiles to strike deep inside Russia."
     assert reader.answer("Which missiles can Ukraine use against Russia?", story(text)) == CANNOT_ANSWER
+    # "the Patriot missiles" says which, though the tagger knows no name there.
+    text = "The administration let Ukraine use the Patriot missiles against Russia."
+    assert "Patriot missiles" in reader.answer("Which missiles can Ukraine use against Russia?", story(text))
 
 
 @pytest.mark.parametrize(
@@ -2932,6 +2935,9 @@ def test_a_thing_counted_in_a_series_is_no_one(reader: ExtractiveGenerator) -> N
     assert reader.answer("Who plays Princess Diana in the series?", story(text)) == CANNOT_ANSWER
     answer = reader.answer("Who won Game 7?", story("Game 7 was won by the Dodgers, who beat the Yankees 4-2."))
     assert lead_and_marker(answer) == ("Dodgers", "[1]"), answer
+    # A band may be numbered: it still answers who.
+    text = "The headline slot on Saturday night went to Maroon 5, who played to 20,000 people."
+    assert "Maroon 5" in reader.answer("Who headlined on Saturday?", story(text))
 
 
 def test_a_word_opening_a_place_name_stays_though_the_question_says_it(reader: ExtractiveGenerator) -> None:
