@@ -447,11 +447,10 @@ class ExtractiveGenerator:
         """
         votes: dict[str, float] = {}
         where: dict[str, tuple[float, Sentence, Candidate]] = {}
+        # Each passage once (its headline and text hold every sentence's words; see qa.sentences.sentences_of).
         held: dict[str, set[str]] = {}
-        for sentence in sentences:
-            held.setdefault(sentence.passage.doc_id, set()).update(
-                sentence.stems, sentence.title_stems, sentence.context_stems
-            )
+        for sentence in {id(s.passage): s for s in sentences}.values():
+            held.setdefault(sentence.passage.doc_id, set()).update(sentence.title_stems, sentence.context_stems)
         # (By the words for what happened: a story about Trump is not about whatever Trump did this week. And by
         # several: any story about a marriage holds all "Who is Assange's wife?" says of one.)
         events = {f: w for f, w in weights.items() if f not in names}
@@ -618,8 +617,8 @@ class ExtractiveGenerator:
             one_of = said_of = False
             if q.kind is Kind.COUNT and _AGE_OWNER.search(before) and sentence.text[cand.end :].startswith((",", ")")):
                 continue  # "the train driver, Gareth Mullen, 49, and…": his age, no count
-            unit = _MEASURE_WORD.match(sentence.text, cand.end)
-            if q.kind is Kind.COUNT and unit and stem(unit.group(1).lower()) not in targets:
+            unit = _MEASURE_WORD.match(sentence.text, cand.end) if q.kind is Kind.COUNT else None
+            if unit and stem(unit.group(1).lower()) not in targets:
                 continue  # "the 12-week study": how long, no count of people (but "a 225,000-acre area" counts acres)
             if q.kind is Kind.COUNT and _counts_another_toll(sentence.text[cand.end :], toll or frozenset()):
                 # "How many died?": not the 31 of "Two people were killed and 31 injured"; "How many people were
