@@ -904,8 +904,14 @@ def _candidates(q: Question, sentence: Sentence) -> list[Candidate]:
     return found
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def _candidate_words(cand: Candidate, question_stems: set[str]) -> set[str]:
-    return {w for w in (stem(x) for x in words(cand.text)) if w not in question_stems}
+    """What a candidate is told apart by: its numbers whole ("4.75", "280000": split at their points and commas,
+    "$280,000" and "12,000 litres" would share "000"), and the stems of its other words."""
+    numbers = {m.group().replace(",", "") for m in _NUMBER.finditer(cand.text)}
+    return (numbers | {stem(x) for x in words(_NUMBER.sub(" ", cand.text))}) - question_stems
 
 
 def _votes(options: list[tuple[float, Sentence, Candidate | None, str]], question_stems: set[str]) -> dict[str, float]:
@@ -921,7 +927,7 @@ def _votes(options: list[tuple[float, Sentence, Candidate | None, str]], questio
 
 
 def _support(cand: Candidate, votes: dict[str, float]) -> float:
-    return max((votes.get(stem(w), 0.0) for w in words(cand.text)), default=0.0)
+    return max((votes.get(w, 0.0) for w in _candidate_words(cand, set())), default=0.0)
 
 
 def _trim(cand: Candidate, question_stems: set[str]) -> Candidate:

@@ -1001,6 +1001,18 @@ def test_up_by_how_much_asks_for_the_change_from_last_year(reader: ExtractiveGen
     assert lead_and_marker(answer) == ("18 percent", "[1]"), answer
 
 
+def test_figures_are_voted_for_whole_not_by_the_digits_after_their_point(reader: ExtractiveGenerator) -> None:
+    # "5.1%" was split into words of which none was left ("5" and "1" are too short), and "4.75%" into "75": the
+    # headline's rate got every vote and outranked the sentence that says how high inflation is.
+    text = (
+        "The Reserve Bank of Halvern raised its benchmark rate to 4.75% on Wednesday. Annual inflation climbed to "
+        "5.1% last month, up from 4.6% in September."
+    )
+    headline = "Halvern Raises Rate to 4.75% Amid Stubborn Inflation"
+    answer = reader.answer("How high is inflation?", story(text, headline))
+    assert answer.startswith("Annual inflation climbed to 5.1%"), answer
+
+
 def test_a_place_sharing_only_its_kind_with_a_place_the_question_names_is_another_place(
     reader: ExtractiveGenerator,
 ) -> None:
