@@ -650,13 +650,18 @@ class ExtractiveGenerator:
                 # alleged…" is not when she sued.
                 anchors = content_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
-            if q.kind in (Kind.DATE, Kind.PLACE) and anchors:
+            if q.kind in _ACROSS_SMALL_WORDS and anchors:
                 # When or where attaches to its verb across small words: "reopened to traffic on Monday" says
                 # when it reopened as closely as "reopened on Monday" (the words between, not their count).
                 # (Nor the question's own names: "In 2025, the Kestrel Festival was June 3-8" says when it was.)
+                # So does a measure: "inflation climbed to 5.1%" says how high as closely as "inflation of 5.1%".
                 distance = min(
                     _gap(first, last, i) - _small_between(sentence.stems, first, last, i, name_stems) for i in anchors
                 )
+            if _share_of(q, cand, sentence.text):
+                # "How much was stolen?" is not answered by "around 60% of the stolen goods", a share of it (as
+                # "How much of an average wage…?" is, by "around 29% of the average wage"), however close.
+                distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             # "TikTok, the Chinese-owned app": the sentence says what the name is, in so many words.
             apposed = q.kind in NAME_KINDS and any(
@@ -744,6 +749,7 @@ _PLACE_SLOT = re.compile(r"\b(?:in|near|off|outside|inside|across|throughout)\s+
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|from|to)(?: the (?:\w+ )?(?:town|city|village|port|region|state) of)?\s+$"
 )
+_ACROSS_SMALL_WORDS = frozenset({Kind.DATE, Kind.PLACE, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT})
 _TARGET_REQUIRED = frozenset({Kind.COUNT, Kind.AMOUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION})
 
 
@@ -1334,6 +1340,19 @@ def _small_between(stems: list[str], first: int, last: int, i: int, names: Colle
     words of ``names``."""
     between = stems[i + 1 : first] if i < first else stems[last + 1 : i]
     return sum(w in _SMALL_WORDS or w in names for w in between)
+
+
+_ASKS_SHARE = re.compile(r"\b(?:much|many) of\b", re.I)
+
+
+def _share_of(q: Question, cand: Candidate, sentence: str) -> bool:
+    """Whether ``cand`` is a share of something ("60% of the stolen goods") where the question asks for an amount."""
+    return (
+        q.kind is Kind.AMOUNT
+        and cand.family in ("percent", "fraction")
+        and sentence[cand.end :].lstrip().startswith("of ")
+        and not _ASKS_SHARE.search(q.text)
+    )
 
 
 def _gap(first: int, last: int, i: int) -> int:
