@@ -42,7 +42,7 @@ from qa.classes import members, members_pattern, preferred
 from qa.conversation import points_back, searched_with
 from qa.coreference import antecedent, full_name, is_demonym, pointed_to, speaks_of
 from qa.description import description
-from qa.entities import labels_at, load_tagger
+from qa.entities import entities, labels_at, load_tagger
 from qa.metadata import metadata_answer
 from qa.offices import office_of
 from qa.passage import Passage
@@ -291,6 +291,13 @@ class ExtractiveGenerator:
                 alternatives(subject)
             ):
                 continue  # "When will schools reopen?" is not answered by a story that never speaks of schools
+            if (
+                q.kind in QUANTITY_KINDS
+                and required
+                and not required & set(sentence.stems)
+                and _of_another(q, sentence)
+            ):
+                continue  # "Holmes was convicted on four counts", in Balwani's story: Holmes's count, not his
             if when.another(sentence.text):
                 continue  # "…word of the year for 2022?" is not answered by "In 2021 the Oxford word of the year was…"
             have = set(sentence.stems) | sentence.title_stems
@@ -620,6 +627,9 @@ class ExtractiveGenerator:
             unit = _MEASURE_WORD.match(sentence.text, cand.end) if q.kind is Kind.COUNT else None
             if unit and stem(unit.group(1).lower()) not in targets:
                 continue  # "the 12-week study": how long, no count of people (but "a 225,000-acre area" counts acres)
+            part = _BY_PLACE.match(sentence.text, cand.end) if q.kind is Kind.COUNT else None
+            if part and not {stem(w) for w in words(part.group(1))} & question_stems:
+                continue  # "the deaths of eight people in Collier County, five in Volusia County…": one county's
             if q.kind is Kind.COUNT and _counts_another_toll(sentence.text[cand.end :], toll or frozenset()):
                 # "How many died?": not the 31 of "Two people were killed and 31 injured"; "How many people were
                 # on the train?", which asks no toll: neither.
@@ -780,6 +790,25 @@ def _states(q: Question, sentence: Sentence, asked: list[str], weights: dict[str
 _POLAR_LIGHT = frozenset(
     stem(w) for w in ["go", "going", "ahead", "still", "during", "anyone", "any", "anything", "someone", "ever", "yet"]
 )
+
+
+def _of_another(q: Question, sentence: Sentence) -> bool:
+    """Whether ``sentence`` opens with a person the question doesn't name: what it counts or dates is theirs."""
+    end = next((e for s, e, label in entities(sentence.text) if s == 0 and label == "PERSON"), None)
+    if end is None:
+        return False
+    name = sentence.text[:end]
+    if {w.lower() for n in q.names for w in words(n)}.intersection(words(name)):
+        return False
+    # A sentence's first word is capitalised whatever it is, and the tagger may take "Turnout" or "Fireworks" for
+    # someone: one word is a name where the passage writes it capitalised inside a sentence ("…Elizabeth Holmes")
+    # and never in lower case ("patriotic fireworks displays").
+    if looks_like_person(name):
+        return True
+    text = sentence.passage.text
+    return not re.search(rf"\b{re.escape(name.lower())}\b", text) and bool(
+        re.search(rf"[a-z,;:]\s+(?:\w+\s+)?{re.escape(name)}\b", text)
+    )
 
 
 def _age_of_asked(q: Question, before: str, asked: set[str]) -> bool:
@@ -1342,6 +1371,10 @@ def _small_between(stems: list[str], first: int, last: int, i: int, names: Colle
     return sum(w in _SMALL_WORDS or w in names for w in between)
 
 
+# A count by place, one of a list: "eight people in Collier County, five in Volusia County".
+_BY_PLACE = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}in ((?:[A-Z][\w.'’-]*\s?)+),\s+(?:\d[\d,]*|[a-z]+(?:-[a-z]+)?) (?:[a-z]+ )?in [A-Z]"
+)
 _ASKS_SHARE = re.compile(r"\b(?:much|many) of\b", re.I)
 
 

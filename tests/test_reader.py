@@ -1033,6 +1033,43 @@ def test_a_measure_stands_by_its_word_across_small_words(reader: ExtractiveGener
     assert lead_and_marker(reader.answer(question, story(text)))[0] == lead
 
 
+THERANOS = (
+    "The jury found him guilty on all 12 counts of fraud. His former partner, Elizabeth Holmes, was tried "
+    "separately. Holmes was convicted on four counts of investor fraud earlier this year."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "headline", "lead"),
+    [
+        # The story is Balwani's (its headline says so), but a sentence opening with another person tells theirs.
+        ("How many counts was Balwani convicted on?", THERANOS, "Sunny Balwani convicted", "12"),
+        ("How many counts was Holmes convicted on?", THERANOS, "Sunny Balwani convicted", "four"),
+        # The tagger takes "Turnout" for a person; the passage writes "turnout" in lower case, so it is no one.
+        (
+            "What percentage of people voted in Eastbrook?",
+            "Ana Whitcombe was elected mayor of Eastbrook on Tuesday. Turnout was 58 percent. Low turnout was feared.",
+            "Whitcombe ousts Eastbrook mayor",
+            "58 percent",
+        ),
+    ],
+)
+def test_a_figure_in_a_sentence_opening_with_someone_else_is_theirs(
+    reader: ExtractiveGenerator, question: str, text: str, headline: str, lead: str
+) -> None:
+    assert lead_and_marker(reader.answer(question, story(text, headline)))[0] == lead
+
+
+def test_a_count_by_place_is_one_place_s_not_the_whole(reader: ExtractiveGenerator) -> None:
+    text = (
+        "The storm also caused the deaths of eight people in Collier County, five in Volusia County and three in "
+        "Lee County. At least 109 people have been killed by the storm, officials said."
+    )
+    assert lead_and_marker(reader.answer("How many people did the storm kill?", story(text)))[0] == "109"
+    asked = "How many people did the storm kill in Collier County?"
+    assert lead_and_marker(reader.answer(asked, story(text)))[0] == "eight"
+
+
 def test_a_place_sharing_only_its_kind_with_a_place_the_question_names_is_another_place(
     reader: ExtractiveGenerator,
 ) -> None:
