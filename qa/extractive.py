@@ -660,18 +660,16 @@ class ExtractiveGenerator:
                 # alleged…" is not when she sued.
                 anchors = content_at
             distance = min((_gap(first, last, i) for i in anchors), default=12)
-            if q.kind in _ACROSS_SMALL_WORDS and anchors:
-                # When or where attaches to its verb across small words: "reopened to traffic on Monday" says
-                # when it reopened as closely as "reopened on Monday" (the words between, not their count).
-                # (Nor the question's own names: "In 2025, the Kestrel Festival was June 3-8" says when it was.)
-                # So does a measure: "inflation climbed to 5.1%" says how high as closely as "inflation of 5.1%".
+            # When or where attaches to its verb across small words: "reopened to traffic on Monday" says when it
+            # reopened as closely as "reopened on Monday" (the words between, not their count). (Nor the question's
+            # own names: "In 2025, the Kestrel Festival was June 3-8" says when it was.) So does a measure:
+            # "inflation climbed to 5.1%" says how high as closely as "inflation of 5.1%". But "How much was
+            # stolen?" is not answered by "around 60% of the stolen goods", a share of it (as "How much of an
+            # average wage…?" is, by "around 29% of the average wage"), however close.
+            if q.kind in _ACROSS_SMALL_WORDS and anchors and not _share_of(q, cand, sentence.text):
                 distance = min(
                     _gap(first, last, i) - _small_between(sentence.stems, first, last, i, name_stems) for i in anchors
                 )
-            if _share_of(q, cand, sentence.text):
-                # "How much was stolen?" is not answered by "around 60% of the stolen goods", a share of it (as
-                # "How much of an average wage…?" is, by "around 29% of the average wage"), however close.
-                distance = min((_gap(first, last, i) for i in anchors), default=12)
             near = 1.0 if inside_target else 1.0 / (1.0 + distance / 2)
             # "TikTok, the Chinese-owned app": the sentence says what the name is, in so many words.
             apposed = q.kind in NAME_KINDS and any(
